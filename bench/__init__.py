@@ -1,0 +1,1 @@
+"""newsbench: evaluation harness for news extraction."""
