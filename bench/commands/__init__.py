@@ -1,0 +1,1 @@
+"""One module per ``newsbench`` sub-command; each exposes ``register(app)``."""

@@ -1,0 +1,264 @@
+"""Load the gold standard: typed records, pandas frames, a ``datasets.DatasetDict``.
+
+Two on-disk forms are accepted:
+
+* a gold folder (``gold/`` or ``gold/documents/``) of ``<doc_id>.txt`` raw texts,
+  each beside a ``<doc_id>.json`` annotation file with ``doc_id``, ``split``,
+  ``sha256`` of the text's bytes, and the three layers;
+* a JSONL file in the prediction format whose lines also carry ``text`` (and
+  optionally ``split``), for converted corpora and synthetic data.
+
+Loading validates everything (:func:`problems`); any defect raises
+:class:`bench.errors.InvalidInput` listing one line per problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench.errors import InvalidInput, Problem, UserError
+from bench.parse import ANNOTATIONS, GOLD_HEADER, TEXT_LINE, GoldHeader, TextLine, validate
+from bench.schema import Annotations, GoldDocument, Layer
+from bench.validate import check_annotations
+
+#: The gold folder shipped with the repository (override with ``NEWSBENCH_GOLD``).
+DEFAULT_GOLD = Path(os.environ.get("NEWSBENCH_GOLD", Path(__file__).resolve().parent.parent / "gold"))
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_text(path: Path) -> str:
+    """Raw text exactly as stored: UTF-8, newlines untranslated."""
+    return path.read_bytes().decode("utf-8")
+
+
+def _annotation_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    folder = path / "documents" if (path / "documents").is_dir() else path
+    return sorted(folder.glob("*.json"))
+
+
+def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
+    """Parse and check one gold annotation file and its text. Never raises on bad content."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(name, "$", f"cannot read: {error.strerror}")]
+    header, found = validate(GOLD_HEADER, raw)
+    annotations, more = validate(ANNOTATIONS, raw)
+    found += [f for f in more if f not in found]
+    if header is None or annotations is None:
+        return None, [Problem(name, where, message) for where, message in found]
+    assert isinstance(header, GoldHeader) and isinstance(annotations, Annotations)
+    problems: list[Problem] = []
+    if header.doc_id != path.stem:
+        problems.append(Problem(name, "$.doc_id", f"{header.doc_id!r} does not match the file name {path.stem!r}"))
+    text_path = path.with_suffix(".txt")
+    try:
+        data = text_path.read_bytes()
+    except OSError:
+        return None, problems + [Problem(name, "$", f"raw text {text_path.name} is missing beside it")]
+    digest = sha256_hex(data)
+    if digest != header.sha256:
+        problems.append(Problem(name, "$.sha256", f"{header.sha256} does not match {text_path.name} ({digest})"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, problems + [Problem(str(text_path), "$", f"not UTF-8: {error.reason} at byte {error.start}")]
+    problems += [Problem(name, where, message) for where, message in check_annotations(annotations, text, gold=True)]
+    document = GoldDocument(header.doc_id, header.split, text, digest, annotations, header.provenance)
+    return document, problems
+
+
+def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
+    """Gold in the prediction format with ``text`` on every line."""
+    documents: list[GoldDocument] = []
+    problems: list[Problem] = []
+    try:
+        lines = path.read_bytes().decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        return [], [Problem(str(path), "$", f"cannot read: {error}")]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        head, found = validate(TEXT_LINE, line, root="")
+        annotations, more = validate(ANNOTATIONS, line, root="")
+        found += [f for f in more if f not in found]
+        if head is None or annotations is None:
+            problems += [Problem(where, w, m) for w, m in found]
+            continue
+        assert isinstance(head, TextLine) and isinstance(annotations, Annotations)
+        for w, m in check_annotations(annotations, head.text, gold=False):
+            problems.append(Problem(where, w.removeprefix("$."), m))
+        digest = sha256_hex(head.text.encode("utf-8"))
+        documents.append(GoldDocument(head.doc_id, head.split, head.text, digest, annotations))
+    return documents, problems
+
+
+def _check_corpus(documents: list[GoldDocument], source: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for doc in documents:
+        if doc.doc_id in seen:
+            problems.append(Problem(source, "$.doc_id", f"document {doc.doc_id!r} appears twice"))
+        seen.add(doc.doc_id)
+    return problems
+
+
+def problems(path: Path) -> list[Problem]:
+    """Every problem in the gold at ``path`` (folder, ``.json`` file or ``.jsonl`` file).
+
+    Raises :class:`UserError` (exit 2) when the path cannot be read at all.
+    """
+    return _load(path)[1]
+
+
+def _load(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
+    if not path.exists():
+        raise UserError(f"{path}: no such file or folder", exit_code=2)
+    if path.is_file() and path.suffix == ".jsonl":
+        documents, found = load_gold_jsonl(path)
+    else:
+        files = _annotation_files(path)
+        if not files:
+            raise UserError(f"{path}: no gold annotation files (*.json) found", exit_code=2)
+        documents, found = [], []
+        for file in files:
+            document, more = load_gold_file(file)
+            found += more
+            if document is not None:
+                documents.append(document)
+    return documents, found + _check_corpus(documents, str(path))
+
+
+def load_gold(path: Path | str = DEFAULT_GOLD, *, splits: Iterable[str] | None = None) -> tuple[GoldDocument, ...]:
+    """The gold documents at ``path``, sorted by id; raises :class:`InvalidInput` if any is defective."""
+    documents, found = _load(Path(path))
+    if found:
+        raise InvalidInput(found, exit_code=1)
+    wanted = set(splits) if splits is not None else None
+    return tuple(sorted((d for d in documents if wanted is None or d.split in wanted), key=lambda d: d.doc_id))
+
+
+# --- frames ---------------------------------------------------------------------------------
+
+
+def _span_columns(prefix: str, span: Any) -> dict[str, Any]:
+    if span is None:
+        return {f"{prefix}_start": None, f"{prefix}_end": None, f"{prefix}_text": None}
+    return {f"{prefix}_start": span.start, f"{prefix}_end": span.end, f"{prefix}_text": span.text}
+
+
+def rows(documents: Iterable[GoldDocument], layer: Layer) -> Iterator[dict[str, Any]]:
+    """One flat dict per annotation of ``layer`` (attribution spans flattened to columns)."""
+    for doc in documents:
+        for record in doc.annotations.layer(layer) or ():
+            base = {"doc_id": doc.doc_id, "split": doc.split}
+            if layer is Layer.ATTRIBUTIONS:
+                a: Any = record
+                yield {
+                    **base,
+                    "id": a.id,
+                    **_span_columns("source", a.source),
+                    "source_entity": a.source_entity,
+                    **_span_columns("cue", a.cue),
+                    "content": [[s.start, s.end] for s in a.content],
+                    "content_text": " … ".join(s.text or "" for s in a.content),
+                    "kind": None if a.kind is None else str(a.kind),
+                    "parent": a.parent,
+                    "tags": list(a.tags),
+                }
+            else:
+                item = {k: (str(v) if k in ("label", "qualifier", "kind") and v is not None else v)
+                        for k, v in asdict(record).items()}  # type: ignore[call-overload]
+                item["tags"] = list(item["tags"])
+                yield {**base, **item}
+
+
+def frames(documents: Iterable[GoldDocument]) -> dict[Layer, Any]:
+    """One pandas DataFrame per layer, one row per annotation."""
+    import pandas as pd
+
+    docs = list(documents)
+    return {layer: pd.DataFrame(list(rows(docs, layer))) for layer in Layer}
+
+
+# --- datasets -------------------------------------------------------------------------------
+
+
+def _features() -> Any:
+    from datasets import Features, List, Value
+
+    span = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+    return Features(
+        {
+            "doc_id": Value("string"),
+            "split": Value("string"),
+            "sha256": Value("string"),
+            "text": Value("string"),
+            "entities": List({"id": Value("string"), **span, "label": Value("string")}),
+            "numbers": List(
+                {
+                    "id": Value("string"),
+                    **span,
+                    "value": Value("float64"),
+                    "value_max": Value("float64"),
+                    "unit": Value("string"),
+                    "qualifier": Value("string"),
+                    "kind": Value("string"),
+                }
+            ),
+            "attributions": List(
+                {
+                    "id": Value("string"),
+                    "source": span,
+                    "source_entity": Value("string"),
+                    "cue": span,
+                    "content": List(span),
+                    "kind": Value("string"),
+                    "parent": Value("string"),
+                }
+            ),
+        }
+    )
+
+
+def document_dict(doc: GoldDocument) -> dict[str, Any]:
+    """A gold document as plain JSON-ready data (layers as in the annotation file, no tags)."""
+    def strip(item: dict[str, Any]) -> dict[str, Any]:
+        item.pop("tags", None)
+        return item
+
+    ann = doc.annotations
+    return {
+        "doc_id": doc.doc_id,
+        "split": doc.split,
+        "sha256": doc.sha256,
+        "text": doc.text,
+        "entities": [strip(asdict(e)) for e in ann.entities or ()],
+        "numbers": [strip(asdict(n)) for n in ann.numbers or ()],
+        "attributions": [strip(asdict(a)) for a in ann.attributions or ()],
+    }
+
+
+def to_datasets(documents: Iterable[GoldDocument]) -> Any:
+    """A ``datasets.DatasetDict`` with one split per gold split, built from memory (no hub access)."""
+    from datasets import Dataset, DatasetDict
+
+    by_split: dict[str, list[dict[str, Any]]] = {}
+    for doc in documents:
+        by_split.setdefault(doc.split, []).append(json.loads(json.dumps(document_dict(doc))))
+    features = _features()
+    return DatasetDict({split: Dataset.from_list(items, features=features) for split, items in sorted(by_split.items())})

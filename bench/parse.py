@@ -1,0 +1,82 @@
+"""JSON wire formats → records, with every defect reported by its JSON path.
+
+Parsing is strict (a string where an int belongs is an error, not coerced) and
+ignores unknown keys, so the same parser reads gold files and predictions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from bench.schema import _STRICT, Annotations
+
+
+@dataclass(frozen=True, slots=True)
+class GoldHeader:
+    """The document-level fields of a gold annotation file."""
+
+    __pydantic_config__ = _STRICT
+
+    doc_id: str
+    split: str
+    sha256: str
+    provenance: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """The extra fields of a gold JSONL line (prediction format plus its text)."""
+
+    __pydantic_config__ = _STRICT
+
+    doc_id: str
+    text: str
+    split: str = "default"
+
+
+ANNOTATIONS: TypeAdapter[Annotations] = TypeAdapter(Annotations)
+GOLD_HEADER: TypeAdapter[GoldHeader] = TypeAdapter(GoldHeader)
+TEXT_LINE: TypeAdapter[TextLine] = TypeAdapter(TextLine)
+
+
+def json_path(loc: Sequence[int | str], *, root: str = "$") -> str:
+    """``('entities', 3, 'label')`` → ``$.entities[3].label``.
+
+    >>> json_path(('entities', 3, 'label'))
+    '$.entities[3].label'
+    >>> json_path((), root='')
+    '(document)'
+    """
+    out = root
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(document)"
+
+
+def findings(error: ValidationError, *, root: str = "$") -> list[tuple[str, str]]:
+    """One ``(path, message)`` per pydantic error, with the offending value when short."""
+    out: list[tuple[str, str]] = []
+    for err in error.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        message = err["msg"]
+        if err["type"] not in ("missing", "json_invalid"):
+            shown = repr(err.get("input"))
+            if len(shown) <= 40:
+                message = f"{message}, got {shown}"
+        out.append((json_path(loc, root=root), message))
+    return out
+
+
+def validate(adapter: TypeAdapter[Any], raw: str | bytes, *, root: str = "$") -> tuple[Any, list[tuple[str, str]]]:
+    """Parse ``raw`` JSON with ``adapter``; returns ``(record or None, findings)``."""
+    try:
+        return adapter.validate_json(raw), []
+    except ValidationError as error:
+        return None, findings(error, root=root)

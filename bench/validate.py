@@ -1,0 +1,166 @@
+"""Pure consistency checks of one document's annotations against its raw text.
+
+Structural checks (types, enums, required keys) happen when JSON is parsed
+(:mod:`bench.parse`); these are the checks that need the text or the whole
+record: offsets in range, ``text`` equal to the slice, unique ids, parents that
+exist without cycles, no duplicates, no overlapping entities.
+
+Each check yields ``(json_path, message)`` pairs; callers attach the file name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from bench.schema import Annotations, Attribution, Entity, Number, Qualifier, Span
+
+Finding = tuple[str, str]
+
+
+def check_span(span: Span | Entity | Number, text: str, path: str, *, need_text: bool) -> Iterator[Finding]:
+    """Offsets inside the text, non-empty, and ``text`` (when given, or required) equal to the slice."""
+    start, end, covered = span.start, span.end, span.text
+    if start < 0:
+        yield f"{path}.start", f"offset {start} is negative"
+    if end > len(text):
+        yield f"{path}.end", f"offset {end} is past the end of the text (length {len(text)})"
+    if end <= start:
+        yield f"{path}.end", f"end {end} is not after start {start}"
+        return
+    if start < 0 or end > len(text):
+        return
+    actual = text[start:end]
+    if covered is None:
+        if need_text:
+            yield f"{path}.text", f"missing; the slice is {actual!r}"
+    elif covered != actual:
+        yield f"{path}.text", f"{covered!r} does not equal the text at [{start}:{end}], {actual!r}"
+    if need_text and actual != actual.strip():
+        yield f"{path}", f"span {actual!r} starts or ends with white space"
+
+
+def _check_ids(ann: Annotations) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for layer, records in (
+        ("entities", ann.entities or ()),
+        ("numbers", ann.numbers or ()),
+        ("attributions", ann.attributions or ()),
+    ):
+        for i, record in enumerate(records):
+            path = f"$.{layer}[{i}].id"
+            if record.id is None:
+                yield path, "missing id"
+            elif record.id in seen:
+                yield path, f"id {record.id!r} is already used at {seen[record.id]}"
+            else:
+                seen[record.id] = path
+
+
+def _check_parents(attributions: tuple[Attribution, ...]) -> Iterator[Finding]:
+    ids = {a.id: i for i, a in enumerate(attributions) if a.id is not None}
+    for i, a in enumerate(attributions):
+        if a.parent is None:
+            continue
+        if a.parent not in ids:
+            yield f"$.attributions[{i}].parent", f"parent {a.parent!r} is not an attribution id in this document"
+            continue
+        # Follow the chain; a cycle returns to an id already visited.
+        visited = {a.id}
+        current: str | None = a.parent
+        while current is not None:
+            if current in visited:
+                yield f"$.attributions[{i}].parent", f"parent chain from {a.id!r} is a cycle"
+                break
+            visited.add(current)
+            current = attributions[ids[current]].parent if current in ids else None
+
+
+def _check_numbers(numbers: tuple[Number, ...]) -> Iterator[Finding]:
+    for i, n in enumerate(numbers):
+        path = f"$.numbers[{i}]"
+        if n.value is None:
+            yield f"{path}.value", "missing value"
+        if n.qualifier is None:
+            yield f"{path}.qualifier", "missing qualifier"
+        if n.kind is None:
+            yield f"{path}.kind", "missing kind"
+        if n.unit is None or not n.unit.strip():
+            yield f"{path}.unit", "missing unit"
+        if n.qualifier is Qualifier.RANGE and n.value_max is None:
+            yield f"{path}.value_max", "a range needs value_max"
+        if n.value_max is not None:
+            if n.qualifier is not Qualifier.RANGE:
+                yield f"{path}.value_max", f"value_max is set but qualifier is {n.qualifier}, not range"
+            if n.value is not None and n.value_max < n.value:
+                yield f"{path}.value_max", f"value_max {n.value_max:g} is below value {n.value:g}"
+
+
+def _check_attribution(a: Attribution, text: str, path: str, *, gold: bool) -> Iterator[Finding]:
+    if not a.content:
+        yield f"{path}.content", "needs at least one content span"
+    for j, span in enumerate(a.content):
+        yield from check_span(span, text, f"{path}.content[{j}]", need_text=gold)
+    ordered = sorted(a.content)
+    for left, right in zip(ordered, ordered[1:]):
+        if left.overlap(right):
+            yield f"{path}.content", f"content spans [{left.start}:{left.end}] and [{right.start}:{right.end}] overlap"
+    if a.source is not None:
+        yield from check_span(a.source, text, f"{path}.source", need_text=gold)
+    if a.cue is not None:
+        yield from check_span(a.cue, text, f"{path}.cue", need_text=gold)
+    if gold and a.kind is None:
+        yield f"{path}.kind", "missing kind"
+
+
+def _duplicates(keys: list[object], layer: str) -> Iterator[Finding]:
+    counts = Counter(keys)
+    seen: set[object] = set()
+    for i, key in enumerate(keys):
+        if counts[key] > 1 and key in seen:
+            yield f"$.{layer}[{i}]", "duplicate of an earlier annotation"
+        seen.add(key)
+
+
+def check_annotations(ann: Annotations, text: str, *, gold: bool) -> list[Finding]:
+    """Every problem in ``ann`` against ``text``.
+
+    With ``gold=True`` the stricter gold rules apply too: every layer present,
+    ``text`` on every span, ids, parents, complete number fields, no
+    overlapping entities and no duplicates.
+    """
+    found: list[Finding] = []
+    if gold:
+        for layer in ("entities", "numbers", "attributions"):
+            if getattr(ann, layer) is None:
+                found.append((f"$.{layer}", "missing layer (gold must list every layer, [] when empty)"))
+    entities = ann.entities or ()
+    numbers = ann.numbers or ()
+    attributions = ann.attributions or ()
+    for i, e in enumerate(entities):
+        found.extend(check_span(e, text, f"$.entities[{i}]", need_text=gold))
+    for i, n in enumerate(numbers):
+        found.extend(check_span(n, text, f"$.numbers[{i}]", need_text=gold))
+    for i, a in enumerate(attributions):
+        found.extend(_check_attribution(a, text, f"$.attributions[{i}]", gold=gold))
+    if not gold:
+        return found
+    found.extend(_check_ids(ann))
+    found.extend(_check_parents(attributions))
+    found.extend(_check_numbers(numbers))
+    found.extend(_duplicates([(e.start, e.end) for e in entities], "entities"))
+    found.extend(_duplicates([(n.start, n.end) for n in numbers], "numbers"))
+    found.extend(_duplicates([tuple(sorted(a.content)) for a in attributions], "attributions"))
+    by_start = sorted(range(len(entities)), key=lambda k: (entities[k].start, entities[k].end))
+    for left, right in zip(by_start, by_start[1:]):
+        if entities[right].start < entities[left].end and (entities[left].start, entities[left].end) != (
+            entities[right].start,
+            entities[right].end,
+        ):
+            found.append(
+                (
+                    f"$.entities[{right}]",
+                    f"overlaps $.entities[{left}] {entities[left].text!r}; entities do not nest (longest name wins)",
+                )
+            )
+    return found
