@@ -57,11 +57,10 @@ def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
         return None, [Problem(name, "$", f"cannot read: {error.strerror}")]
     header, found = validate(GOLD_HEADER, raw)
     annotations, more = validate(ANNOTATIONS, raw)
-    found += [f for f in more if f not in found]
-    if header is None or annotations is None:
-        return None, [Problem(name, where, message) for where, message in found]
-    assert isinstance(header, GoldHeader) and isinstance(annotations, Annotations)
-    problems: list[Problem] = []
+    problems = [Problem(name, where, message) for where, message in found + [f for f in more if f not in found]]
+    if header is None:
+        return None, problems
+    assert isinstance(header, GoldHeader)
     if header.doc_id != path.stem:
         problems.append(Problem(name, "$.doc_id", f"{header.doc_id!r} does not match the file name {path.stem!r}"))
     text_path = path.with_suffix(".txt")
@@ -76,6 +75,9 @@ def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, problems + [Problem(str(text_path), "$", f"not UTF-8: {error.reason} at byte {error.start}")]
+    if annotations is None:
+        return None, problems
+    assert isinstance(annotations, Annotations)
     problems += [Problem(name, where, message) for where, message in check_annotations(annotations, text, gold=True)]
     document = GoldDocument(header.doc_id, header.split, text, digest, annotations, header.provenance)
     return document, problems
@@ -182,7 +184,7 @@ def rows(documents: Iterable[GoldDocument], layer: Layer) -> Iterator[dict[str, 
                 }
             else:
                 item = {k: (str(v) if k in ("label", "qualifier", "kind") and v is not None else v)
-                        for k, v in asdict(record).items()}  # type: ignore[call-overload]
+                        for k, v in asdict(record).items()}
                 item["tags"] = list(item["tags"])
                 yield {**base, **item}
 

@@ -42,11 +42,12 @@ def check_span(span: Span | Entity | Number, text: str, path: str, *, need_text:
 
 def _check_ids(ann: Annotations) -> Iterator[Finding]:
     seen: dict[str, str] = {}
-    for layer, records in (
+    layers: tuple[tuple[str, tuple[Entity | Number | Attribution, ...]], ...] = (
         ("entities", ann.entities or ()),
         ("numbers", ann.numbers or ()),
         ("attributions", ann.attributions or ()),
-    ):
+    )
+    for layer, records in layers:
         for i, record in enumerate(records):
             path = f"$.{layer}[{i}].id"
             if record.id is None:

@@ -1,0 +1,132 @@
+"""The gold validator: one fixture per defect class, each reported at its JSON path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import gold
+from tests.conftest import GoldWriter, tiny_annotation
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _set(path: tuple[Any, ...], value: Any) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return mutate
+
+
+def _append_copy(layer: str, index: int, **changes: Any) -> Mutation:
+    def mutate(data: dict[str, Any]) -> None:
+        data[layer].append({**data[layer][index], **changes})
+
+    return mutate
+
+
+# (defect class, mutation, JSON path reported, words the message must contain)
+DEFECTS: list[tuple[str, Mutation, str, str]] = [
+    ("hash mismatch", _set(("sha256",), "0" * 64), "$.sha256", "does not match"),
+    ("offset past end", _set(("entities", 0, "end"), 10_000), "$.entities[0].end", "past the end"),
+    ("negative offset", _set(("entities", 0, "start"), -1), "$.entities[0].start", "negative"),
+    ("end before start", _set(("numbers", 0, "end"), 0), "$.numbers[0].end", "not after start"),
+    ("text differs from slice", _set(("entities", 0, "text"), "Pari"), "$.entities[0].text", "does not equal"),
+    ("missing text", _set(("entities", 1, "text"), None), "$.entities[1].text", "missing"),
+    ("unknown entity label", _set(("entities", 0, "label"), "CITY"), "$.entities[0].label", "Input should be"),
+    ("unknown qualifier", _set(("numbers", 0, "qualifier"), "roughly"), "$.numbers[0].qualifier", "Input should be"),
+    ("unknown number kind", _set(("numbers", 0, "kind"), "amount"), "$.numbers[0].kind", "Input should be"),
+    ("unknown quote kind", _set(("attributions", 0, "kind"), "reported"), "$.attributions[0].kind", "Input should be"),
+    ("string offset", _set(("entities", 0, "start"), "12"), "$.entities[0].start", "valid integer"),
+    ("missing layer key", lambda d: d.pop("numbers"), "$.numbers", "missing layer"),
+    ("missing required field", lambda d: d["entities"][0].pop("label"), "$.entities[0].label", "required"),
+    ("duplicate id", _set(("numbers", 0, "id"), "e1"), "$.numbers[0].id", "already used"),
+    ("missing id", _set(("entities", 0, "id"), None), "$.entities[0].id", "missing id"),
+    ("parent does not exist", _set(("attributions", 1, "parent"), "a9"), "$.attributions[1].parent", "not an attribution"),
+    ("parent cycle", _set(("attributions", 0, "parent"), "a2"), "$.attributions[0].parent", "cycle"),
+    ("self parent", _set(("attributions", 0, "parent"), "a1"), "$.attributions[0].parent", "cycle"),
+    ("duplicate entity", _append_copy("entities", 0, id="e9"), "$.entities[2]", "duplicate"),
+    ("duplicate attribution", _append_copy("attributions", 1, id="a9"), "$.attributions[2]", "duplicate"),
+    ("overlapping entities", _append_copy("entities", 1, id="e9", start=44, end=52, text=None),
+     "$.entities[2]", ""),
+    ("range without value_max", _set(("numbers", 0, "qualifier"), "range"), "$.numbers[0].value_max", "range needs"),
+    ("value_max below value", lambda d: d["numbers"][0].update(qualifier="range", value_max=3),
+     "$.numbers[0].value_max", "below value"),
+    ("value_max without range", _set(("numbers", 0, "value_max"), 20), "$.numbers[0].value_max", "not range"),
+    ("empty content", _set(("attributions", 0, "content"), []), "$.attributions[0].content", "at least one"),
+    ("doc_id differs from file name", _set(("doc_id",), "other"), "$.doc_id", "file name"),
+    ("white space at span edge", lambda d: d["entities"][0].update(end=d["entities"][0]["end"] + 1,
+                                                                   text="Paris "), "$.entities[0]", "white space"),
+]
+
+
+@pytest.mark.parametrize("name, mutate, path, words", DEFECTS, ids=[d[0] for d in DEFECTS])
+def test_each_defect_is_reported_at_its_path(
+    write_gold: GoldWriter, name: str, mutate: Mutation, path: str, words: str
+) -> None:
+    data = tiny_annotation()
+    mutate(data)
+    folder = write_gold(data)
+    found = gold.problems(folder)
+    assert any(p.where == path and words in p.message for p in found), [str(p) for p in found]
+
+
+def test_valid_fixture_has_no_problems(write_gold: GoldWriter) -> None:
+    assert gold.problems(write_gold()) == []
+
+
+def test_missing_text_file_is_reported(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    (folder / "documents" / "tiny.txt").unlink()
+    [problem] = gold.problems(folder)
+    assert "raw text tiny.txt is missing" in problem.message
+
+
+def test_invalid_json_is_one_problem(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    (folder / "documents" / "tiny.json").write_text('{"doc_id": "tiny",', "utf-8")
+    [problem] = gold.problems(folder)
+    assert problem.where == "$" and "Invalid JSON" in problem.message
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bench.cli", *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_exit_codes_and_one_line_per_problem(write_gold: GoldWriter, tmp_path: Path) -> None:
+    clean = _cli("validate", str(write_gold()))
+    assert clean.returncode == 0, clean.stderr
+    data = tiny_annotation()
+    data["entities"][0]["label"] = "CITY"
+    data["sha256"] = "0" * 64
+    bad = _cli("validate", str(write_gold(data)))
+    assert bad.returncode == 1
+    lines = bad.stdout.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(str(tmp_path / "gold" / "documents" / "tiny.json") + ": $.") for line in lines)
+    assert "Traceback" not in bad.stderr
+    unreadable = _cli("validate", str(tmp_path / "nowhere"))
+    assert unreadable.returncode == 2 and "no such file" in unreadable.stderr
+    assert "Traceback" not in unreadable.stderr
+
+
+def test_file_passed_directly(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    assert gold.problems(folder / "documents" / "tiny.json") == []
+
+
+def test_gold_jsonl_checks_offsets_with_line_numbers(tmp_path: Path) -> None:
+    line = {"doc_id": "x", "text": "Paris", "entities": [{"start": 0, "end": 9, "label": "GPE"}]}
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n" + json.dumps(line) + "\n", "utf-8")
+    [problem] = gold.problems(path)
+    assert str(problem) == f"{path}:2: entities[0].end: offset 9 is past the end of the text (length 5)"
