@@ -1,0 +1,73 @@
+"""``newsbench run SYSTEM...``: run systems over documents and write one predictions JSONL per system."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from bench import gold, registry, runner
+from bench.schema import Document
+
+
+def model_options(models: list[str], systems: list[str]) -> dict[str, Any]:
+    """``--model NAME`` applies to every system that takes a model; ``--model SYSTEM=NAME`` to one.
+
+    >>> model_options(["spacy=en_core_web_md", "gpt-4o-mini"], ["spacy", "llm"])
+    {'model': 'gpt-4o-mini', 'spacy': {'model': 'en_core_web_md'}}
+    """
+    options: dict[str, Any] = {}
+    for value in models:
+        system, sep, name = value.partition("=")
+        if sep and system in systems:
+            options.setdefault(system, {})["model"] = name
+        else:
+            options["model"] = value
+    return options
+
+
+def run(
+    systems: Annotated[list[str], typer.Argument(help="System names (see `newsbench systems`) or file:PATH.")],
+    docs: Annotated[
+        Path | None, typer.Option(help="A folder of .txt files or a JSONL with doc_id and text (default: the gold texts).")
+    ] = None,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder whose texts are used without --docs.")] = gold.DEFAULT_GOLD,
+    out: Annotated[Path, typer.Option(help="Output folder: <system>.jsonl and <system>.run.json.")] = runner.DEFAULT_OUT,
+    jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process, no timeouts).")] = 1,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update cached predictions.")] = False,
+    model: Annotated[
+        list[str] | None, typer.Option(help="Model name or path; SYSTEM=NAME for one system. Repeatable.")
+    ] = None,
+    base_url: Annotated[str | None, typer.Option(help="llm: OpenAI-compatible base URL (else NEWSBENCH_LLM_BASE_URL).")] = None,
+    api_key: Annotated[
+        str | None, typer.Option(help="llm: API key (prefer NEWSBENCH_LLM_API_KEY or OPENAI_API_KEY; never stored).")
+    ] = None,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per document before it is recorded as a failure.")] = runner.DEFAULT_TIMEOUT,
+) -> None:
+    """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."""
+    documents: tuple[Document, ...] = (
+        runner.load_documents(docs) if docs is not None else tuple(d.document for d in gold.load_gold(gold_path))
+    )
+    options = {**model_options(model or [], systems), "base_url": base_url, "api_key": api_key}
+    console = Console(stderr=True)
+    bar, progress = runner.rich_progress()
+    with bar:
+        results = runner.run_systems(
+            systems, documents, out_dir=out, jobs=jobs, use_cache=not no_cache, options=options,
+            timeout=timeout, progress=progress,
+        )
+    for result in results.values():
+        console.print(
+            f"{result.system}: {len(result.predictions)}/{result.documents} documents "
+            f"({result.cached} cached), {len(result.failures)} failed → {result.path}"
+        )
+        for failure in result.failures[:10]:
+            console.print(f"  [red]failed[/red] {failure.doc_id}: {failure.reason}")
+        if len(result.failures) > 10:
+            console.print(f"  … {len(result.failures) - 10} more in {result.manifest}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)

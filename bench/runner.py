@@ -1,0 +1,695 @@
+"""Run systems over documents: cached, fault-contained, optionally parallel; one predictions JSONL per system.
+
+For each system the runner
+
+1. looks every document up in the cache, keyed by SHA-256 of (system name, version, config,
+   SHA-256 of the document's text) — re-runs are instant, ``use_cache=False`` bypasses it;
+2. predicts the rest in ``jobs`` worker processes (fresh interpreters, each holding one copy of the
+   adapter, set up once), in small chunks so batch adapters can use their batch path;
+3. checks every output: it must be :class:`~bench.schema.Annotations` for that document,
+   attempt only declared layers, parse strictly in the prediction format (known labels,
+   integer offsets) and pass :func:`bench.validate.check_annotations` (offsets in range,
+   end after start, ``text`` equal to the slice);
+4. writes ``<out>/<system>.jsonl`` (one line per document predicted, in document order) and
+   ``<out>/<system>.run.json`` (version, config, layers, counts and the failures), atomically.
+
+Fault containment: an exception, a timeout or invalid output on one document is recorded as a
+:class:`Failure` (document id and a one-line reason) and the run goes on. A failed document has
+no line in the JSONL, so the scorer scores it as empty (everything missed), and the report
+counts the failures from :attr:`RunResult.failures` or the ``.run.json`` file. A worker that
+crashes or exceeds the timeout is killed and replaced; if it was working on several documents
+they are retried one at a time so only the culprit fails.
+
+Systems only ever receive :class:`~bench.schema.Document` (id and text): whatever documents the
+caller passes are reduced to those two fields before anything reaches an adapter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Protocol
+
+from bench import atomic
+from bench.errors import InvalidInput, Problem, UserError
+from bench.parse import ANNOTATIONS, validate
+from bench.registry import Discovery, JSONValue, SystemAdapter, create, discover, layer_names, require_available
+from bench.schema import Annotations, Attribution, Document, Entity, Layer, Number, Span
+from bench.validate import check_annotations
+
+#: Where cached predictions live (gitignored). Override with ``NEWSBENCH_CACHE``.
+DEFAULT_CACHE = Path(os.environ.get("NEWSBENCH_CACHE", Path(__file__).resolve().parent.parent / ".cache" / "newsbench"))
+#: Where ``newsbench run`` writes predictions by default (gitignored).
+DEFAULT_OUT = Path("predictions")
+#: Seconds one document may take before its worker is killed.
+DEFAULT_TIMEOUT = 600.0
+#: Seconds a worker may take to start and load its models.
+SETUP_TIMEOUT = 900.0
+#: Largest chunk of documents sent to a worker at once.
+MAX_CHUNK = 16
+#: Longest failure reason kept (reasons are one line).
+MAX_REASON = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document a system produced no valid prediction for, and why."""
+
+    doc_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """One system's run: its predictions (valid ones only), where they were written, and its failures."""
+
+    system: str
+    version: str
+    layers: frozenset[Layer]
+    config: Mapping[str, JSONValue]
+    predictions: Mapping[str, Annotations]
+    path: Path
+    manifest: Path
+    failures: tuple[Failure, ...]
+    documents: int
+    cached: int
+    seconds: float
+
+
+class Progress(Protocol):
+    """What the runner reports progress to (see :func:`rich_progress`)."""
+
+    def start(self, system: str, total: int) -> None: ...
+
+    def advance(self, system: str, *, failed: bool) -> None: ...
+
+    def finish(self, system: str) -> None: ...
+
+
+# --- serialisation ---------------------------------------------------------------------------
+
+
+def _span(span: Span | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    out: dict[str, Any] = {"start": span.start, "end": span.end}
+    if span.text is not None:
+        out["text"] = span.text
+    return out
+
+
+def _plain(value: object) -> object:
+    """String enums to their value, everything else as is (the strict re-parse rejects wrong types)."""
+    return str(value) if isinstance(value, str) else value
+
+
+def _entity(e: Entity) -> dict[str, Any]:
+    out: dict[str, Any] = {"start": e.start, "end": e.end, "label": _plain(e.label)}
+    if e.text is not None:
+        out["text"] = e.text
+    return out
+
+
+def _number(n: Number) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "start": n.start,
+        "end": n.end,
+        "value": n.value,
+        "value_max": n.value_max,
+        "unit": n.unit,
+        "qualifier": _plain(n.qualifier),
+        "kind": _plain(n.kind),
+    }
+    if n.text is not None:
+        out["text"] = n.text
+    return out
+
+
+def _attribution(a: Attribution) -> dict[str, Any]:
+    return {
+        "source": _span(a.source),
+        "cue": _span(a.cue),
+        "content": [_span(s) for s in a.content],
+        "kind": _plain(a.kind),
+    }
+
+
+def to_json(record: Annotations) -> dict[str, Any]:
+    """A record as a prediction-format object; layers not attempted are left out (not ``[]``)."""
+    out: dict[str, Any] = {"doc_id": record.doc_id}
+    if record.entities is not None:
+        out["entities"] = [_entity(e) for e in record.entities]
+    if record.numbers is not None:
+        out["numbers"] = [_number(n) for n in record.numbers]
+    if record.attributions is not None:
+        out["attributions"] = [_attribution(a) for a in record.attributions]
+    return out
+
+
+def to_json_line(record: Annotations) -> str:
+    """One JSONL line (no newline), UTF-8 characters kept."""
+    return json.dumps(to_json(record), ensure_ascii=False)
+
+
+# --- checking outputs ------------------------------------------------------------------------
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
+
+
+def check_output(layers: frozenset[Layer], document: Document, output: object) -> tuple[Annotations | None, str]:
+    """``(record, "")`` when ``output`` is a valid prediction for ``document``, else ``(None, reason)``.
+
+    The returned record is the strict re-parse of the output's JSON form, so what is kept is
+    exactly what the JSONL file will say.
+    """
+    if not isinstance(output, Annotations):
+        return None, f"invalid output: returned {type(output).__name__}, not Annotations"
+    if output.doc_id != document.doc_id:
+        return None, f"invalid output: doc_id is {output.doc_id!r}"
+    extra = output.attempted() - layers
+    if extra:
+        return None, f"invalid output: layer(s) {', '.join(layer_names(extra))} not declared by the system"
+    try:
+        line = to_json_line(output)
+    except (TypeError, ValueError) as error:
+        return None, _short(f"invalid output: not JSON-serialisable ({error})")
+    parsed, found = validate(ANNOTATIONS, line, root="")
+    if parsed is None:
+        where, message = found[0]
+        return None, _short(f"invalid output: {where}: {message}")
+    assert isinstance(parsed, Annotations)
+    problems = check_annotations(parsed, document.text, gold=False)
+    if problems:
+        where, message = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return None, _short(f"invalid output: {where.removeprefix('$.')}: {message}{more}")
+    return parsed, ""
+
+
+# --- cache -----------------------------------------------------------------------------------
+
+
+def document_sha256(document: Document) -> str:
+    return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+
+
+def cache_key(adapter: SystemAdapter, document: Document) -> str:
+    """SHA-256 over the system's name, version and config and the document text's SHA-256."""
+    material = {
+        "system": adapter.name,
+        "version": adapter.version,
+        "config": adapter.config(),
+        "document": document_sha256(document),
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _safe(name: str) -> str:
+    """A system name as a file name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "system"
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionCache:
+    """Checked predictions on disk, one small JSON file per (system, document) key."""
+
+    root: Path
+
+    def _path(self, system: str, key: str) -> Path:
+        return self.root / _safe(system) / key[:2] / f"{key}.json"
+
+    def get(self, system: str, key: str, doc_id: str) -> Annotations | None:
+        """The cached record (re-labelled with ``doc_id``), or None; an unreadable entry is a miss."""
+        try:
+            raw = self._path(system, key).read_bytes()
+        except OSError:
+            return None
+        record, _ = validate(ANNOTATIONS, raw, root="")
+        if not isinstance(record, Annotations):
+            return None
+        return replace(record, doc_id=doc_id)
+
+    def put(self, system: str, key: str, record: Annotations) -> None:
+        atomic.write_text(self._path(system, key), to_json_line(record))
+
+
+# --- executing adapters ----------------------------------------------------------------------
+
+# An outcome: (doc_id, output or None, error reason or "").
+Outcome = tuple[str, object, str]
+
+
+def _reason(error: BaseException) -> str:
+    message = str(error)
+    return _short(f"{type(error).__name__}: {message}" if message else type(error).__name__)
+
+
+def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document]) -> list[Outcome]:
+    """Predict ``documents``: one batch call, and on an exception one call per document."""
+    if len(documents) > 1:
+        try:
+            outputs = adapter.predict_batch(documents)
+            if isinstance(outputs, list) and len(outputs) == len(documents):
+                return [(d.doc_id, out, "") for d, out in zip(documents, outputs)]
+        except Exception:
+            pass  # retried one by one below, so only the document at fault fails
+    outcomes: list[Outcome] = []
+    for document in documents:
+        try:
+            outcomes.append((document.doc_id, adapter.predict(document), ""))
+        except Exception as error:
+            outcomes.append((document.doc_id, None, _reason(error)))
+    return outcomes
+
+
+def _worker_main(fd: int) -> None:
+    """Worker process: receive ``sys.path`` and the pickled adapter, set it up, answer chunks until told to stop."""
+    conn = Connection(fd)
+    try:
+        path, payload = conn.recv()
+        sys.path[:] = path
+        adapter = pickle.loads(payload)
+        adapter.setup()
+    except BaseException as error:
+        conn.send(("setup-failed", _reason(error)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        outcomes = predict_chunk(adapter, chunk)
+        try:
+            conn.send(("done", outcomes))
+        except Exception as error:  # an output that cannot be pickled
+            conn.send(("done", [(doc_id, None, f"output cannot be sent back: {_reason(error)}") for doc_id, _, _ in outcomes]))
+
+
+#: How a worker is started: a fresh interpreter that imports only this module (never the caller's
+#: ``__main__``, so scripts need no ``if __name__ == "__main__"`` guard). Its stdout goes to our stderr.
+_WORKER_CODE = "import sys; from bench.runner import _worker_main; _worker_main(int(sys.argv[1]))"
+
+
+class _Worker:
+    """One worker process, the socket to it, and the chunk it is busy with."""
+
+    def __init__(self, payload: bytes) -> None:
+        ours, theirs = socket.socketpair()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_CODE, str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else subprocess.DEVNULL,
+            )
+        finally:
+            theirs.close()
+        self.conn = Connection(ours.detach())
+        self.conn.send((list(sys.path), payload))
+        self.ready = False
+        self.chunk: list[Document] = []
+        self.deadline = time.monotonic() + SETUP_TIMEOUT
+
+    def send(self, chunk: list[Document], timeout: float | None) -> None:
+        self.chunk = chunk
+        self.deadline = math.inf if timeout is None else time.monotonic() + timeout * len(chunk)
+        self.conn.send(chunk)
+
+    def exit_code(self) -> int | None:
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not within two seconds."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if not self.conn.closed:
+            self.conn.close()
+
+
+def _has_fileno(stream: Any) -> bool:
+    try:
+        stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _chunks(documents: Sequence[Document], jobs: int) -> list[list[Document]]:
+    size = max(1, min(MAX_CHUNK, math.ceil(len(documents) / (max(jobs, 1) * 4))))
+    return [list(documents[i : i + size]) for i in range(0, len(documents), size)]
+
+
+def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document]) -> Iterator[Outcome]:
+    """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``)."""
+    try:
+        adapter.setup()
+    except Exception as error:
+        reason = f"setup failed: {_reason(error)}"
+        for document in documents:
+            yield document.doc_id, None, reason
+        return
+    for chunk in _chunks(documents, 1):
+        yield from predict_chunk(adapter, chunk)
+
+
+def _run_in_workers(
+    adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None
+) -> Iterator[Outcome]:
+    """Spawned worker processes with hard per-document timeouts and crash isolation."""
+    try:
+        payload = pickle.dumps(adapter)
+    except Exception as error:
+        raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
+    queue: deque[list[Document]] = deque(_chunks(documents, jobs))
+    workers = [_Worker(payload) for _ in range(min(jobs, len(queue)))]
+
+    def abort(reason: str) -> Iterator[Outcome]:
+        """The adapter cannot start: every document not yet answered fails with the same reason."""
+        for chunk in [*queue, *(w.chunk for w in workers)]:
+            for document in chunk:
+                yield document.doc_id, None, reason
+        queue.clear()
+        for w in workers:
+            w.chunk = []
+
+    try:
+        while True:
+            for worker in workers:
+                if worker.ready and not worker.chunk and queue:
+                    worker.send(queue.popleft(), timeout)
+            live = [w for w in workers if not w.ready or w.chunk]
+            if not live or not (queue or any(w.chunk for w in workers)):
+                return
+            remaining = min(w.deadline for w in live) - time.monotonic()
+            answered = set(wait([w.conn for w in live], timeout=None if remaining == math.inf else max(0.0, remaining)))
+            for index, worker in enumerate(workers):
+                if worker not in live:
+                    continue
+                if worker.conn in answered:
+                    try:
+                        kind, body = worker.conn.recv()
+                    except (EOFError, OSError):
+                        problem = f"worker process died (exit code {worker.exit_code()})"
+                    else:
+                        if kind == "ready":
+                            worker.ready = True
+                        elif kind == "setup-failed":
+                            yield from abort(f"setup failed: {body}")
+                            return
+                        else:
+                            yield from body
+                            worker.chunk = []
+                        continue
+                elif time.monotonic() >= worker.deadline:
+                    problem = f"timed out after {timeout:g} s" if worker.ready else f"setup timed out after {SETUP_TIMEOUT:g} s"
+                else:
+                    continue
+                if not worker.ready:
+                    yield from abort(f"setup failed: {problem}")
+                    return
+                # Crash or timeout mid-chunk: replace the worker; retry a multi-document chunk one by one.
+                chunk = worker.chunk
+                worker.chunk = []
+                worker.kill()
+                workers[index] = _Worker(payload)
+                if len(chunk) == 1:
+                    yield chunk[0].doc_id, None, problem
+                else:
+                    queue.extendleft([d] for d in reversed(chunk))
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+# --- running systems -------------------------------------------------------------------------
+
+
+def _as_document(document: Document) -> Document:
+    """Exactly a Document with id and text, whatever the caller passed (a GoldDocument, say)."""
+    return Document(str(document.doc_id), str(document.text))
+
+
+def run_system(
+    adapter: SystemAdapter,
+    documents: Iterable[Document],
+    *,
+    out_dir: Path,
+    jobs: int = 1,
+    use_cache: bool = True,
+    cache_dir: Path = DEFAULT_CACHE,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run one (available) adapter over ``documents`` and write its JSONL and run record."""
+    started = time.monotonic()
+    docs = [_as_document(d) for d in documents]
+    layers = frozenset(adapter.layers)
+    config = dict(adapter.config())
+    cache = PredictionCache(cache_dir)
+    cacheable = use_cache and bool(getattr(adapter, "cache", True))
+    keys = {d.doc_id: cache_key(adapter, d) for d in docs} if cacheable else {}
+    by_id = {d.doc_id: d for d in docs}
+    if len(by_id) != len(docs):
+        raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)
+    predictions: dict[str, Annotations] = {}
+    failures: dict[str, str] = {}
+    if progress is not None:
+        progress.start(adapter.name, len(docs))
+    todo: list[Document] = []
+    for document in docs:
+        hit = cache.get(adapter.name, keys[document.doc_id], document.doc_id) if cacheable else None
+        if hit is not None:
+            predictions[document.doc_id] = hit
+            if progress is not None:
+                progress.advance(adapter.name, failed=False)
+        else:
+            todo.append(document)
+    cached = len(predictions)
+    if todo:
+        isolate = bool(getattr(adapter, "isolate", True)) and jobs > 0
+        outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout) if isolate else _run_in_process(adapter, todo)
+        for doc_id, output, reason in outcomes:
+            record: Annotations | None = None
+            if not reason:
+                record, reason = check_output(layers, by_id[doc_id], output)
+            if record is not None:
+                predictions[doc_id] = record
+                if cacheable:
+                    cache.put(adapter.name, keys[doc_id], record)
+            else:
+                failures[doc_id] = reason
+            if progress is not None:
+                progress.advance(adapter.name, failed=record is None)
+    if progress is not None:
+        progress.finish(adapter.name)
+    ordered = {d.doc_id: predictions[d.doc_id] for d in docs if d.doc_id in predictions}
+    failed = tuple(Failure(d.doc_id, failures[d.doc_id]) for d in docs if d.doc_id in failures)
+    seconds = time.monotonic() - started
+    path = out_dir / f"{_safe(adapter.name)}.jsonl"
+    manifest = out_dir / f"{_safe(adapter.name)}.run.json"
+    atomic.write_text(path, "".join(to_json_line(r) + "\n" for r in ordered.values()))
+    atomic.write_text(
+        manifest,
+        json.dumps(
+            {
+                "system": adapter.name,
+                "version": adapter.version,
+                "config": config,
+                "layers": layer_names(layers),
+                "documents": len(docs),
+                "predicted": len(ordered),
+                "cached": cached,
+                "failed": len(failed),
+                "failures": [{"doc_id": f.doc_id, "reason": f.reason} for f in failed],
+                "seconds": round(seconds, 3),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+    )
+    return RunResult(adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds)
+
+
+def run_systems(
+    systems: Sequence[str | SystemAdapter],
+    documents: Iterable[Document],
+    *,
+    out_dir: Path = DEFAULT_OUT,
+    jobs: int = 1,
+    use_cache: bool = True,
+    options: Mapping[str, Any] | None = None,
+    cache_dir: Path = DEFAULT_CACHE,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+    discovery: Discovery | None = None,
+) -> dict[str, RunResult]:
+    """Run each system (a registry name, ``file:PATH``, or an adapter instance) over ``documents``.
+
+    ``options`` reach each system's factory if it accepts them (``{"model": ...}``); a key
+    ``"SYSTEM"`` holding a mapping gives options for that system only. Every system is created
+    and checked for availability before any runs, so an unknown or unavailable one fails fast
+    with a :class:`UserError` naming the reason and the install command.
+    """
+    docs = [_as_document(d) for d in documents]
+    found = discovery
+    adapters: list[SystemAdapter] = []
+    for system in systems:
+        if isinstance(system, str):
+            found = found or discover()
+            adapters.append(create(system, system_options(options, system), discovery=found))
+        else:
+            adapters.append(system)
+    names = [a.name for a in adapters]
+    if len(set(names)) != len(names):
+        raise UserError(f"systems named twice: {', '.join(sorted({n for n in names if names.count(n) > 1}))}", exit_code=2)
+    for adapter in adapters:
+        require_available(adapter)
+    return {
+        adapter.name: run_system(
+            adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
+            timeout=timeout, progress=progress,
+        )
+        for adapter in adapters
+    }
+
+
+def system_options(options: Mapping[str, Any] | None, system: str) -> dict[str, Any]:
+    """Options for one system: the shared ones overridden by ``options[system]`` when that is a mapping."""
+    options = options or {}
+    shared = {k: v for k, v in options.items() if not isinstance(v, Mapping)}
+    own = options.get(system)
+    return {**shared, **(dict(own) if isinstance(own, Mapping) else {})}
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def load_documents(path: Path) -> tuple[Document, ...]:
+    """Documents from a folder of ``.txt`` files (id = file stem) or a JSONL with ``doc_id`` and ``text``.
+
+    Raises :class:`UserError`/:class:`InvalidInput` (exit 2) with ``file:line: field: problem`` lines.
+    """
+    if not path.exists():
+        raise UserError(f"{path}: no such file or folder", exit_code=2)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    if path.is_dir():
+        files = sorted(path.glob("*.txt"))
+        if not files:
+            raise UserError(f"{path}: no .txt files", exit_code=2)
+        for file in files:
+            try:
+                documents.append(Document(file.stem, file.read_bytes().decode("utf-8")))
+            except UnicodeDecodeError as error:
+                problems.append(Problem(str(file), "text", f"not UTF-8 ({error.reason} at byte {error.start})"))
+    else:
+        try:
+            lines = path.read_bytes().decode("utf-8").splitlines()
+        except UnicodeDecodeError as error:
+            raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                problems.append(Problem(where, "(line)", f"invalid JSON: {error.msg}"))
+                continue
+            if not isinstance(item, dict):
+                problems.append(Problem(where, "(line)", "not a JSON object"))
+                continue
+            for key in ("doc_id", "text"):
+                if not isinstance(item.get(key), str):
+                    problems.append(Problem(where, key, "missing" if key not in item else "must be a string"))
+            if isinstance(item.get("doc_id"), str) and isinstance(item.get("text"), str):
+                documents.append(Document(item["doc_id"], item["text"]))
+        if not documents and not problems:
+            raise UserError(f"{path}: no documents", exit_code=2)
+    seen: set[str] = set()
+    for document in documents:
+        if document.doc_id in seen:
+            problems.append(Problem(str(path), "doc_id", f"{document.doc_id!r} appears twice"))
+        seen.add(document.doc_id)
+    if problems:
+        raise InvalidInput(problems, exit_code=2)
+    return tuple(documents)
+
+
+def read_run_record(path: Path) -> dict[str, Any]:
+    """A ``<system>.run.json`` written by :func:`run_system` (for reports that count failures)."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserError(f"{path}: cannot read run record: {error}", exit_code=2) from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: run record is not a JSON object", exit_code=2)
+    return data
+
+
+def rich_progress() -> tuple[Any, Progress]:
+    """A started-on-enter ``rich.progress.Progress`` (use as a context manager) and its runner adaptor."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as RichProgress
+
+    bar = RichProgress(
+        TextColumn("{task.description:<14}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+    tasks: dict[str, Any] = {}
+    failures: dict[str, int] = {}
+
+    class _Adaptor:
+        def start(self, system: str, total: int) -> None:
+            tasks[system] = bar.add_task(system, total=total, failed=0)
+            failures[system] = 0
+
+        def advance(self, system: str, *, failed: bool) -> None:
+            failures[system] += int(failed)
+            bar.update(tasks[system], advance=1, failed=failures[system])
+
+        def finish(self, system: str) -> None:
+            bar.refresh()
+
+    return bar, _Adaptor()
+
