@@ -1,0 +1,117 @@
+"""``newsbench score PRED.jsonl``: score a system's predictions against the gold.
+
+Prints rich tables; ``--json`` writes :meth:`bench.score.CorpusScore.to_json`,
+``--markdown`` a Markdown summary (both atomically). Exit codes: 0 scored;
+1 the gold is defective; 2 the prediction file (or an argument) is unusable,
+reported as one ``file:line: field: problem`` line per defect.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bench import gold
+from bench.atomic import write_text
+from bench.predictions import read_predictions
+from bench.score import CorpusScore, score_corpus
+from bench.score.markdown import DASH, render
+
+MODES = ("strict", "exact", "partial", "type")
+
+
+def _pct(value: float | None) -> str:
+    return DASH if value is None else f"{100 * value:.1f}"
+
+
+def _prf_cells(block: dict[str, Any] | None) -> list[str]:
+    if block is None:
+        return [DASH, DASH, DASH]
+    return [_pct(block["precision"]), _pct(block["recall"]), _pct(block["f1"])]
+
+
+def tables(score: CorpusScore) -> list[Table]:
+    """Rich tables of a corpus score: main F1, entity modes, numbers, attributions ("—" when not scored)."""
+    data = score.to_dict()
+    out: list[Table] = []
+    main = Table(title=f"{data['system']}: {data['documents']} document(s)")
+    for column in ("layer", "main F1", "secondary F1"):
+        main.add_column(column, justify="left" if column == "layer" else "right")
+    for layer in ("entities", "numbers", "attributions"):
+        main.add_row(layer, _pct(data["main"][layer]), _pct(data["secondary"][layer]))
+    out.append(main)
+
+    entities = data["entities"]
+    table = Table(title="Entities (SemEval-2013 modes)")
+    for column in ("mode", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU"):
+        table.add_column(column, justify="left" if column == "mode" else "right")
+    for mode in MODES:
+        block = None if entities is None else entities[mode]
+        counts = [DASH] * 5 if block is None else [str(block[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")]
+        table.add_row(mode, *_prf_cells(block), *counts)
+    out.append(table)
+
+    numbers = data["numbers"]
+    table = Table(title="Numbers")
+    for column in ("metric", "P", "R", "F1"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for metric in ("span", "value", "full"):
+        table.add_row(metric, *_prf_cells(None if numbers is None else numbers[metric]))
+    for metric in ("value", "full"):
+        table.add_row(f"span-free {metric}", *_prf_cells(None if numbers is None else numbers["span_free"][metric]))
+    out.append(table)
+
+    attributions = data["attributions"]
+    table = Table(title="Attributions")
+    for column in ("metric", "P", "R", "F1"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    for metric in ("strict", "lenient"):
+        table.add_row(metric, *_prf_cells(None if attributions is None else attributions[metric]))
+    for component in ("source", "cue", "content"):
+        for kind in ("exact", "overlap"):
+            table.add_row(f"{component} {kind}", *_prf_cells(None if attributions is None else attributions[component][kind]))
+    table.add_row("source resolved", *_prf_cells(None if attributions is None else attributions["source"]["resolved"]))
+    out.append(table)
+
+    errors = Table(title="Errors")
+    for column in ("layer", "outcome", "count"):
+        errors.add_column(column, justify="right" if column == "count" else "left")
+    for layer in ("entities", "numbers", "attributions"):
+        if data[layer] is not None:
+            for outcome, count in data[layer]["errors"].items():
+                errors.add_row(layer, outcome, str(count))
+    out.append(errors)
+    return out
+
+
+def score(
+    predictions: Annotated[Path, typer.Argument(help="Predictions JSONL, one object per document.")],
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.")] = gold.DEFAULT_GOLD,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
+    markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write a Markdown summary here.")] = None,
+    system: Annotated[str | None, typer.Option("--system", help="System name (default: the file name).")] = None,
+) -> None:
+    """Score PREDICTIONS against the gold; print tables, optionally write JSON and Markdown."""
+    documents = gold.load_gold(gold_path)
+    texts = {doc.doc_id: doc.text for doc in documents}
+    found = read_predictions(predictions, texts)
+    for warning in found.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    name = system if system is not None else predictions.name.removesuffix(".jsonl")
+    result = score_corpus(documents, found.by_doc, system=name, warnings=found.warnings)
+    console = Console()
+    for table in tables(result):
+        console.print(table)
+    if json_out is not None:
+        write_text(json_out, result.to_json())
+    if markdown_out is not None:
+        write_text(markdown_out, render(result))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(score)

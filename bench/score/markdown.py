@@ -1,0 +1,68 @@
+"""A plain Markdown rendering of a :class:`~bench.score.result.CorpusScore` (no re-scoring).
+
+Layers that were not scored show "—". The full reports are built elsewhere from
+the same result object; this is the compact summary ``newsbench score --markdown`` writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bench.score.result import CorpusScore
+
+DASH = "—"
+
+
+def fmt(value: float | None) -> str:
+    """A ratio as a percentage with one decimal, or "—" when missing."""
+    return DASH if value is None else f"{100 * value:.1f}"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured Markdown table (first column left-aligned, the rest right)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":--"] + ["--:"] * (len(header) - 1)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _prf_row(name: str, block: dict[str, Any] | None, *extra: str) -> list[str]:
+    if block is None:
+        return [name, DASH, DASH, DASH, *[DASH for _ in extra]]
+    return [name, fmt(block["precision"]), fmt(block["recall"]), fmt(block["f1"]), *[str(block.get(k, DASH)) for k in extra]]
+
+
+def render(score: CorpusScore) -> str:
+    """The score as Markdown: main F1 per layer, then one table per layer."""
+    data = score.to_dict()
+    parts = [f"# Scores: {data['system']}", "", f"Documents: {data['documents']}", ""]
+    parts.append(table(["layer", "main F1", "secondary F1"],
+                       [[layer, fmt(data["main"][layer]), fmt(data["secondary"][layer])] for layer in ("entities", "numbers", "attributions")]))
+    entities = data["entities"]
+    parts += ["", "## Entities", ""]
+    counts = ("correct", "incorrect", "partial", "missed", "spurious")
+    parts.append(table(["mode", "P", "R", "F1", *counts],
+                       [_prf_row(m, None if entities is None else entities[m], *counts) for m in ("strict", "exact", "partial", "type")]))
+    if entities is not None and entities["by_label"]:
+        parts += ["", "Strict, by gold label:", ""]
+        parts.append(table(["label", "P", "R", "F1", *counts],
+                           [_prf_row(label, modes["strict"], *counts) for label, modes in sorted(entities["by_label"].items())]))
+    numbers = data["numbers"]
+    parts += ["", "## Numbers", ""]
+    keys = ("correct", "predicted", "gold")
+    parts.append(table(["metric", "P", "R", "F1", *keys],
+                       [_prf_row(m, None if numbers is None else numbers[m], *keys) for m in ("span", "value", "full")]))
+    attributions = data["attributions"]
+    parts += ["", "## Attributions", ""]
+    rows = [_prf_row(m, None if attributions is None else attributions[m], *keys) for m in ("strict", "lenient")]
+    for component in ("source", "cue", "content"):
+        for kind in ("exact", "overlap"):
+            block = None if attributions is None else attributions[component][kind]
+            rows.append(_prf_row(f"{component} {kind}", block, *(("correct", "predicted", "gold") if kind == "exact" else ("overlap", "predicted", "gold"))))
+    rows.append(_prf_row("source resolved", None if attributions is None else attributions["source"]["resolved"], *keys))
+    parts.append(table(["metric", "P", "R", "F1", "matched", "predicted", "gold"], rows))
+    errors = [(layer, data[layer]["errors"]) for layer in ("entities", "numbers", "attributions") if data[layer] is not None]
+    if errors:
+        parts += ["", "## Errors", ""]
+        parts.append(table(["layer", "outcome", "count"], [[layer, k, str(v)] for layer, found in errors for k, v in found.items()]))
+    return "\n".join(parts) + "\n"

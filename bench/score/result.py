@@ -1,0 +1,155 @@
+"""Result objects: per-document scores, addable per-layer counts, and the corpus result.
+
+Reports and the leaderboard render these objects; they never re-score. The
+JSON written by ``newsbench score --json`` is :meth:`CorpusScore.to_dict`; the
+metric part of it is the pure function :func:`bench.score.metrics.metrics` of
+the summed counts, so a bootstrap can resample documents, add their
+:attr:`DocumentScore.counts` and call that function without re-scoring.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from bench.schema import Layer
+from bench.score.attributions import AttributionCounts, AttributionScore
+from bench.score.entities import EntityCounts, EntityScore, confusion
+from bench.score.items import ScoredItem
+from bench.score.numbers import NumberCounts, NumberScore
+
+
+def _add_optional(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class ScoreCounts:
+    """Counts of every layer for one document or a sum of documents.
+
+    A layer is ``None`` when it was not scored (not attempted by the system, or
+    not annotated in the gold); ``None + counts`` is ``counts``.
+    ``documents`` is the number of documents summed.
+    """
+
+    entities: EntityCounts | None = None
+    numbers: NumberCounts | None = None
+    attributions: AttributionCounts | None = None
+    documents: int = 0
+
+    def __add__(self, other: ScoreCounts) -> ScoreCounts:
+        if not isinstance(other, ScoreCounts):
+            return NotImplemented
+        return ScoreCounts(
+            _add_optional(self.entities, other.entities),
+            _add_optional(self.numbers, other.numbers),
+            _add_optional(self.attributions, other.attributions),
+            self.documents + other.documents,
+        )
+
+    def __radd__(self, other: object) -> ScoreCounts:
+        if other == 0:
+            return self
+        return NotImplemented
+
+    def layer(self, layer: Layer) -> EntityCounts | NumberCounts | AttributionCounts | None:
+        value: EntityCounts | NumberCounts | AttributionCounts | None = getattr(self, layer.value)
+        return value
+
+
+def total(counts: Iterable[ScoreCounts]) -> ScoreCounts:
+    """The sum of ``counts`` (an empty sum has every layer ``None``)."""
+    out = ScoreCounts()
+    for c in counts:
+        out = out + c
+    return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DocumentScore:
+    """One document's result per layer (``None``: layer not scored)."""
+
+    doc_id: str
+    text: str
+    entities: EntityScore | None = None
+    numbers: NumberScore | None = None
+    attributions: AttributionScore | None = None
+
+    @property
+    def counts(self) -> ScoreCounts:
+        """This document's addable counts."""
+        return ScoreCounts(
+            None if self.entities is None else self.entities.counts,
+            None if self.numbers is None else self.numbers.counts,
+            None if self.attributions is None else self.attributions.counts,
+            1,
+        )
+
+    def layer(self, layer: Layer) -> EntityScore | NumberScore | AttributionScore | None:
+        value: EntityScore | NumberScore | AttributionScore | None = getattr(self, layer.value)
+        return value
+
+    def items(self, layer: Layer | None = None) -> Iterator[ScoredItem]:
+        """The itemised error list (matches included) of one layer or of all scored layers."""
+        for current in Layer if layer is None else (layer,):
+            scored = self.layer(current)
+            if scored is not None:
+                yield from scored.items(self.doc_id)
+
+
+@dataclass(frozen=True, eq=False)
+class CorpusScore:
+    """A system's result on a set of gold documents.
+
+    ``per_document`` maps every gold document id to its :class:`DocumentScore`
+    (documents without predictions are scored as empty for attempted layers).
+    ``attempted`` lists the layers the system's predictions carry.
+    """
+
+    system: str
+    attempted: frozenset[Layer]
+    per_document: Mapping[str, DocumentScore]
+    warnings: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def counts(self) -> ScoreCounts:
+        """Counts summed over every document."""
+        return total(doc.counts for doc in self.per_document.values())
+
+    def subset(self, doc_ids: Iterable[str]) -> CorpusScore:
+        """The result restricted to ``doc_ids`` (e.g. one split): per-document counts are reused, not re-scored."""
+        wanted = set(doc_ids)
+        docs = {d: s for d, s in self.per_document.items() if d in wanted}
+        return CorpusScore(self.system, self.attempted, docs, self.warnings)
+
+    def items(self, layer: Layer | None = None) -> Iterator[ScoredItem]:
+        """The itemised error list over all documents, in document-id order."""
+        for doc_id in sorted(self.per_document):
+            yield from self.per_document[doc_id].items(layer)
+
+    def confusion(self) -> tuple[tuple[str, ...], list[list[int]]]:
+        """Entity label confusion matrix (rows gold, columns predicted) over strictly aligned pairs."""
+        pairs = [doc.entities.label_pairs() for doc in self.per_document.values() if doc.entities is not None]
+        return confusion(pairs)
+
+    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
+        """The score JSON (see :func:`bench.score.metrics.metrics` for every key)."""
+        from bench.score.metrics import metrics
+
+        out: dict[str, Any] = {"system": self.system, **metrics(self.counts, zero_division=zero_division)}
+        out["attempted"] = sorted(layer.value for layer in self.attempted)
+        if out["entities"] is not None:
+            labels, matrix = self.confusion()
+            out["entities"]["confusion"] = {"labels": list(labels), "matrix": matrix}
+        return out
+
+    def to_json(self, *, zero_division: float = 0.0) -> str:
+        """:meth:`to_dict` as JSON text: sorted keys, plain floats, two-space indent."""
+        return json.dumps(self.to_dict(zero_division=zero_division), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,58 @@
+"""Tokens for overlap scores: runs of word characters, or single other non-space characters.
+
+Overlap in the attribution layer is counted in tokens, not characters, so that
+a span boundary one character off inside a word costs one token, and white
+space costs nothing. A character span covers every token it touches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bench.schema import Span
+
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Tokens:
+    """Token boundaries of one text (character offsets, ``end`` exclusive)."""
+
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, text: str) -> Tokens:
+        """Tokenise ``text``.
+
+        >>> t = Tokens.of("The ministry's statement.")
+        >>> [ "The ministry's statement."[s:e] for s, e in zip(t.starts, t.ends)]
+        ['The', 'ministry', "'", 's', 'statement', '.']
+        """
+        bounds = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+        starts = np.fromiter((b[0] for b in bounds), dtype=np.int64, count=len(bounds))
+        ends = np.fromiter((b[1] for b in bounds), dtype=np.int64, count=len(bounds))
+        return cls(starts, ends)
+
+    def covered(self, span: Span) -> range:
+        """Indices of the tokens that share at least one character with ``span``.
+
+        >>> Tokens.of("one two three").covered(Span(2, 5))
+        range(0, 2)
+        """
+        first = int(np.searchsorted(self.ends, span.start, side="right"))
+        last = int(np.searchsorted(self.starts, span.end, side="left"))
+        return range(first, max(first, last))
+
+    def token_set(self, spans: Iterable[Span | None]) -> frozenset[int]:
+        """The union of the tokens covered by ``spans`` (``None`` entries are skipped)."""
+        out: set[int] = set()
+        for span in spans:
+            if span is not None:
+                out.update(self.covered(span))
+        return frozenset(out)
