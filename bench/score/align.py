@@ -87,6 +87,11 @@ class Clusters:
     simple_pred: IntArray
     complex: tuple[tuple[IntArray, IntArray], ...]
 
+    def general(self) -> Clusters:
+        """The same clusters with the one-to-one ones listed as complex (to exercise the general path)."""
+        simple = tuple((self.simple_gold[k : k + 1], self.simple_pred[k : k + 1]) for k in range(len(self.simple_gold)))
+        return Clusters(_EMPTY, _EMPTY, simple + self.complex)
+
 
 def clusters(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> Clusters:
     """Group spans of both sides into clusters of chained overlaps (vectorised sweep).
