@@ -30,3 +30,17 @@ def counts(documents: Iterable[GoldDocument]) -> Counter[tuple[str, str, str]]:
             for record in doc.annotations.layer(layer) or ():
                 out[(doc.split, layer.value, label_of(layer, record))] += 1
     return out
+
+
+def table_markdown(documents: Iterable[GoldDocument]) -> str:
+    """Documents and annotations per layer and label, one column per split (Markdown)."""
+    docs = list(documents)
+    tally = counts(docs)
+    splits = sorted({d.split for d in docs})
+    lines = ["| layer | label | " + " | ".join(splits) + " | total |", "|---|---|" + "---:|" * (len(splits) + 1)]
+    keys = [("documents", "")] + sorted({(layer, label) for _, layer, label in tally if layer != "documents"},
+                                        key=lambda k: ([lay.value for lay in Layer].index(k[0]), k[1]))
+    for layer, label in keys:
+        values = [tally[(split, layer, label)] for split in splits]
+        lines.append(f"| {layer} | {label} | " + " | ".join(map(str, values)) + f" | {sum(values)} |")
+    return "\n".join(lines) + "\n"

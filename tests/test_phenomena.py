@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bench import gold
-from bench.commands.phenomena import END, START, with_table
-from bench.phenomena import count, table_markdown
+from bench.commands.phenomena import END, START, datasheet_tables, with_table
+from bench.phenomena import count
 from bench.schema import (
     Annotations,
     Attribution,
@@ -69,6 +69,6 @@ def test_counts_follow_the_definitions() -> None:
 def test_datasheet_table_is_current() -> None:
     sheet = (gold.DEFAULT_GOLD / "DATASHEET.md").read_text("utf-8")
     assert START in sheet and END in sheet
-    assert with_table(sheet, table_markdown(gold.load_gold())) == sheet, (
+    assert with_table(sheet, datasheet_tables(gold.load_gold())) == sheet, (
         "gold/DATASHEET.md is stale: run `newsbench phenomena --write-datasheet`"
     )
