@@ -137,6 +137,9 @@ def _load(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
         if not files:
             raise UserError(f"{path}: no gold annotation files (*.json) found", exit_code=2)
         documents, found = [], []
+        folder = files[0].parent
+        for orphan in sorted(set(folder.glob("*.txt")) - {f.with_suffix(".txt") for f in files}):
+            found.append(Problem(str(orphan), "$", f"raw text has no annotation file {orphan.stem}.json beside it"))
         for file in files:
             document, more = load_gold_file(file)
             found += more

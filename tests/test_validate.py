@@ -130,3 +130,10 @@ def test_gold_jsonl_checks_offsets_with_line_numbers(tmp_path: Path) -> None:
     path.write_text("\n" + json.dumps(line) + "\n", "utf-8")
     [problem] = gold.problems(path)
     assert str(problem) == f"{path}:2: entities[0].end: offset 9 is past the end of the text (length 5)"
+
+
+def test_text_without_annotation_file_is_reported(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    (folder / "documents" / "stray.txt").write_text("Nobody annotated this.\n", "utf-8")
+    [problem] = gold.problems(folder)
+    assert problem.file.endswith("stray.txt") and "no annotation file stray.json" in problem.message
