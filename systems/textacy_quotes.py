@@ -1,0 +1,133 @@
+"""``textacy`` (attributions, direct quotations only): textacy 0.13.0 ``extract.triples.direct_quotations``.
+
+A faithful wrapper: each (speaker, cue, content) triple textacy yields becomes one attribution
+of kind ``direct``; nothing is added or filtered.
+
+* content: textacy's content span, which runs from the opening to the closing quotation mark
+  inclusive;
+* source: textacy's speaker tokens (the subject with its compounds and conjuncts) as one span
+  from the first to the last token;
+* cue: textacy's cue tokens (the verb with its auxiliaries and negation) likewise.
+
+The U+2019 problem. textacy pairs up every token spaCy flags ``is_quote``, and spaCy flags
+both ``’`` and ``'`` when they stand alone as a token. A plural possessive ("the workers’
+union") is such a token, so one apostrophe makes the count of quotation marks odd and
+``direct_quotations`` raises ``ValueError`` ("unclosed quotation"), or pairs the wrong marks.
+Fix, without touching offsets: the text is parsed as it is; then a copy of the parsed ``Doc``
+is built with the same tokens, whitespace and annotations (tags, parse, lemmas, sentence
+boundaries) in which every apostrophe token — a ``’`` or ``'`` token tagged ``POS`` (a
+possessive ending) or standing between two letters with no space — has its text replaced by
+the single code point U+2032 (PRIME), a punctuation mark that is not a quotation mark. Every
+token keeps its length, so every character offset of the copy equals the original's, and
+genuine closing single quotes (tagged as closing quotes, not ``POS``) are left alone.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bench.registry import Adapter, Availability, JSONValue
+from bench.schema import Annotations, Attribution, Document, Layer, QuoteKind, Span
+from systems import _spacy_model
+
+APOSTROPHES = frozenset({"’", "'"})
+#: Same length (one code point), punctuation, not in spaCy's list of quotation marks.
+NEUTRAL_APOSTROPHE = "\u2032"
+
+
+def _is_apostrophe(token: Any) -> bool:
+    if token.text not in APOSTROPHES:
+        return False
+    if token.tag_ == "POS":
+        return True
+    doc = token.doc
+    glued_left = token.i > 0 and not doc[token.i - 1].whitespace_ and doc[token.i - 1].text[-1:].isalpha()
+    glued_right = not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isalpha()
+    return bool(glued_left and glued_right)
+
+
+def neutralise_apostrophes(doc: Any) -> Any:
+    """A copy of ``doc`` whose apostrophe tokens read U+2032; same offsets, same annotations."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+    from spacy.tokens import Doc
+
+    targets = [t.i for t in doc if _is_apostrophe(t)]
+    if not targets:
+        return doc
+    words = [t.text for t in doc]
+    for i in targets:
+        words[i] = NEUTRAL_APOSTROPHE
+    copy = Doc(doc.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+    attrs = [TAG, POS, MORPH, DEP, HEAD, LEMMA, SENT_START, ENT_IOB, ENT_TYPE]
+    copy.from_array(attrs, doc.to_array(attrs))
+    return copy
+
+
+def _span(text: str, tokens: Sequence[Any]) -> Span | None:
+    if not tokens:
+        return None
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t.text) for t in tokens)
+    return Span(start, end, text[start:end])
+
+
+def quotations(doc: Any, text: str) -> tuple[Attribution, ...]:
+    """textacy's direct quotations in a parsed ``doc`` of ``text``, as attributions."""
+    from textacy.extract.triples import direct_quotations
+
+    out: list[Attribution] = []
+    for triple in direct_quotations(neutralise_apostrophes(doc)):
+        content = Span(triple.content.start_char, triple.content.end_char, text[triple.content.start_char : triple.content.end_char])
+        out.append(Attribution((content,), _span(text, triple.speaker), _span(text, triple.cue), QuoteKind.DIRECT))
+    return tuple(out)
+
+
+class TextacyQuotes(Adapter):
+    """Direct quotations with their speaker and cue."""
+
+    name = "textacy"
+    version = "1.0"
+    layers = frozenset({Layer.ATTRIBUTIONS})
+    description = "textacy direct_quotations on a spaCy parse (direct quotes only)"
+    batch_size = 16
+
+    def __init__(self, *, model: str | None = None) -> None:
+        self.model = model or _spacy_model.default_model()
+        self._nlp: Any = None
+
+    def availability(self) -> Availability:
+        if importlib.util.find_spec("textacy") is None:
+            return Availability.no("textacy is not installed", "pip install textacy==0.13.0")
+        return _spacy_model.availability(self.model)
+
+    def config(self) -> Mapping[str, JSONValue]:
+        try:
+            textacy_version = importlib.metadata.version("textacy")
+        except importlib.metadata.PackageNotFoundError:
+            textacy_version = "?"
+        return {**_spacy_model.model_id(self.model), "textacy": textacy_version}
+
+    def setup(self) -> None:
+        if self._nlp is None:
+            self._nlp = _spacy_model.load(self.model)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"model": self.model}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.model = state["model"]
+        self._nlp = None
+
+    def predict(self, document: Document) -> Annotations:
+        return self.predict_batch([document])[0]
+
+    def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
+        self.setup()
+        parsed = self._nlp.pipe((d.text for d in documents), batch_size=self.batch_size)
+        return [Annotations(d.doc_id, attributions=quotations(doc, d.text)) for d, doc in zip(documents, parsed)]
+
+
+SYSTEM = TextacyQuotes
