@@ -120,6 +120,8 @@ def _entity(e: Entity) -> dict[str, Any]:
     out: dict[str, Any] = {"start": e.start, "end": e.end, "label": _plain(e.label)}
     if e.text is not None:
         out["text"] = e.text
+    if e.tags:
+        out["tags"] = list(e.tags)
     return out
 
 
@@ -135,20 +137,29 @@ def _number(n: Number) -> dict[str, Any]:
     }
     if n.text is not None:
         out["text"] = n.text
+    if n.tags:
+        out["tags"] = list(n.tags)
     return out
 
 
 def _attribution(a: Attribution) -> dict[str, Any]:
-    return {
+    out = {
         "source": _span(a.source),
         "cue": _span(a.cue),
         "content": [_span(s) for s in a.content],
         "kind": _plain(a.kind),
     }
+    if a.tags:
+        out["tags"] = list(a.tags)
+    return out
 
 
 def to_json(record: Annotations) -> dict[str, Any]:
-    """A record as a prediction-format object; layers not attempted are left out (not ``[]``)."""
+    """A record as a prediction-format object; layers not attempted are left out (not ``[]``).
+
+    ``text`` is written for readability and ``tags`` when a system sets them (the ``llm`` system
+    records how each string was grounded); the scorer ignores both.
+    """
     out: dict[str, Any] = {"doc_id": record.doc_id}
     if record.entities is not None:
         out["entities"] = [_entity(e) for e in record.entities]
@@ -368,8 +379,12 @@ def _has_fileno(stream: Any) -> bool:
     return True
 
 
-def _chunks(documents: Sequence[Document], jobs: int) -> list[list[Document]]:
-    size = max(1, min(MAX_CHUNK, math.ceil(len(documents) / (max(jobs, 1) * 4))))
+def _chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) -> list[list[Document]]:
+    """Chunks for the workers: the adapter's ``batch_size`` if it declares one, else about four per worker."""
+    if hint:
+        size = max(1, min(int(hint), math.ceil(len(documents) / max(jobs, 1))))
+    else:
+        size = max(1, min(MAX_CHUNK, math.ceil(len(documents) / (max(jobs, 1) * 4))))
     return [list(documents[i : i + size]) for i in range(0, len(documents), size)]
 
 
@@ -382,7 +397,7 @@ def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document]) -> It
         for document in documents:
             yield document.doc_id, None, reason
         return
-    for chunk in _chunks(documents, 1):
+    for chunk in _chunks(documents, 1, getattr(adapter, "batch_size", None)):
         yield from predict_chunk(adapter, chunk)
 
 
@@ -394,7 +409,7 @@ def _run_in_workers(
         payload = pickle.dumps(adapter)
     except Exception as error:
         raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
-    queue: deque[list[Document]] = deque(_chunks(documents, jobs))
+    queue: deque[list[Document]] = deque(_chunks(documents, jobs, getattr(adapter, "batch_size", None)))
     workers = [_Worker(payload) for _ in range(min(jobs, len(queue)))]
 
     def abort(reason: str) -> Iterator[Outcome]:

@@ -50,7 +50,12 @@ def run(
     documents: tuple[Document, ...] = (
         runner.load_documents(docs) if docs is not None else tuple(d.document for d in gold.load_gold(gold_path))
     )
-    options = {**model_options(model or [], systems), "base_url": base_url, "api_key": api_key}
+    options = {
+        **model_options(model or [], systems),
+        "base_url": base_url,
+        "api_key": api_key,
+        "response_cache": not no_cache,  # systems with their own caches (llm) ask again under --no-cache
+    }
     console = Console(stderr=True)
     bar, progress = runner.rich_progress()
     with bar:

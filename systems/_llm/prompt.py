@@ -1,0 +1,263 @@
+"""The extraction prompt, its JSON schema, and turning a reply into grounded annotations.
+
+The model is asked for strings, never offsets: each entity and number comes with the exact
+words and a short ``context`` (the surrounding words as written) used to pick the right
+occurrence; each attribution gives its source, cue and content strings. Strings are grounded
+with :class:`systems._llm.grounding.Grounder`; every grounded record carries a tag naming the
+method per component (``grounding:exact``, ``content:fuzzy``, ``source:normalised``, …).
+Items whose strings cannot be found, or whose label/kind/qualifier is not one of ours, are
+dropped and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from bench.schema import (
+    Annotations,
+    Attribution,
+    Entity,
+    EntityLabel,
+    Number,
+    NumberKind,
+    Qualifier,
+    QuoteKind,
+    Span,
+)
+from systems._llm.grounding import Grounder, Match, Method, sentence_window
+
+#: Bump when the prompt or schema changes: it is part of the cache key.
+PROMPT_VERSION = "1"
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["entities", "numbers", "attributions"],
+    "properties": {
+        "entities": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["text", "label", "context"],
+                "properties": {
+                    "text": {"type": "string"},
+                    "label": {"type": "string", "enum": [label.value for label in EntityLabel]},
+                    "context": {"type": "string"},
+                },
+            },
+        },
+        "numbers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["text", "context", "value", "value_max", "unit", "qualifier", "kind"],
+                "properties": {
+                    "text": {"type": "string"},
+                    "context": {"type": "string"},
+                    "value": {"type": "number"},
+                    "value_max": {"type": ["number", "null"]},
+                    "unit": _NULLABLE_STRING,
+                    "qualifier": {"type": "string", "enum": [q.value for q in Qualifier]},
+                    "kind": {"type": "string", "enum": [k.value for k in NumberKind]},
+                },
+            },
+        },
+        "attributions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["source", "cue", "content", "kind"],
+                "properties": {
+                    "source": _NULLABLE_STRING,
+                    "cue": _NULLABLE_STRING,
+                    "content": {"type": "array", "items": {"type": "string"}},
+                    "kind": {"type": "string", "enum": [k.value for k in QuoteKind]},
+                },
+            },
+        },
+    },
+}
+
+INSTRUCTIONS = """You annotate news articles. Return one JSON object with three lists.
+
+entities: every named mention, each time it occurs, with an OntoNotes label (PERSON, NORP,
+FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE). "text" is the name exactly
+as written, without a leading "the", a possessive 's or a title ("Dr", "President").
+Common nouns are not entities. Dates, times and numbers are not entities.
+
+numbers: every numeral, in digits or words, including ordinals, years, days of the month and
+vague quantity words ("dozens", "thousands"). "text" is the numeral only, copied exactly:
+qualifier words and the unit stay outside, but a scale word ("1.2 billion") and a currency
+symbol glued to the digits ("$5") belong to it; a range is one text from the first numeral
+to the last ("two or three"). "value" is the number (thousands = 1000, dozens = 24, hundreds
+= 100); "value_max" only for ranges; "unit" is the singular lemma of what is counted or
+measured ("person", "dollar", "percent", "year"); "qualifier" is exact, approx (about,
+around, nearly, an estimated), lower (more than, over, at least, vague plurals), upper (up
+to, less than, under) or range; "kind" is count, money, percent, measure, duration,
+frequency, ordinal, date or other. Not numbers: the article "a", idioms like "first of all".
+
+attributions: every report of what someone said, wrote or claimed. "source" is who reports
+(a name without "the"; a noun phrase with its determiner; a pronoun), or null if unstated.
+"cue" is the reporting verb with its auxiliaries ("has said"), or "according to". "content"
+is what is reported, as one or more exact pieces of the text: direct quotes keep their
+quotation marks; indirect content leaves out "that". "kind" is direct (all quoted), indirect
+(paraphrase) or mixed.
+
+For entities and numbers, "context" repeats about eight words of the text around the mention,
+exactly as written, so the mention can be found. Copy every string exactly from the article."""
+
+
+def messages(text: str) -> list[dict[str, str]]:
+    """The chat messages for one document."""
+    return [
+        {"role": "system", "content": INSTRUCTIONS},
+        {"role": "user", "content": f"Article:\n<<<\n{text}\n>>>"},
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Grounded:
+    """The annotations and how many returned items could not be used."""
+
+    annotations: Annotations
+    dropped: int
+
+
+def _string(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum(cls: type[E], value: object) -> E | None:
+    """``cls(value)`` for a valid string value, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return cls(value)
+    except ValueError:
+        return None
+
+
+def _number_or_none(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _locate(grounder: Grounder, needle: str, context: str | None) -> Match | None:
+    within = None
+    if context:
+        found = grounder.locate(context)
+        if found is not None:
+            grounder.used.discard((found.start, found.end))
+            within = (found.start, found.end)
+    return grounder.locate(needle, within=within)
+
+
+def _items(reply: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = reply.get(key)
+    if not isinstance(value, list):
+        raise ValueError(f"reply has no list {key!r}")
+    return [item for item in value if isinstance(item, dict)]
+
+
+def ground(doc_id: str, text: str, reply: object) -> Grounded:
+    """Turn a parsed reply into annotations with offsets; raises ValueError if it is not the promised object."""
+    if not isinstance(reply, dict):
+        raise ValueError("reply is not a JSON object")
+    dropped = 0
+    entities: dict[tuple[int, int], Entity] = {}
+    grounder = Grounder(text)
+    raw_entities = _items(reply, "entities")
+    raw_numbers = _items(reply, "numbers")
+    raw_attributions = _items(reply, "attributions")
+    for item in raw_entities:
+        name = _string(item, "text")
+        label = _enum(EntityLabel, item.get("label"))
+        if name is None or label is None:
+            dropped += 1
+            continue
+        match = _locate(grounder, name, _string(item, "context"))
+        if match is None or (match.start, match.end) in entities:
+            dropped += 1
+            continue
+        entities[(match.start, match.end)] = Entity(
+            match.start, match.end, label, text=text[match.start : match.end], tags=(f"grounding:{match.method}",)
+        )
+    numbers: dict[tuple[int, int], Number] = {}
+    grounder = Grounder(text)
+    for item in raw_numbers:
+        numeral = _string(item, "text")
+        if numeral is None:
+            dropped += 1
+            continue
+        match = _locate(grounder, numeral, _string(item, "context"))
+        if match is None or (match.start, match.end) in numbers:
+            dropped += 1
+            continue
+        numbers[(match.start, match.end)] = Number(
+            match.start,
+            match.end,
+            value=_number_or_none(item.get("value")),
+            value_max=_number_or_none(item.get("value_max")),
+            unit=_string(item, "unit"),
+            qualifier=_enum(Qualifier, item.get("qualifier")),
+            kind=_enum(NumberKind, item.get("kind")),
+            text=text[match.start : match.end],
+            tags=(f"grounding:{match.method}",),
+        )
+    attributions: list[Attribution] = []
+    grounder = Grounder(text)
+    for item in raw_attributions:
+        pieces = item.get("content")
+        strings = [p for p in pieces if isinstance(p, str) and p.strip()] if isinstance(pieces, list) else []
+        located = [m for m in (grounder.locate(p) for p in strings) if m is not None]
+        if not located or len(located) < len(strings):
+            dropped += 1
+            continue
+        located = sorted({(m.start, m.end): m for m in located}.values(), key=lambda m: m.start)
+        if any(a.end > b.start for a, b in zip(located, located[1:])):
+            dropped += 1
+            continue
+        window = sentence_window(text, located[0].start, located[-1].end)
+        tags = [f"content:{_worst(m.method for m in located)}"]
+        parts: dict[str, Span | None] = {}
+        for component in ("source", "cue"):
+            wanted = _string(item, component)
+            found = grounder.locate(wanted, within=window) if wanted else None
+            if found is not None and any(m.start <= found.start < m.end for m in located):
+                found = None  # a source or cue inside the content is a grounding slip
+            parts[component] = None if found is None else Span(found.start, found.end, text[found.start : found.end])
+            if found is not None:
+                tags.append(f"{component}:{found.method}")
+        attributions.append(
+            Attribution(
+                content=tuple(Span(m.start, m.end, text[m.start : m.end]) for m in located),
+                source=parts["source"],
+                cue=parts["cue"],
+                kind=_enum(QuoteKind, item.get("kind")),
+                tags=tuple(tags),
+            )
+        )
+    annotations = Annotations(
+        doc_id,
+        entities=tuple(sorted(entities.values(), key=lambda e: (e.start, e.end))),
+        numbers=tuple(sorted(numbers.values(), key=lambda n: (n.start, n.end))),
+        attributions=tuple(attributions),
+    )
+    return Grounded(annotations, dropped)
+
+
+def _worst(methods: Iterable[Method]) -> Method:
+    order = [Method.EXACT, Method.NORMALISED, Method.FUZZY]
+    return max(methods, key=order.index)
