@@ -26,13 +26,8 @@ from typing import Any
 from bench import atomic
 from bench.errors import UserError
 from bench.schema import Layer
+from bench.score.metrics import MAIN_METRIC  # the leaderboard's main F1 per layer: the one the gate watches
 
-#: The metric the gate watches per layer (the first F1 each leaderboard column group shows).
-MAIN_METRIC: Mapping[Layer, str] = {
-    Layer.ENTITIES: "strict",
-    Layer.NUMBERS: "value",
-    Layer.ATTRIBUTIONS: "lenient",
-}
 #: Default tolerance: a drop of more than one F1 point (0.01) fails. Stored in the file; edit it there.
 DEFAULT_TOLERANCE = 0.01
 #: Decimal places kept in the file (scores are compared after rounding to this).

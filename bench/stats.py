@@ -155,6 +155,46 @@ def bootstrap_interval(
     return Interval(value, min(low, value), max(high, value), documents, level)
 
 
+def bootstrap_intervals(
+    counts: Counts,
+    statistics: Statistic,
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+    level: float = LEVEL,
+) -> list[Interval]:
+    """Like :func:`bootstrap_interval` for a statistic with ``m`` outputs: ``(..., k) → (..., m)``.
+
+    All outputs are computed on the same resamples, so one run of the
+    bootstrap serves precision, recall and F1 of every mode.
+    """
+    counts = as_counts(counts)
+    documents = counts.shape[0]
+    values = np.atleast_1d(statistics(counts.sum(axis=0)))
+    if documents < MIN_DOCUMENTS:
+        return [Interval(float(v) if documents else 0.0, None, None, documents, level, TOO_FEW) for v in values]
+
+    def of_indices(indices: npt.NDArray[np.int64], axis: int = -1) -> npt.NDArray[np.float64]:
+        picked = counts[np.moveaxis(np.asarray(indices), axis, -1)]
+        return np.moveaxis(statistics(picked.sum(axis=-2)), -1, 0)
+
+    result = sps.bootstrap(
+        (np.arange(documents),),
+        of_indices,
+        n_resamples=resamples,
+        vectorized=True,
+        confidence_level=level,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
+    lows = np.atleast_1d(result.confidence_interval.low)
+    highs = np.atleast_1d(result.confidence_interval.high)
+    return [
+        Interval(float(v), min(float(lo), float(v)), max(float(hi), float(v)), documents, level)
+        for v, lo, hi in zip(values, lows, highs, strict=True)
+    ]
+
+
 def _paired_difference(a: Counts, b: Counts, statistic: Statistic) -> Callable[..., npt.NDArray[np.float64]]:
     def of_indices(indices: npt.NDArray[np.int64], axis: int = -1) -> npt.NDArray[np.float64]:
         chosen = np.moveaxis(np.asarray(indices), axis, -1)

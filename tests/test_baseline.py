@@ -104,7 +104,7 @@ def test_file_round_trip_states_tolerance_and_metrics(tmp_path: Path) -> None:
     gate.write_baseline(path, accepted(tolerance=0.02))
     data = json.loads(path.read_text())
     assert data["tolerance"] == 0.02
-    assert data["metric"] == {"entities": "strict", "numbers": "value", "attributions": "lenient"}
+    assert data["metric"] == {"entities": "strict", "numbers": "value", "attributions": "strict"}
     assert data["systems"]["spacy"] == {"entities": 0.8, "numbers": 0.6, "attributions": None}
     assert gate.read_baseline(path) == accepted(tolerance=0.02)
 

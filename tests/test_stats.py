@@ -193,3 +193,18 @@ def test_paired_comparison_of_four_documents_gives_no_interval_but_a_p_value() -
 def test_paired_counts_must_cover_the_same_documents() -> None:
     with pytest.raises(ValueError, match="same"):
         stats.compare(corpus(5), corpus(6), stats.f1_statistic)
+
+
+def test_many_statistics_share_resamples_and_match_single_runs() -> None:
+    rows = corpus(30)
+
+    def prf(counts: np.ndarray) -> np.ndarray:
+        return np.stack([stats.precision_statistic(counts), stats.recall_statistic(counts),
+                         stats.f1_statistic(counts)], axis=-1)
+
+    precision, recall, f1 = stats.bootstrap_intervals(rows, prf)
+    assert f1 == stats.bootstrap_interval(rows, stats.f1_statistic)
+    assert precision == stats.bootstrap_interval(rows, stats.precision_statistic)
+    assert recall.value == pytest.approx(float(stats.recall_statistic(rows.sum(axis=0))))
+    few = stats.bootstrap_intervals(rows[:3], prf)
+    assert [i.note for i in few] == [stats.TOO_FEW] * 3

@@ -1,0 +1,167 @@
+"""Assemble a :class:`~bench.report.model.BenchResult` from the scorer's results.
+
+Scores are never recomputed here: a split is :meth:`CorpusScore.subset` of the
+corpus result (per-document counts reused), its metric dictionary is the
+scorer's ``to_dict()``, and intervals come from :mod:`bench.stats` applied to
+per-document count vectors ``[precision credit, predicted, recall credit, gold]``
+read off each document's counts. Each interval's point estimate is checked
+against the scorer's own number, so the two can never silently disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bench import stats
+from bench.report.model import (
+    LEADERBOARD,
+    OVERALL,
+    BenchResult,
+    Cell,
+    DocumentInfo,
+    Failure,
+    Metric,
+    SplitResult,
+    Statistics,
+    SystemResult,
+)
+from bench.schema import GoldDocument, Layer
+from bench.score import CorpusScore, ScoreCounts
+from bench.score.counts import MatchCounts, SemEvalCounts
+from bench.score.entities import Mode
+
+#: Largest disagreement tolerated between an interval's point estimate and the scorer's value.
+CONSISTENCY = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredSystem:
+    """What the bench hands over per system: its corpus score, version and run failures."""
+
+    score: CorpusScore
+    version: str
+    failures: tuple[Failure, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def count_vector(counts: ScoreCounts, metric: Metric) -> tuple[float, float, float, float] | None:
+    """``[precision credit, predicted, recall credit, gold]`` of ``metric`` (``None``: layer not scored).
+
+    Entities (SemEval): credit = COR + w·PAR with the mode's partial weight,
+    predicted = ACT, gold = POS. Numbers and attribution relations: credit =
+    matched pairs, predicted and gold = item counts.
+    """
+    if metric.layer is Layer.ENTITIES:
+        if counts.entities is None:
+            return None
+        mode = Mode(metric.name)
+        sem: SemEvalCounts = counts.entities.overall(mode)
+        credit = sem.correct + mode.strategy.partial_weight * sem.partial
+        return float(credit), float(sem.actual), float(credit), float(sem.possible)
+    match: MatchCounts
+    if metric.layer is Layer.NUMBERS:
+        if counts.numbers is None:
+            return None
+        match = getattr(counts.numbers, metric.name)
+    else:
+        if counts.attributions is None:
+            return None
+        match = getattr(counts.attributions.relation, metric.name)
+    return float(match.correct), float(match.predicted), float(match.correct), float(match.gold)
+
+
+def prf_statistic(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Precision, recall and F1 (last axis) of summed count vectors."""
+    return np.stack(
+        [stats.precision_statistic(counts), stats.recall_statistic(counts), stats.f1_statistic(counts)], axis=-1
+    )
+
+
+def _cell(score: CorpusScore, metric: Metric, scores: Mapping[str, object]) -> Cell | None:
+    rows = [count_vector(doc.counts, metric) for _, doc in sorted(score.per_document.items())]
+    if not rows or any(row is None for row in rows):
+        return None
+    precision, recall, f1 = stats.bootstrap_intervals(np.array(rows, dtype=np.float64), prf_statistic)
+    layer_scores = scores[metric.layer.value]
+    assert isinstance(layer_scores, Mapping)
+    reported = layer_scores[metric.name]
+    for name, interval in (("precision", precision), ("recall", recall), ("f1", f1)):
+        if abs(interval.value - float(reported[name])) > CONSISTENCY:
+            raise RuntimeError(
+                f"{score.system}: {metric.title} {name}: interval centre {interval.value!r} "
+                f"differs from the scorer's {reported[name]!r}"
+            )
+    return Cell(precision, recall, f1)
+
+
+def split_order(gold: Sequence[GoldDocument]) -> tuple[str, ...]:
+    """Splits in order of first appearance over documents sorted by id, then ``overall``."""
+    seen: list[str] = []
+    for doc in sorted(gold, key=lambda d: d.doc_id):
+        if doc.split not in seen:
+            seen.append(doc.split)
+    return (*seen, OVERALL)
+
+
+def split_result(score: CorpusScore, split: str) -> SplitResult:
+    """Scores and intervals of ``score`` (already restricted to the split's documents)."""
+    scores = score.to_dict()
+    cells = {}
+    for metric in LEADERBOARD:
+        if metric.layer not in score.attempted:
+            continue
+        cell = _cell(score, metric, scores)
+        if cell is not None:
+            cells[metric] = cell
+    return SplitResult(split, len(score.per_document), cells, scores)
+
+
+def system_result(scored: ScoredSystem, gold: Sequence[GoldDocument], splits: Sequence[str]) -> SystemResult:
+    """One system's per-split results, its item list and failures."""
+    score = scored.score
+    results = []
+    for split in splits:
+        ids = [d.doc_id for d in gold if split == OVERALL or d.split == split]
+        results.append(split_result(score.subset(ids), split))
+    return SystemResult(
+        name=score.system,
+        version=scored.version,
+        attempted=score.attempted,
+        splits=tuple(results),
+        items=tuple(score.items()),
+        failures=tuple(sorted(scored.failures, key=lambda f: (f.doc_id, f.reason))),
+        warnings=tuple(scored.warnings) + tuple(w for w in score.warnings if w not in scored.warnings),
+    )
+
+
+def statistics() -> Statistics:
+    """The interval settings of :mod:`bench.stats`."""
+    return Statistics(
+        method="percentile bootstrap over documents",
+        level=stats.LEVEL,
+        resamples=stats.RESAMPLES,
+        seed=stats.SEED,
+        min_documents=stats.MIN_DOCUMENTS,
+    )
+
+
+def build_result(gold: Sequence[GoldDocument], systems: Sequence[ScoredSystem]) -> BenchResult:
+    """The bench result: systems sorted by name, documents by id, splits in gold order."""
+    documents = tuple(
+        DocumentInfo(d.doc_id, d.split, d.sha256, d.text) for d in sorted(gold, key=lambda d: d.doc_id)
+    )
+    splits = split_order(gold)
+    ordered = sorted(systems, key=lambda s: s.score.system)
+    names = [s.score.system for s in ordered]
+    if len(set(names)) != len(names):
+        raise ValueError(f"systems named twice: {names}")
+    return BenchResult(
+        documents=documents,
+        splits=splits,
+        systems=tuple(system_result(s, gold, splits) for s in ordered),
+        statistics=statistics(),
+    )

@@ -1,0 +1,206 @@
+"""Machine-readable outputs: ``results.json`` (everything) and ``results.csv`` (tidy long format).
+
+``results.json`` keys (sorted on output)::
+
+    {"statistics": {method, level, resamples, seed, min_documents},
+     "gold": {"splits": [...], "documents": [{doc_id, split, sha256}, ...]},
+     "systems": {NAME: {
+         "version", "attempted": [layers], "failures": [{doc_id, reason}], "warnings": [...],
+         "splits": {SPLIT: {"documents", "scores": <the scorer's score JSON>,
+                            "intervals": {LAYER: {METRIC: {precision|recall|f1:
+                                {value, low, high, documents, level, note}}}}}},
+         "errors": [{doc_id, layer, outcomes, description, context, gold, pred}, ...]}}}
+
+A layer a system does not attempt is ``null`` in ``scores`` and absent from
+``intervals``; ``low``/``high`` are ``null`` when ``note`` says why.
+
+``results.csv`` has one row per number: ``system, split, layer, mode, label,
+metric, value``. ``label`` is ``all`` for corpus-level rows, a label, coarse
+class (``coarse:PER``) or attribution kind otherwise; interval bounds are the
+metrics ``f1_low``/``f1_high`` (and precision/recall likewise). Layers not
+attempted have no rows.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict
+from typing import Any
+
+from bench.report.describe import context, describe
+from bench.report.model import BenchResult, Cell, SystemResult
+from bench.schema import Attribution, Entity, Layer, Number, Span
+from bench.score.items import Record, ScoredItem
+from bench.stats import Interval
+
+COLUMNS = ("system", "split", "layer", "mode", "label", "metric", "value")
+ALL = "all"
+
+
+def interval_dict(interval: Interval) -> dict[str, Any]:
+    return asdict(interval)
+
+
+def _cell_dict(cell: Cell) -> dict[str, Any]:
+    return {"precision": interval_dict(cell.precision), "recall": interval_dict(cell.recall),
+            "f1": interval_dict(cell.f1)}
+
+
+def _span_dict(span: Span | None, text: str) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
+
+
+def record_dict(record: Record | None, text: str) -> dict[str, Any] | None:
+    """A gold or predicted record as JSON, spans with their text taken from the document."""
+    if record is None:
+        return None
+    if isinstance(record, Entity):
+        return {**(_span_dict(record.span, text) or {}), "label": str(record.label)}
+    if isinstance(record, Number):
+        return {
+            **(_span_dict(record.span, text) or {}),
+            "value": record.value,
+            "value_max": record.value_max,
+            "unit": record.unit,
+            "qualifier": None if record.qualifier is None else str(record.qualifier),
+            "kind": None if record.kind is None else str(record.kind),
+        }
+    assert isinstance(record, Attribution)
+    return {
+        "source": _span_dict(record.source, text),
+        "cue": _span_dict(record.cue, text),
+        "content": [_span_dict(s, text) for s in record.content],
+        "kind": None if record.kind is None else str(record.kind),
+    }
+
+
+def item_dict(item: ScoredItem, text: str) -> dict[str, Any]:
+    """One scored item as JSON (what, where, and both records)."""
+    return {
+        "doc_id": item.doc_id,
+        "layer": item.layer.value,
+        "outcomes": [o.value for o in item.outcomes],
+        "description": describe(item, text),
+        "context": context(item, text),
+        "gold": record_dict(item.gold, text),
+        "pred": record_dict(item.pred, text),
+    }
+
+
+def system_dict(result: BenchResult, system: SystemResult) -> dict[str, Any]:
+    """Everything reported about one system."""
+    splits: dict[str, Any] = {}
+    for split in system.splits:
+        intervals: dict[str, dict[str, Any]] = {}
+        for metric, cell in sorted(split.cells.items()):
+            intervals.setdefault(metric.layer.value, {})[metric.name] = _cell_dict(cell)
+        splits[split.split] = {"documents": split.documents, "scores": split.scores, "intervals": intervals}
+    return {
+        "version": system.version,
+        "attempted": [layer.value for layer in Layer if layer in system.attempted],
+        "failures": [{"doc_id": f.doc_id, "reason": f.reason} for f in system.failures],
+        "warnings": list(system.warnings),
+        "splits": splits,
+        "errors": [item_dict(item, result.text(item.doc_id)) for item in system.errors],
+    }
+
+
+def result_dict(result: BenchResult) -> dict[str, Any]:
+    """The whole result as plain JSON data."""
+    return {
+        "statistics": asdict(result.statistics),
+        "gold": {
+            "splits": list(result.splits),
+            "documents": [{"doc_id": d.doc_id, "split": d.split, "sha256": d.sha256} for d in result.documents],
+        },
+        "systems": {system.name: system_dict(result, system) for system in result.systems},
+    }
+
+
+def results_json(result: BenchResult) -> str:
+    """``results.json``: sorted keys, two-space indent, UTF-8 kept, trailing newline."""
+    return json.dumps(result_dict(result), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# --- tidy rows --------------------------------------------------------------------------------
+
+Row = tuple[str, str, str, str, str, str, float]
+
+
+def _prf_rows(prefix: tuple[str, str, str, str, str], block: Mapping[str, Any]) -> Iterator[Row]:
+    for metric in sorted(block):
+        value = block[metric]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            yield (*prefix, metric, float(value))
+
+
+def _layer_rows(system: str, split: str, layer: Layer, scores: Mapping[str, Any]) -> Iterator[Row]:
+    def base(mode: str, label: str = ALL) -> tuple[str, str, str, str, str]:
+        return system, split, layer.value, mode, label
+
+    if layer is Layer.ENTITIES:
+        for mode in ("strict", "exact", "partial", "type"):
+            yield from _prf_rows(base(mode), scores[mode])
+            yield from _prf_rows(base(mode, "macro"), scores["macro"][mode])
+            for label, by_mode in sorted(scores["by_label"].items()):
+                if mode in by_mode:
+                    yield from _prf_rows(base(mode, label), by_mode[mode])
+            coarse = scores.get("coarse")
+            if coarse:
+                yield from _prf_rows(base(mode, "coarse"), coarse[mode])
+                for label, by_mode in sorted(coarse["by_label"].items()):
+                    if mode in by_mode:
+                        yield from _prf_rows(base(mode, f"coarse:{label}"), by_mode[mode])
+    elif layer is Layer.NUMBERS:
+        for mode in ("span", "value", "full"):
+            yield from _prf_rows(base(mode), scores[mode])
+        for mode in ("value", "full"):
+            yield from _prf_rows(base(f"span_free_{mode}"), scores["span_free"][mode])
+    else:
+        for mode in ("strict", "lenient"):
+            yield from _prf_rows(base(mode), scores[mode])
+            for kind, block in sorted(scores["by_kind"].items()):
+                yield from _prf_rows(base(mode, kind), block[mode])
+        for component in ("source", "cue", "content"):
+            for kind in ("exact", "overlap"):
+                yield from _prf_rows(base(f"{component}_{kind}"), scores[component][kind])
+        yield from _prf_rows(base("source_resolved"), scores["source"]["resolved"])
+    for outcome, count in sorted(scores["errors"].items()):
+        yield base("errors") + (outcome, float(count))
+
+
+def tidy_rows(result: BenchResult) -> Iterator[Row]:
+    """Every number of the result as ``(system, split, layer, mode, label, metric, value)``."""
+    for system in result.systems:
+        for split in system.splits:
+            for layer in Layer:
+                layer_scores = split.scores.get(layer.value)
+                if layer_scores is None:
+                    continue
+                yield from _layer_rows(system.name, split.split, layer, layer_scores)
+            for metric, cell in sorted(split.cells.items()):
+                for name, interval in (("precision", cell.precision), ("recall", cell.recall), ("f1", cell.f1)):
+                    for bound, value in (("low", interval.low), ("high", interval.high)):
+                        if value is not None:
+                            yield (system.name, split.split, metric.layer.value, metric.name, ALL,
+                                   f"{name}_{bound}", float(value))
+            yield (system.name, split.split, "", "", ALL, "documents", float(split.documents))
+        yield (system.name, "overall", "", "", ALL, "failures", float(len(system.failures)))
+
+
+def results_frame(result: BenchResult) -> Any:
+    """The tidy rows as a pandas DataFrame with the columns :data:`COLUMNS`."""
+    import pandas as pd
+
+    return pd.DataFrame(list(tidy_rows(result)), columns=list(COLUMNS))
+
+
+def results_csv(result: BenchResult) -> str:
+    """``results.csv``: the tidy frame, no index, ``\\n`` line ends, floats in shortest round-trip form."""
+    buffer = io.StringIO()
+    results_frame(result).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()

@@ -1,0 +1,271 @@
+"""Markdown reports: ``leaderboard.md`` and one page per system (GitHub-flavoured tables).
+
+Scores are percentages with one decimal; ``[low–high]`` is the 95% bootstrap
+interval over documents; "—" marks a layer the system does not attempt. Text
+quoted from documents is escaped so it cannot break a table or turn into markup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from bench.report.describe import DASH, context, describe, pct, reading_order, with_interval
+from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitResult, SystemResult, slug
+from bench.schema import Layer
+from bench.score.items import Outcome, ScoredItem
+from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC
+
+#: Concrete errors listed per layer and outcome on a system page; the rest are counted.
+ERRORS_SHOWN = 25
+
+_ESCAPES = {"&": "&amp;", "\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[", "]": "\\]",
+            "<": "&lt;", ">": "&gt;", "#": "\\#", "~": "\\~"}
+
+
+def escape(text: str) -> str:
+    """Text safe inside Markdown (tables included): one line, markup characters escaped.
+
+    >>> escape('a|b <script> *x*')
+    'a\\\\|b &lt;script&gt; \\\\*x\\\\*'
+    """
+    line = " ".join(text.split())
+    return "".join(_ESCAPES.get(ch, ch) for ch in line)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], *, left: int = 1) -> str:
+    """A Markdown table; the first ``left`` columns are left-aligned, the rest right-aligned."""
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join([":--"] * left + ["--:"] * (len(header) - left)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _split_title(result: BenchResult, split: str) -> str:
+    documents = len(result.documents_in(split))
+    name = "Overall (all gold documents)" if split == OVERALL else f"Split `{split}`"
+    return f"{name}: {documents} document{'s' if documents != 1 else ''}"
+
+
+def _interval_note(result: BenchResult, split: str) -> str:
+    documents = len(result.documents_in(split))
+    if documents < result.statistics.min_documents:
+        return (f"Fewer than {result.statistics.min_documents} documents: no confidence interval "
+                "(an interval over so few documents would mislead).")
+    return ""
+
+
+def _ordered_splits(result: BenchResult) -> list[str]:
+    """Overall first, then the gold's splits in gold order."""
+    return [OVERALL] + [s for s in result.splits if s != OVERALL]
+
+
+def _f1_cell(split: SplitResult, metric: Metric) -> str:
+    cell = split.cells.get(metric)
+    return DASH if cell is None else with_interval(cell.f1)
+
+
+def _failures_cell(system: SystemResult) -> str:
+    return str(len(system.failures)) if system.failures else "0"
+
+
+def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> str:
+    """``leaderboard.md``: F1 of every system per split, then P/R/F1 per layer."""
+    stats = result.statistics
+    splits = [s for s in result.splits if s != OVERALL]
+    counts = ", ".join(f"{s} {len(result.documents_in(s))}" for s in splits)
+    parts = [
+        "# newsbench leaderboard",
+        "",
+        f"Gold: {len(result.documents)} documents ({counts}). Scores are percentages; "
+        f"`[low–high]` is the {round(100 * stats.level)}% {stats.method} "
+        f"({stats.resamples} resamples, seed {stats.seed}); "
+        f"with fewer than {stats.min_documents} documents no interval is given. "
+        f"{DASH} means the system does not attempt that layer (not zero). "
+        "Main metric per layer (the regression gate watches it): "
+        + ", ".join(f"{layer.value} {MAIN_METRIC[layer]}" for layer in Layer)
+        + "; beside it the more forgiving "
+        + ", ".join(f"{layer.value} {SECONDARY_METRIC[layer]}" for layer in Layer)
+        + ". Per-system pages list per-label scores and every error: see the links below.",
+        "",
+    ]
+    if chart:
+        parts += [f"![F1 per system and layer]({chart})", ""]
+    for split in _ordered_splits(result):
+        parts += [f"## {_split_title(result, split)}", ""]
+        note = _interval_note(result, split)
+        if note:
+            parts += [note, ""]
+        header = ["system", *[f"{m.title} F1" for m in LEADERBOARD], "failed docs"]
+        rows = []
+        for system in result.systems:
+            part = system.split(split)
+            rows.append([f"[{escape(system.name)}](systems/{slug(system.name)}.md)",
+                         *[_f1_cell(part, m) for m in LEADERBOARD], _failures_cell(system)])
+        parts += [table(header, rows), ""]
+        for layer in Layer:
+            metrics = [m for m in LEADERBOARD if m.layer is layer]
+            header = ["system"] + [f"{m.name} {x}" for m in metrics for x in ("P", "R", "F1")]
+            rows = []
+            for system in result.systems:
+                part = system.split(split)
+                row = [escape(system.name)]
+                for metric in metrics:
+                    cell = part.cells.get(metric)
+                    row += [DASH] * 3 if cell is None else [
+                        with_interval(cell.precision), with_interval(cell.recall), with_interval(cell.f1)]
+                rows.append(row)
+            parts += [f"### {layer.value.capitalize()} ({split})", "", table(header, rows), ""]
+    parts += ["## Systems", "", table(
+        ["system", "version", "layers", "report", "side by side"],
+        [[escape(s.name), escape(s.version), ", ".join(l.value for l in Layer if l in s.attempted) or DASH,
+          f"[{slug(s.name)}.md](systems/{slug(s.name)}.md)", f"[{slug(s.name)}.html](systems/{slug(s.name)}.html)"]
+         for s in result.systems], left=3), ""]
+    return "\n".join(parts)
+
+
+# --- system page ------------------------------------------------------------------------------
+
+
+def _prf(block: Mapping[str, Any] | None) -> list[str]:
+    if block is None:
+        return [DASH] * 3
+    return [pct(block["precision"]), pct(block["recall"]), pct(block["f1"])]
+
+
+def _entity_tables(scores: Mapping[str, Any]) -> list[str]:
+    parts = ["Per mode (SemEval-2013; partial counts ½):", ""]
+    keys = ("correct", "incorrect", "partial", "missed", "spurious")
+    parts.append(table(
+        ["mode", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU", "macro F1"],
+        [[mode, *_prf(scores[mode]), *[str(scores[mode][k]) for k in keys], pct(scores["macro"][mode]["f1"])]
+         for mode in ("strict", "exact", "partial", "type")],
+    ))
+    parts += ["", "Per label (strict and partial; a label's row counts the pairs whose gold label it is, "
+              "and spurious predictions under their own label):", ""]
+    rows = []
+    for label, by_mode in sorted(scores["by_label"].items()):
+        strict, partial = by_mode.get("strict"), by_mode.get("partial")
+        gold = strict["possible"] if strict else 0
+        predicted = strict["actual"] if strict else 0
+        rows.append([label, str(gold), str(predicted), *_prf(strict), *_prf(partial)])
+    parts.append(table(["label", "gold", "predicted", "strict P", "strict R", "strict F1",
+                        "partial P", "partial R", "partial F1"], rows))
+    coarse = scores.get("coarse")
+    if coarse:
+        parts += ["", "Coarse classes (PER/ORG/LOC/MISC):", ""]
+        parts.append(table(["class", "strict P", "strict R", "strict F1", "partial F1"],
+                           [[label, *_prf(by_mode.get("strict")), _prf(by_mode.get("partial"))[2]]
+                            for label, by_mode in sorted(coarse["by_label"].items())]))
+    confusion = scores.get("confusion")
+    if confusion and confusion["labels"]:
+        labels = confusion["labels"]
+        parts += ["", "Label confusion over aligned pairs (rows gold, columns predicted):", ""]
+        parts.append(table(["gold \\ predicted", *labels],
+                           [[label, *map(str, row)] for label, row in zip(labels, confusion["matrix"], strict=True)]))
+    return parts
+
+
+def _number_tables(scores: Mapping[str, Any]) -> list[str]:
+    rows = [[name, *_prf(scores[name]), str(scores[name]["correct"]), str(scores[name]["predicted"]),
+             str(scores[name]["gold"])] for name in ("span", "value", "full")]
+    rows += [[f"span-free {name}", *_prf(scores["span_free"][name]), str(scores["span_free"][name]["correct"]),
+              str(scores["span_free"][name]["predicted"]), str(scores["span_free"][name]["gold"])]
+             for name in ("value", "full")]
+    return ["span: offsets overlap; value: and the value agrees; full: and unit and qualifier agree.", "",
+            table(["metric", "P", "R", "F1", "matched", "predicted", "gold"], rows)]
+
+
+def _attribution_tables(scores: Mapping[str, Any]) -> list[str]:
+    rows = [[name, *_prf(scores[name])] for name in ("strict", "lenient")]
+    for component in ("source", "cue", "content"):
+        for kind in ("exact", "overlap"):
+            rows.append([f"{component} {kind}", *_prf(scores[component][kind])])
+    rows.append(["source resolved", *_prf(scores["source"]["resolved"])])
+    parts = ["strict: source, cue and content all exact; lenient: all three overlap; "
+             "overlap rows are token coverage.", "", table(["metric", "P", "R", "F1"], rows)]
+    kinds = [[kind, *_prf(block["strict"]), *_prf(block["lenient"])] for kind, block in sorted(scores["by_kind"].items())
+             if block["strict"]["gold"] or block["strict"]["predicted"]]
+    if kinds:
+        parts += ["", "By kind:", "", table(["kind", "strict P", "strict R", "strict F1",
+                                             "lenient P", "lenient R", "lenient F1"], kinds)]
+    return parts
+
+
+def _error_breakdown(scores: Mapping[str, Any]) -> list[str]:
+    errors = scores["errors"]
+    return [table(["error", "count"], [[name.replace("_", " "), str(count)] for name, count in errors.items()])]
+
+
+def _concrete_errors(result: BenchResult, system: SystemResult, layer: Layer) -> list[str]:
+    items = [i for i in system.errors if i.layer is layer]
+    if not items:
+        return ["No errors."]
+    groups: dict[Outcome, list[ScoredItem]] = {}
+    for item in reading_order(items):
+        groups.setdefault(item.outcome, []).append(item)
+    parts: list[str] = []
+    for outcome in Outcome:
+        group = groups.get(outcome)
+        if not group:
+            continue
+        parts += [f"**{outcome.value.replace('_', ' ')}** ({len(group)})", ""]
+        for item in group[:ERRORS_SHOWN]:
+            text = result.text(item.doc_id)
+            parts.append(f"- `{item.doc_id}`: {escape(describe(item, text))} in “{escape(context(item, text))}”")
+        if len(group) > ERRORS_SHOWN:
+            parts.append(f"- … and {len(group) - ERRORS_SHOWN} more (all are in results.json and the HTML page)")
+        parts.append("")
+    return parts
+
+
+def system_markdown(result: BenchResult, system: SystemResult) -> str:
+    """One system's page: scores per split, per-layer tables, error breakdowns, concrete errors, failures."""
+    overall = system.overall
+    layers = [layer for layer in Layer if layer in system.attempted]
+    parts = [
+        f"# {escape(system.name)}",
+        "",
+        f"Version `{escape(system.version)}`. Layers attempted: "
+        f"{', '.join(layer.value for layer in layers) or 'none'}"
+        + (f"; not attempted: {', '.join(l.value for l in Layer if l not in system.attempted)} ({DASH})."
+           if len(layers) < len(Layer) else ".")
+        + f" {len(system.failures)} of {len(result.documents)} documents failed (scored as empty). "
+        f"[Side-by-side view]({slug(system.name)}.html) · [Leaderboard](../leaderboard.md)",
+        "",
+        "## Scores per split",
+        "",
+        "F1 with 95% bootstrap interval over documents (none with fewer than "
+        f"{result.statistics.min_documents} documents).",
+        "",
+    ]
+    rows = [[f"{split.split} ({split.documents})", *[_f1_cell(split, m) for m in LEADERBOARD]]
+            for split in sorted(system.splits, key=lambda s: (s.split != OVERALL, result.splits.index(s.split)))]
+    parts += [table(["split (documents)", *[f"{m.title} F1" for m in LEADERBOARD]], rows), ""]
+    for layer in Layer:
+        parts += [f"## {layer.value.capitalize()}", ""]
+        scores = overall.scores.get(layer.value)
+        if scores is None:
+            parts += [f"{DASH} Not attempted by this system.", ""]
+            continue
+        parts += ["All gold documents.", ""]
+        tables = {Layer.ENTITIES: _entity_tables, Layer.NUMBERS: _number_tables,
+                  Layer.ATTRIBUTIONS: _attribution_tables}[layer](scores)
+        parts += tables + ["", f"### {layer.value.capitalize()}: error breakdown", ""]
+        parts += _error_breakdown(scores) + ["", f"### {layer.value.capitalize()}: errors in context", ""]
+        parts += _concrete_errors(result, system, layer)
+    parts += ["## Failures", ""]
+    if system.failures:
+        parts.append("Documents the system crashed on, timed out on or returned invalid output for; "
+                     "they are scored as empty (every gold item missed).")
+        parts += ["", table(["document", "reason"], [[f"`{f.doc_id}`", escape(f.reason)] for f in system.failures])]
+    else:
+        parts.append("None.")
+    if system.warnings:
+        parts += ["", "## Warnings", ""] + [f"- {escape(w)}" for w in system.warnings]
+    if layers:
+        matched = Counter(item.layer for item in system.items if not item.is_error)
+        parts += ["", "---", "", "Matched items (all documents): "
+                  + ", ".join(f"{layer.value} {matched[layer]}" for layer in layers) + "."]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,164 @@
+"""The result of a bench run, as every renderer sees it.
+
+Nothing here computes a score: :mod:`bench.report.build` fills these records
+from the scorer's results, and the renderers only read them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bench.schema import Layer
+from bench.score.items import ScoredItem
+from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC
+from bench.stats import Interval
+
+#: The pseudo-split holding every gold document.
+OVERALL = "overall"
+
+
+def slug(name: str) -> str:
+    """A system name as a safe file name (anything but letters, digits, ``.``, ``_``, ``-`` becomes ``_``).
+
+    >>> slug("my system/v2")
+    'my_system_v2'
+    """
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip(".")
+    return cleaned or "_"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Metric:
+    """One leaderboard column group: a layer and one of its F1 variants (e.g. entities/strict)."""
+
+    layer: Layer
+    name: str
+
+    @property
+    def main(self) -> bool:
+        return MAIN_METRIC[self.layer] == self.name
+
+    @property
+    def title(self) -> str:
+        return f"{self.layer.value} {self.name}"
+
+
+#: Leaderboard columns: per layer its main F1 then its secondary F1 (see bench.score.metrics).
+LEADERBOARD: tuple[Metric, ...] = tuple(
+    metric for layer in Layer for metric in (Metric(layer, MAIN_METRIC[layer]), Metric(layer, SECONDARY_METRIC[layer]))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """Precision, recall and F1 of one metric, each with its bootstrap interval."""
+
+    precision: Interval
+    recall: Interval
+    f1: Interval
+
+
+@dataclass(frozen=True, slots=True)
+class SplitResult:
+    """A system's scores on one split (or :data:`OVERALL`).
+
+    ``cells`` holds the leaderboard metrics of attempted layers only (a missing
+    metric is "not attempted", shown as —); ``scores`` is the scorer's
+    :meth:`~bench.score.CorpusScore.to_dict` for the split's documents.
+    """
+
+    split: str
+    documents: int
+    cells: Mapping[Metric, Cell]
+    scores: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document the system produced no valid prediction for (scored as empty), and why."""
+
+    doc_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SystemResult:
+    """Everything reported about one system.
+
+    ``items`` is the scorer's itemised list over all documents, matches included,
+    in document order.
+    """
+
+    name: str
+    version: str
+    attempted: frozenset[Layer]
+    splits: tuple[SplitResult, ...]
+    items: tuple[ScoredItem, ...]
+    failures: tuple[Failure, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def split(self, name: str) -> SplitResult:
+        for split in self.splits:
+            if split.split == name:
+                return split
+        raise KeyError(name)
+
+    @property
+    def overall(self) -> SplitResult:
+        return self.split(OVERALL)
+
+    @property
+    def errors(self) -> tuple[ScoredItem, ...]:
+        return tuple(item for item in self.items if item.is_error)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A gold document as reports show it: id, split, hash and raw text (no annotations)."""
+
+    doc_id: str
+    split: str
+    sha256: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    """How intervals were computed (stated in every report)."""
+
+    method: str
+    level: float
+    resamples: int
+    seed: int
+    min_documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    """One bench run: the gold documents, the split order (``overall`` last) and every system."""
+
+    documents: tuple[DocumentInfo, ...]
+    splits: tuple[str, ...]
+    systems: tuple[SystemResult, ...]
+    statistics: Statistics
+
+    def text(self, doc_id: str) -> str:
+        return self.document(doc_id).text
+
+    def document(self, doc_id: str) -> DocumentInfo:
+        for document in self.documents:
+            if document.doc_id == doc_id:
+                return document
+        raise KeyError(doc_id)
+
+    def system(self, name: str) -> SystemResult:
+        for system in self.systems:
+            if system.name == name:
+                return system
+        raise KeyError(name)
+
+    def documents_in(self, split: str) -> tuple[DocumentInfo, ...]:
+        return self.documents if split == OVERALL else tuple(d for d in self.documents if d.split == split)

@@ -1,0 +1,99 @@
+"""Rich tables for the terminal: the leaderboard per split, P/R/F1 per layer, and the gate's verdict."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from bench.baseline import Status, Verdict
+from bench.report.describe import DASH, pct, with_interval
+from bench.report.model import LEADERBOARD, OVERALL, BenchResult
+from bench.schema import Layer
+
+
+def _split_caption(result: BenchResult, split: str) -> str:
+    documents = len(result.documents_in(split))
+    note = (f"; fewer than {result.statistics.min_documents} documents: no interval"
+            if documents < result.statistics.min_documents else "")
+    return f"{documents} document(s); F1 % [95% bootstrap interval]; {DASH} = not attempted{note}"
+
+
+def leaderboard_table(result: BenchResult, split: str) -> Table:
+    """F1 of every system on one split, one column per leaderboard metric."""
+    title = "Leaderboard: all documents" if split == OVERALL else f"Leaderboard: split {split}"
+    table = Table(title=title, caption=_split_caption(result, split))
+    table.add_column("system")
+    for metric in LEADERBOARD:
+        table.add_column(f"{metric.layer.value}\n{metric.name}" + (" (main)" if metric.main else ""), justify="right")
+    table.add_column("failed", justify="right")
+    for system in result.systems:
+        part = system.split(split)
+        cells = []
+        for metric in LEADERBOARD:
+            cell = part.cells.get(metric)
+            cells.append(DASH if cell is None else with_interval(cell.f1))
+        table.add_row(system.name, *cells, str(len(system.failures)))
+    return table
+
+
+def layer_table(result: BenchResult, layer: Layer, split: str = OVERALL) -> Table:
+    """Precision, recall and F1 of both of a layer's leaderboard metrics, per system."""
+    metrics = [m for m in LEADERBOARD if m.layer is layer]
+    where = "all documents" if split == OVERALL else f"split {split}"
+    table = Table(title=f"{layer.value.capitalize()}: {where}")
+    table.add_column("system")
+    for metric in metrics:
+        for name in ("P", "R", "F1"):
+            table.add_column(f"{metric.name} {name}", justify="right")
+    for system in result.systems:
+        part = system.split(split)
+        row = [system.name]
+        for metric in metrics:
+            cell = part.cells.get(metric)
+            row += [DASH] * 3 if cell is None else [pct(cell.precision.value), pct(cell.recall.value), pct(cell.f1.value)]
+        table.add_row(*row)
+    return table
+
+
+def tables(result: BenchResult) -> list[Table]:
+    """What ``newsbench bench`` prints: the leaderboard per split (overall first), then per-layer tables."""
+    splits = [OVERALL] + [s for s in result.splits if s != OVERALL]
+    return [leaderboard_table(result, s) for s in splits] + [layer_table(result, layer) for layer in Layer]
+
+
+_STYLE = {
+    Status.OK: "green",
+    Status.IMPROVED: "cyan",
+    Status.NEW: "cyan",
+    Status.DROPPED: "bold red",
+    Status.MISSING: "bold red",
+    Status.NOT_ATTEMPTED: "bold red",
+}
+
+
+def gate_table(verdict: Verdict) -> Table:
+    """The regression gate: baseline vs current main F1 per system and layer, failures in red."""
+    verdict_text = "PASSED" if verdict.passed else "FAILED"
+    table = Table(
+        title=f"Regression gate {verdict_text} (tolerance {verdict.tolerance:g} absolute F1)",
+        caption="accept new results with `make bench-update`" if not verdict.passed else None,
+    )
+    for column, justify in (("system", "left"), ("layer", "left"), ("baseline F1", "right"),
+                            ("current F1", "right"), ("change", "right"), ("status", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in verdict.rows:
+        change = DASH if row.change is None else f"{100 * row.change:+.1f}"
+        table.add_row(
+            row.system,
+            DASH if row.layer is None else row.layer.value,
+            pct(row.baseline),
+            pct(row.current),
+            change,
+            Text(row.status.value, style=_STYLE[row.status]),
+        )
+    gold = verdict.gold
+    for label, ids in (("gold document added", gold.added), ("gold document removed", gold.removed),
+                       ("gold document edited", gold.edited)):
+        for doc_id in ids:
+            table.add_row("(gold)", doc_id, DASH, DASH, DASH, Text(label, style="bold red"))
+    return table
