@@ -12,12 +12,12 @@ Entry points::
 value, attributions strict). ``CorpusScore.items()`` is the itemised error list.
 """
 
+from bench.score.attributions import AttributionCounts, AttributionScore
 from bench.score.corpus import score_corpus, score_document
 from bench.score.entities import COARSE, COARSE_OF, LABELS, EntityCounts, EntityScore, Mode
 from bench.score.items import Outcome, ScoredItem
 from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC, f1_of, main_f1, metrics
 from bench.score.numbers import NumberCounts, NumberScore
-from bench.score.attributions import AttributionCounts, AttributionScore
 from bench.score.result import CorpusScore, DocumentScore, ScoreCounts, total
 
 __all__ = [

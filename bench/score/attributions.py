@@ -4,12 +4,12 @@ resolved source, breakdown by kind, and error counts.
 Predicted attributions are aligned to gold ones one-to-one by content overlap
 in tokens (:mod:`bench.score.tokens`), preferring a fully identical relation,
 then identical content, then more shared content tokens, then agreeing source
-and cue spans. Pairs with no content token in common are never aligned.
+and cue spans. Pairs whose contents differ and share no token are never aligned.
 
 * ``strict``  — an aligned pair whose source, cue and content are all identical
   (a missing source or cue agrees only with a missing one);
-* ``lenient`` — an aligned pair whose source, cue and content all overlap by at
-  least one token (again, missing agrees only with missing).
+* ``lenient`` — an aligned pair whose source, cue and content are each identical
+  or share at least one token (again, missing agrees only with missing).
   Both: precision over all predicted attributions, recall over all gold ones.
 * per component (``source``, ``cue``, ``content``): ``exact`` counts aligned pairs
   where both have the component and it is identical, over predictions / gold
@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -60,8 +60,8 @@ UNSPECIFIED = "unspecified"
 class ComponentCounts(_Addable):
     """Exact-match and token-overlap counts of one component (source, cue or content)."""
 
-    exact: MatchCounts = MatchCounts()
-    overlap: OverlapCounts = OverlapCounts()
+    exact: MatchCounts = field(default_factory=MatchCounts)
+    overlap: OverlapCounts = field(default_factory=OverlapCounts)
 
     def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
         return {"exact": self.exact.to_dict(zero_division=zero_division),
@@ -72,8 +72,8 @@ class ComponentCounts(_Addable):
 class RelationCounts(_Addable):
     """Strict and lenient relation matches."""
 
-    strict: MatchCounts = MatchCounts()
-    lenient: MatchCounts = MatchCounts()
+    strict: MatchCounts = field(default_factory=MatchCounts)
+    lenient: MatchCounts = field(default_factory=MatchCounts)
 
     def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
         return {"strict": self.strict.to_dict(zero_division=zero_division),
@@ -84,10 +84,10 @@ class RelationCounts(_Addable):
 class KindCounts(_Addable):
     """Relation counts per attribution kind."""
 
-    direct: RelationCounts = RelationCounts()
-    indirect: RelationCounts = RelationCounts()
-    mixed: RelationCounts = RelationCounts()
-    unspecified: RelationCounts = RelationCounts()
+    direct: RelationCounts = field(default_factory=RelationCounts)
+    indirect: RelationCounts = field(default_factory=RelationCounts)
+    mixed: RelationCounts = field(default_factory=RelationCounts)
+    unspecified: RelationCounts = field(default_factory=RelationCounts)
 
     @classmethod
     def one(cls, kind: QuoteKind | None, counts: RelationCounts) -> KindCounts:
@@ -102,13 +102,13 @@ class KindCounts(_Addable):
 class AttributionCounts(_Addable):
     """Addable attribution counts of one document or many."""
 
-    relation: RelationCounts = RelationCounts()
-    source: ComponentCounts = ComponentCounts()
-    cue: ComponentCounts = ComponentCounts()
-    content: ComponentCounts = ComponentCounts()
-    resolved_source: MatchCounts = MatchCounts()
-    by_kind: KindCounts = KindCounts()
-    errors: Tally[Outcome] = Tally()
+    relation: RelationCounts = field(default_factory=RelationCounts)
+    source: ComponentCounts = field(default_factory=ComponentCounts)
+    cue: ComponentCounts = field(default_factory=ComponentCounts)
+    content: ComponentCounts = field(default_factory=ComponentCounts)
+    resolved_source: MatchCounts = field(default_factory=MatchCounts)
+    by_kind: KindCounts = field(default_factory=KindCounts)
+    errors: Tally[Outcome] = field(default_factory=Tally)
 
     def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
         """The ``attributions`` section of the score JSON."""
@@ -180,10 +180,11 @@ def _same_content(a: Attribution, b: Attribution) -> bool:
     return _content_key(a) == _content_key(b)
 
 
-def _touch(a: frozenset[int] | None, b: frozenset[int] | None) -> bool:
+def _touch(a: frozenset[int] | None, b: frozenset[int] | None, a_span: Span | None, b_span: Span | None) -> bool:
+    """Lenient agreement of a component: both missing, identical, or sharing a token."""
     if a is None or b is None:
         return a is None and b is None
-    return bool(a & b)
+    return _same_span(a_span, b_span) or bool(a & b)
 
 
 def _shared(a: frozenset[int] | None, b: frozenset[int] | None) -> int:
@@ -247,9 +248,9 @@ def _align(
     g_order = sorted(range(len(gold)), key=lambda i: _sort_key(gold[i]))
     p_order = sorted(range(len(pred)), key=lambda j: _sort_key(pred[j]))
     shared = np.array([[len(gp[i].content & pp[j].content) for j in p_order] for i in g_order], dtype=np.int64)
-    touching = shared > 0
-    whole = np.array([[strict_match(gold[i], pred[j]) for j in p_order] for i in g_order], dtype=np.int64)
     content = np.array([[_same_content(gold[i], pred[j]) for j in p_order] for i in g_order], dtype=np.int64)
+    touching = (shared > 0) | (content > 0)  # identical content aligns even if it covers no token
+    whole = np.array([[strict_match(gold[i], pred[j]) for j in p_order] for i in g_order], dtype=np.int64)
     sides = np.array(
         [[_same_span(gold[i].source, pred[j].source) + _same_span(gold[i].cue, pred[j].cue) for j in p_order] for i in g_order],
         dtype=np.int64,
@@ -279,7 +280,11 @@ def score_attributions(gold: Sequence[Attribution], pred: Sequence[Attribution],
     for i, j in zip(g_idx.tolist(), p_idx.tolist()):
         g, p, gx, px = gold[i], pred[j], gp[i], pp[j]
         is_strict = strict_match(g, p)
-        is_lenient = _touch(gx.source, px.source) and _touch(gx.cue, px.cue) and bool(gx.content & px.content)
+        is_lenient = (
+            _touch(gx.source, px.source, g.source, p.source)
+            and _touch(gx.cue, px.cue, g.cue, p.cue)
+            and (_same_content(g, p) or bool(gx.content & px.content))
+        )
         strict += is_strict
         lenient += is_lenient
         exact["source"] += g.source is not None and _same_span(g.source, p.source)

@@ -27,6 +27,7 @@ and re-scores with the mapped labels.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -394,5 +395,7 @@ def confusion(pairs: Sequence[tuple[IntArray, IntArray]]) -> tuple[tuple[str, ..
     present = sorted(set(gold.tolist()) | set(pred.tolist()))
     if not present:
         return (), []
-    matrix = confusion_matrix(gold, pred, labels=present)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "a single label was found": we pass labels
+        matrix = confusion_matrix(gold, pred, labels=present)
     return tuple(str(LABELS[i]) for i in present), [[int(x) for x in row] for row in matrix]

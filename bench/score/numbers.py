@@ -24,13 +24,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from bench.schema import Layer, Number
-from bench.score.align import IntArray, as_int_array, assign, clusters, lexicographic, overlaps, solve, unmatched
+from bench.score.align import (
+    IntArray,
+    as_int_array,
+    assign,
+    clusters,
+    lexicographic,
+    overlaps,
+    solve,
+    unmatched,
+)
 from bench.score.counts import MatchCounts, Tally, _Addable
 from bench.score.items import Outcome, ScoredItem
 
@@ -126,12 +135,12 @@ def pair_outcomes(gold: Number, pred: Number) -> tuple[Outcome, ...]:
 class NumberCounts(_Addable):
     """Addable number counts: span/value/full matches, span-free matches, and error outcomes."""
 
-    span: MatchCounts = MatchCounts()
-    value: MatchCounts = MatchCounts()
-    full: MatchCounts = MatchCounts()
-    span_free_value: MatchCounts = MatchCounts()
-    span_free_full: MatchCounts = MatchCounts()
-    errors: Tally[Outcome] = Tally()
+    span: MatchCounts = field(default_factory=MatchCounts)
+    value: MatchCounts = field(default_factory=MatchCounts)
+    full: MatchCounts = field(default_factory=MatchCounts)
+    span_free_value: MatchCounts = field(default_factory=MatchCounts)
+    span_free_full: MatchCounts = field(default_factory=MatchCounts)
+    errors: Tally[Outcome] = field(default_factory=Tally)
 
     def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
         """The ``numbers`` section of the score JSON."""
