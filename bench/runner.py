@@ -637,6 +637,7 @@ def load_documents(path: Path) -> tuple[Document, ...]:
             lines = path.read_bytes().decode("utf-8").splitlines()
         except UnicodeDecodeError as error:
             raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
+        first_line: dict[str, int] = {}
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -652,15 +653,16 @@ def load_documents(path: Path) -> tuple[Document, ...]:
             for key in ("doc_id", "text"):
                 if not isinstance(item.get(key), str):
                     problems.append(Problem(where, key, "missing" if key not in item else "must be a string"))
-            if isinstance(item.get("doc_id"), str) and isinstance(item.get("text"), str):
-                documents.append(Document(item["doc_id"], item["text"]))
+            doc_id, text = item.get("doc_id"), item.get("text")
+            if not (isinstance(doc_id, str) and isinstance(text, str)):
+                continue
+            if doc_id in first_line:
+                problems.append(Problem(where, "doc_id", f"{doc_id!r} already appeared on line {first_line[doc_id]}"))
+                continue
+            first_line[doc_id] = number
+            documents.append(Document(doc_id, text))
         if not documents and not problems:
             raise UserError(f"{path}: no documents", exit_code=2)
-    seen: set[str] = set()
-    for document in documents:
-        if document.doc_id in seen:
-            problems.append(Problem(str(path), "doc_id", f"{document.doc_id!r} appears twice"))
-        seen.add(document.doc_id)
     if problems:
         raise InvalidInput(problems, exit_code=2)
     return tuple(documents)

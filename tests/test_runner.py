@@ -1,0 +1,362 @@
+"""The runner: outputs, cache, fault containment (exceptions, timeouts, crashes, invalid output), parallelism.
+
+The adapters below are tiny stand-ins with known behaviour; they live at module level so the
+runner's worker processes can unpickle them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from bench import gold, runner
+from bench.errors import InvalidInput, UserError
+from bench.predictions import read_predictions
+from bench.registry import Adapter
+from bench.schema import Annotations, Attribution, Document, Entity, EntityLabel, GoldDocument, Layer, Number, Span
+
+DOCS = [
+    Document("a", "Alpha met Beta in Gamma."),
+    Document("b", "Delta said nothing at all."),
+    Document("c", "Epsilon left."),
+]
+
+
+class FirstWord(Adapter):
+    """Tags the first word of each document as a PERSON; logs every call to ``log_dir``."""
+
+    name = "first-word"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+
+    def __init__(self, log_dir: Path, *, version: str = "1", flavour: str = "plain") -> None:
+        self.log_dir = str(log_dir)
+        self.version = version
+        self.flavour = flavour
+
+    def config(self) -> dict[str, str]:  # type: ignore[override]
+        return {"flavour": self.flavour}
+
+    def predict(self, document: Document) -> Annotations:
+        Path(self.log_dir, f"{document.doc_id}.{time.monotonic_ns()}").write_text("called")
+        end = document.text.index(" ") if " " in document.text else len(document.text)
+        return Annotations(document.doc_id, entities=(Entity(0, end, EntityLabel.PERSON),))
+
+
+class Troublemaker(Adapter):
+    """Behaves on most documents; misbehaves in the way a document's id names."""
+
+    name = "troublemaker"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES, Layer.NUMBERS})
+
+    def predict(self, document: Document) -> Annotations:
+        text, doc_id = document.text, document.doc_id
+        if doc_id == "raises":
+            raise ValueError("cannot read this one")
+        if doc_id == "sleeps":
+            time.sleep(60)
+        if doc_id == "dies":
+            os._exit(3)
+        if doc_id == "out-of-range":
+            return Annotations(doc_id, entities=(Entity(0, len(text) + 5, EntityLabel.ORG),))
+        if doc_id == "backwards":
+            return Annotations(doc_id, numbers=(Number(5, 2, value=1.0),))
+        if doc_id == "bad-label":
+            return Annotations(doc_id, entities=(Entity(0, 3, "COMPANY"),))  # type: ignore[arg-type]
+        if doc_id == "wrong-id":
+            return Annotations("someone-else", entities=())
+        if doc_id == "undeclared":
+            return Annotations(doc_id, entities=(), attributions=(Attribution((Span(0, 3),)),))
+        if doc_id == "not-annotations":
+            return {"doc_id": doc_id}  # type: ignore[return-value]
+        return Annotations(doc_id, entities=(Entity(0, 3, EntityLabel.ORG),), numbers=())
+
+
+class BrokenSetup(Adapter):
+    name = "broken-setup"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+
+    def setup(self) -> None:
+        raise ImportError("model files missing")
+
+    def predict(self, document: Document) -> Annotations:
+        return Annotations(document.doc_id, entities=())
+
+
+class Witness(Adapter):
+    """Records exactly what it is handed, to prove systems only ever see id and text."""
+
+    name = "witness"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+
+    def __init__(self, log: Path) -> None:
+        self.log = str(log)
+
+    def _record(self, item: object) -> None:
+        seen = {
+            "type": f"{type(item).__module__}.{type(item).__qualname__}",
+            "fields": sorted(f.name for f in fields(item)),  # type: ignore[arg-type]
+            "attributes": sorted(a for a in dir(item) if not a.startswith("_")),
+        }
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(seen) + "\n")
+
+    def predict(self, document: Document) -> Annotations:
+        self._record(document)
+        return Annotations(document.doc_id, entities=())
+
+    def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
+        return [self.predict(d) for d in documents]
+
+
+def _run(adapter: Adapter, docs: Sequence[Document], tmp_path: Path, **options: object) -> runner.RunResult:
+    options.setdefault("cache_dir", tmp_path / "cache")
+    return runner.run_system(adapter, docs, out_dir=tmp_path / "out", **options)  # type: ignore[arg-type]
+
+
+def _calls(log_dir: Path) -> int:
+    return len(list(log_dir.iterdir()))
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def test_writes_one_jsonl_line_per_document_in_the_prediction_format(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    result = _run(FirstWord(logs), DOCS, tmp_path)
+    assert result.path == tmp_path / "out" / "first-word.jsonl"
+    lines = [json.loads(line) for line in result.path.read_text("utf-8").splitlines()]
+    assert lines == [
+        {"doc_id": "a", "entities": [{"start": 0, "end": 5, "label": "PERSON"}]},
+        {"doc_id": "b", "entities": [{"start": 0, "end": 5, "label": "PERSON"}]},
+        {"doc_id": "c", "entities": [{"start": 0, "end": 7, "label": "PERSON"}]},
+    ]
+    # what the runner wrote is what the scorer reads
+    parsed = read_predictions(result.path, {d.doc_id: d.text for d in DOCS})
+    assert dict(parsed.by_doc) == dict(result.predictions)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_run_record_lists_version_config_layers_and_counts(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    result = _run(FirstWord(logs, flavour="salty"), DOCS, tmp_path)
+    record = runner.read_run_record(result.manifest)
+    assert record["system"] == "first-word"
+    assert record["config"] == {"flavour": "salty"}
+    assert record["layers"] == ["entities"]
+    assert (record["documents"], record["predicted"], record["failed"], record["failures"]) == (3, 3, 0, [])
+
+
+# --- cache ----------------------------------------------------------------------------------
+
+
+def test_a_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    first = _run(FirstWord(logs), DOCS, tmp_path)
+    assert (_calls(logs), first.cached) == (3, 0)
+    second = _run(FirstWord(logs), DOCS, tmp_path)
+    assert (_calls(logs), second.cached) == (3, 3)
+    assert second.predictions == first.predictions
+
+
+def test_no_cache_recomputes_everything(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    _run(FirstWord(logs), DOCS, tmp_path)
+    again = _run(FirstWord(logs), DOCS, tmp_path, use_cache=False)
+    assert (_calls(logs), again.cached) == (6, 0)
+
+
+@pytest.mark.parametrize("change", ["version", "config", "text"])
+def test_cache_key_covers_version_config_and_document_text(tmp_path: Path, change: str) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    _run(FirstWord(logs), DOCS[:1], tmp_path)
+    adapter = FirstWord(logs, version="2" if change == "version" else "1", flavour="other" if change == "config" else "plain")
+    docs = [Document("a", "Changed text here.")] if change == "text" else DOCS[:1]
+    result = _run(adapter, docs, tmp_path)
+    assert (_calls(logs), result.cached) == (2, 0)
+
+
+def test_the_same_text_under_another_id_is_a_cache_hit_relabelled(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    _run(FirstWord(logs), DOCS[:1], tmp_path)
+    result = _run(FirstWord(logs), [Document("renamed", DOCS[0].text)], tmp_path)
+    assert result.cached == 1
+    assert result.predictions["renamed"].doc_id == "renamed"
+
+
+def test_failures_are_not_cached(tmp_path: Path) -> None:
+    docs = [Document("raises", "some text")]
+    _run(Troublemaker(), docs, tmp_path)
+    again = _run(Troublemaker(), docs, tmp_path)
+    assert again.cached == 0 and len(again.failures) == 1
+
+
+# --- fault containment ----------------------------------------------------------------------
+
+FAULTS = {
+    "raises": "ValueError: cannot read this one",
+    "out-of-range": "invalid output: entities[0].end: offset 25 is past the end of the text (length 20)",
+    "backwards": "invalid output: numbers[0].end: end 2 is not after start 5",
+    "bad-label": "invalid output: entities[0].label: Input should be",
+    "wrong-id": "invalid output: doc_id is 'someone-else'",
+    "undeclared": "invalid output: layer(s) attributions not declared by the system",
+    "not-annotations": "invalid output: returned dict, not Annotations",
+}
+
+
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_each_fault_fails_only_its_document_with_a_reason(tmp_path: Path, jobs: int) -> None:
+    docs = [Document(doc_id, "Twenty characters ok") for doc_id in FAULTS] + [Document("fine", "Twenty characters ok")]
+    result = _run(Troublemaker(), docs, tmp_path, jobs=jobs)
+    reasons = {f.doc_id: f.reason for f in result.failures}
+    assert set(reasons) == set(FAULTS)
+    for doc_id, expected in FAULTS.items():
+        assert reasons[doc_id].startswith(expected), (doc_id, reasons[doc_id])
+    assert list(result.predictions) == ["fine"]
+    lines = result.path.read_text("utf-8").splitlines()
+    assert [json.loads(line)["doc_id"] for line in lines] == ["fine"]
+    record = runner.read_run_record(result.manifest)
+    assert record["failed"] == len(FAULTS)
+    assert {f["doc_id"]: f["reason"] for f in record["failures"]} == reasons
+
+
+def test_a_document_that_exceeds_the_timeout_is_killed_and_recorded(tmp_path: Path) -> None:
+    docs = [Document("before", "abc def"), Document("sleeps", "abc def"), Document("after", "abc def")]
+    started = time.monotonic()
+    result = _run(Troublemaker(), docs, tmp_path, timeout=1.0)
+    assert time.monotonic() - started < 30
+    assert [(f.doc_id, f.reason) for f in result.failures] == [("sleeps", "timed out after 1 s")]
+    assert sorted(result.predictions) == ["after", "before"]
+
+
+def test_a_worker_that_dies_fails_only_the_document_it_died_on(tmp_path: Path) -> None:
+    docs = [Document(f"ok{i}", "abc def") for i in range(5)] + [Document("dies", "abc def")]
+    result = _run(Troublemaker(), docs, tmp_path, jobs=2)
+    assert [(f.doc_id, f.reason) for f in result.failures] == [("dies", "worker process died (exit code 3)")]
+    assert len(result.predictions) == 5
+
+
+def test_a_setup_failure_fails_every_document_with_its_reason(tmp_path: Path) -> None:
+    result = _run(BrokenSetup(), DOCS, tmp_path)
+    assert [f.reason for f in result.failures] == ["setup failed: ImportError: model files missing"] * 3
+    assert result.path.read_text("utf-8") == ""
+
+
+def test_parallel_jobs_give_the_same_predictions_in_document_order(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    docs = [Document(f"d{i:02d}", f"Word{i} and more") for i in range(12)]
+    one = _run(FirstWord(logs), docs, tmp_path / "one", jobs=1)
+    two = _run(FirstWord(logs), docs, tmp_path / "two", jobs=2)
+    assert one.path.read_text("utf-8") == two.path.read_text("utf-8")
+    assert list(two.predictions) == [d.doc_id for d in docs]
+
+
+# --- systems never see gold -----------------------------------------------------------------
+
+
+def test_adapters_receive_only_a_document_with_id_and_text(tmp_path: Path) -> None:
+    text = "Officials said so."
+    gold_doc = GoldDocument(
+        "g1", "test", text, "0" * 64,
+        Annotations("g1", entities=(Entity(0, 9, EntityLabel.ORG),), numbers=(), attributions=()),
+    )
+    log = tmp_path / "seen.jsonl"
+    for jobs in (0, 1):
+        runner.run_systems([Witness(log)], [gold_doc], out_dir=tmp_path / "out", jobs=jobs, use_cache=False)  # type: ignore[list-item]
+    seen = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    assert len(seen) == 2
+    for item in seen:
+        assert item["type"] == "bench.schema.Document"
+        assert item["fields"] == ["doc_id", "text"]
+        assert "annotations" not in item["attributes"]
+    assert [f.name for f in fields(Document)] == ["doc_id", "text"]
+
+
+def test_the_systems_run_on_gold_by_default_get_documents_stripped_of_annotations(write_gold) -> None:  # type: ignore[no-untyped-def]
+    path = write_gold()
+    documents = [d.document for d in gold.load_gold(path)]
+    assert all(type(d) is Document for d in documents)
+
+
+# --- run_systems ----------------------------------------------------------------------------
+
+
+def test_run_systems_runs_registry_names_and_adapters(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    results = runner.run_systems(
+        ["rules", FirstWord(logs)], DOCS, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", jobs=0
+    )
+    assert list(results) == ["rules", "first-word"]
+    assert results["rules"].layers == frozenset(Layer)
+    assert (tmp_path / "out" / "rules.jsonl").is_file()
+
+
+def test_run_systems_refuses_unknown_and_duplicate_systems(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="unknown system 'nope'"):
+        runner.run_systems(["nope"], DOCS, out_dir=tmp_path)
+    with pytest.raises(UserError, match="systems named twice: rules"):
+        runner.run_systems(["rules", "rules"], DOCS, out_dir=tmp_path)
+
+
+def test_a_predictions_file_runs_as_a_system(tmp_path: Path) -> None:
+    file = tmp_path / "theirs.jsonl"
+    file.write_text(
+        '{"doc_id": "a", "entities": [{"start": 0, "end": 5, "label": "PERSON"}]}\n'
+        '{"doc_id": "b", "entities": []}\n',
+        "utf-8",
+    )
+    results = runner.run_systems([f"file:{file}"], DOCS, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    result = results["theirs"]
+    assert result.layers == frozenset({Layer.ENTITIES})
+    assert sorted(result.predictions) == ["a", "b"]
+    assert [(f.doc_id, f.reason) for f in result.failures] == [
+        ("c", "LookupError: theirs.jsonl has no line for this document")
+    ]
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def test_documents_from_a_folder_of_txt_files(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_bytes("First text.\r\nSecond line.".encode())
+    (tmp_path / "two.txt").write_bytes("Zweiter Text – ok.".encode())
+    (tmp_path / "ignored.md").write_text("not a document")
+    assert runner.load_documents(tmp_path) == (
+        Document("one", "First text.\r\nSecond line."),
+        Document("two", "Zweiter Text – ok."),
+    )
+
+
+def test_documents_from_jsonl_and_its_errors(tmp_path: Path) -> None:
+    good = tmp_path / "docs.jsonl"
+    good.write_text('{"doc_id": "x", "text": "Hello.", "extra": 1}\n\n{"doc_id": "y", "text": "Bye."}\n', "utf-8")
+    assert runner.load_documents(good) == (Document("x", "Hello."), Document("y", "Bye."))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"doc_id": "x", "text": "a"}\n{"doc_id": "y"}\nnot json\n{"doc_id": 3, "text": "t"}\n[1]\n'
+                   '{"doc_id": "x", "text": "again"}\n', "utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        runner.load_documents(bad)
+    assert caught.value.lines == (
+        f"{bad}:2: text: missing",
+        f"{bad}:3: (line): invalid JSON: Expecting value",
+        f"{bad}:4: doc_id: must be a string",
+        f"{bad}:5: (line): not a JSON object",
+        f"{bad}:6: doc_id: 'x' already appeared on line 1",
+    )
