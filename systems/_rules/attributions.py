@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from bench.schema import Attribution, QuoteKind, Span
-from systems._rules.lexicon import AUXILIARIES, PRONOUNS, REPORTING_VERBS
+from systems._rules.lexicon import AUXILIARIES, PRONOUNS, REPORTING_VERBS, TITLES
 from systems._rules.text import Quote, Sentence, Word, quotes, sentences, words
 
 _BOUNDARY_WORDS = frozenset("that and but while which who whereas because as when after before although".split())
@@ -54,9 +54,17 @@ def _source_before(text: str, sentence: Sentence, cue_start: int, inside: list[Q
         chosen.insert(0, word)
     while chosen and chosen[0].text.lower() in ("also", "then", "now", "later", "however"):
         chosen = chosen[1:]
+    return _name_or_phrase(text, chosen)
+
+
+def _name_or_phrase(text: str, chosen: list[Word]) -> Span | None:
+    """A source span: a name loses its determiner and title ("the Mayor Helen Ortiz" → "Helen Ortiz");
+    a common-noun phrase keeps its determiner."""
     if not chosen:
         return None
     if chosen[0].text.lower() in _DETERMINERS and len(chosen) > 1 and all(w.capitalised for w in chosen[1:]):
+        chosen = chosen[1:]
+    while len(chosen) > 1 and chosen[0].text.lower().rstrip(".") in TITLES and all(w.capitalised for w in chosen[1:]):
         chosen = chosen[1:]
     return _span(text, chosen[0].start, chosen[-1].end)
 
@@ -68,12 +76,7 @@ def _source_after(text: str, cue_end: int, stop: int) -> Span | None:
         position = text.find(mark, cue_end, stop)
         if position >= 0:
             end = min(end, position)
-    chosen = words(text, cue_end, end)[:8]
-    if not chosen:
-        return None
-    if chosen[0].text.lower() in _DETERMINERS and len(chosen) > 1 and all(w.capitalised for w in chosen[1:]):
-        chosen = chosen[1:]
-    return _span(text, chosen[0].start, chosen[-1].end)
+    return _name_or_phrase(text, words(text, cue_end, end)[:8])
 
 
 def _cue(text: str, sentence: Sentence, inside: list[Quote]) -> tuple[int, int] | None:

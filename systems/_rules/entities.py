@@ -36,21 +36,42 @@ from systems._rules.lexicon import (
 from systems._rules.text import Word, sentences, words
 
 _POSSESSIVE = re.compile(r"[’']s?$")
+#: "the town of X", "the capital, X": a lone name after these is a place.
+_PLACE_OF = frozenset(f"{noun} of" for noun in "town city village province state region county district capital port".split())
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 
 
 def _is_name_word(word: Word) -> bool:
-    return word.capitalised and not word.text.isdigit()
+    """Capitalised, and not a month or weekday (which end a name: "Marlow on Tuesday")."""
+    lower = word.text.lower()
+    return word.capitalised and not word.text.isdigit() and lower not in MONTHS and lower not in _DAYS
 
 
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
-    """Line ranges where most longer words are capitalised (headlines)."""
+    """Headlines: short lines without end punctuation where most longer words are capitalised."""
     ranges = []
     for line in re.finditer(r"[^\n]+", text):
+        content = line.group().rstrip()
+        if not content or content[-1] in ".,;:!?\"”’)" or len(content.split()) > 20:
+            continue
         tokens = [w for w in words(text, line.start(), line.end()) if len(w.text) > 3 and w.text[0].isalpha()]
         if len(tokens) >= 3 and sum(w.capitalised for w in tokens) / len(tokens) >= 0.7:
             ranges.append((line.start(), line.end()))
     return ranges
+
+
+def _in_headlines(text: str, headlines: list[tuple[int, int]], names: dict[str, EntityLabel]) -> list[Entity]:
+    """Occurrences of names already found in the prose inside headline lines (longest names first)."""
+    found: list[Entity] = []
+    for start, end in headlines:
+        taken: list[tuple[int, int]] = []
+        for name in sorted(names, key=len, reverse=True):
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text[start:end]):
+                s, e = start + match.start(), start + match.end()
+                if all(e <= ts or te <= s for ts, te in taken):
+                    taken.append((s, e))
+                    found.append(Entity(s, e, names[name], text=name))
+    return found
 
 
 def _candidates(text: str) -> list[list[Word]]:
@@ -107,6 +128,10 @@ def _trim(run: list[Word]) -> list[tuple[list[Word], bool]]:
         run = run[:-1]
     if not run:
         return []
+    # "Ana Lopes of Brazil" is two names; "Bank of England" (a head word before "of") is one.
+    for i, word in enumerate(run):
+        if word.text == "of" and 0 < i < len(run) - 1 and not any(_key(w) in _HEAD_WORDS for w in run[:i]):
+            return _trim(run[:i]) + _trim(run[i + 1 :])
     rest_has_head = any(_key(w) in _HEAD_WORDS for w in run)
     if not rest_has_head:
         last_title = max((i for i, w in enumerate(run[:-1]) if _key(w) in TITLES), default=-1)
@@ -157,7 +182,7 @@ def _label(name: str, tokens: list[str], *, titled: bool, before: str, persons: 
             return EntityLabel.NORP
         if lower in persons:
             return EntityLabel.PERSON
-        if before in PLACE_PREPOSITIONS:
+        if before.split()[-1:] and before.split()[-1] in PLACE_PREPOSITIONS or before in _PLACE_OF:
             return EntityLabel.GPE
         return EntityLabel.PERSON
     return EntityLabel.PERSON
@@ -176,7 +201,7 @@ def _candidate(text: str, trimmed: list[Word], titled: bool) -> list[Candidate]:
     if not tokens[-1] or name.lower() in MONTHS or name.lower() in _DAYS:
         return []
     previous = re.findall(r"[\w’']+", text[max(0, start - 30) : start])
-    before = previous[-1].lower() if previous else ""
+    before = " ".join(previous[-2:]).lower()
     return [(start, end, tokens, titled, before)]
 
 
@@ -206,18 +231,22 @@ def find_entities(text: str) -> tuple[Entity, ...]:
         )
 
     found = [f for f in found if plausible(f)]
-    prose = {text[s:e] for s, e, _, _, _ in found if not in_headline(s)}
 
     persons: set[str] = set()
     entities: list[Entity] = []
     for start, end, tokens, titled, before in found:
-        name = text[start:end]
-        if in_headline(start) and name not in prose and name.lower() not in COUNTRIES | REGIONS:
+        if in_headline(start):
             continue
+        name = text[start:end]
         label = _label(name, tokens, titled=titled, before=before, persons=persons)
         if label is None:
             continue
         if label is EntityLabel.PERSON and len(tokens) > 1:
             persons.add(tokens[-1].lower())
         entities.append(Entity(start, end, label, text=name))
-    return tuple(entities)
+    names: dict[str, EntityLabel] = {}
+    for entity in entities:
+        names.setdefault(entity.text or "", entity.label)
+    names.update({c.title(): EntityLabel.GPE for c in COUNTRIES if c.title() not in names})
+    entities += _in_headlines(text, headlines, names)
+    return tuple(sorted(entities, key=lambda e: (e.start, e.end)))

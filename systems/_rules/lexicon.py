@@ -36,7 +36,8 @@ ORG_WORDS = frozenset(
 #: Head words of named facilities.
 FAC_WORDS = frozenset(
     """airport bridge tower stadium station base palace square street road avenue highway building hall
-    prison port harbour harbor dam tunnel plant mosque cathedral temple museum centre center arena""".split()
+    prison port harbour harbor dam tunnel plant mosque cathedral temple museum centre center arena hotel
+    theatre theater library""".split()
 )
 #: Head words of named geographic places that are not political units.
 LOC_WORDS = frozenset(
@@ -77,7 +78,7 @@ REGIONS = frozenset(
 #: Prepositions after which a lone capitalised word is probably a place.
 PLACE_PREPOSITIONS = frozenset("in at from to near outside inside across towards toward via into throughout".split())
 #: Lower-case words that may join a multi-word name ("Bank of England", "Ministry for the Economy").
-NAME_CONNECTORS = frozenset("of for the de du la le von van al del da upon on and".split())
+NAME_CONNECTORS = frozenset("of for the de du la le von van al del da upon and".split())
 
 #: Reporting verbs in their inflected forms; the base forms are the lemmas.
 REPORTING_VERBS = frozenset(
