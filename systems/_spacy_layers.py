@@ -12,7 +12,8 @@ Numbers
     from the first numeric token (a digit, number word or glued currency symbol) to the last
     numeric or scale token; a qualifier phrase before it ("more than", "about", inside the
     entity or just before it) sets the qualifier, "between X and Y" / "X or Y" / "X to Y" make
-    a range (two adjacent CARDINAL spans joined by "or"/"to"/a dash are merged into one range).
+    a range (two adjacent CARDINAL spans joined by "or"/"to"/a dash, or by "and" after "between",
+    are merged into one range).
     Value: :func:`systems._numbers.parse_value`. Unit: the currency (symbol or word) for MONEY,
     "percent" for % / per cent, the unit tokens after the core for QUANTITY, and for CARDINAL
     and ORDINAL the noun the numeral modifies in the dependency parse (``nummod``/``amod``
@@ -22,8 +23,8 @@ Numbers
 
 Attributions
     From the dependency parse: a token whose lemma is a reporting verb (a general list) with a
-    nominal subject gives the source (the subject's subtree; a determiner dropped when the
-    rest is a proper name), the cue (the verb with its auxiliaries and negation), and the
+    nominal subject gives the source (the subject's subtree without appositions and relative
+    clauses; a determiner dropped when the rest is a proper name), the cue (the verb with its auxiliaries and negation), and the
     content: its clausal complement (``ccomp``; a leading "that" dropped) or, when the
     sentence holds quotation marks around the complement or no complement exists, the
     quotations of the sentence. "according to X" gives cue "according to", source X, and the
@@ -176,14 +177,16 @@ def _number(doc: Any, tokens: list[Any], label: str) -> Number | None:
 
 
 def numbers(doc: Any) -> tuple[Number, ...]:
-    """Numbers from the numeric entity types; adjacent CARDINALs joined by or/to/a dash form one range."""
+    """Numbers from the numeric entity types; adjacent CARDINALs joined by or/to/a dash (or "between … and") form one range."""
     ents = [e for e in doc.ents if e.label_ in NUMERIC]
     groups: list[tuple[list[Any], str]] = []
     for ent in ents:
         if groups and ent.label_ == "CARDINAL" and groups[-1][1] == "CARDINAL":
             previous = groups[-1][0]
             between = doc[previous[-1].i + 1 : ent.start]
-            if len(between) == 1 and between[0].lower_ in _RANGE_WORDS - {"and"}:
+            after_between = previous[0].lower_ == "between" or (previous[0].i > 0 and doc[previous[0].i - 1].lower_ == "between")
+            joiners = _RANGE_WORDS if after_between else _RANGE_WORDS - {"and"}
+            if len(between) == 1 and between[0].lower_ in joiners:
                 previous.extend([between[0], *ent])
                 continue
         groups.append((list(ent), ent.label_))
@@ -203,8 +206,13 @@ def _subtree(token: Any) -> list[Any]:
     return list(token.subtree)
 
 
+_SOURCE_DROPS = frozenset({"appos", "relcl", "acl", "punct", "advcl"})
+
+
 def _source(text: str, subject: Any) -> Span | None:
-    tokens = _subtree(subject)
+    """The subject's phrase without appositions or relative clauses ("Maria Keller, a union official")."""
+    dropped = {t for child in subject.children if child.dep_ in _SOURCE_DROPS for t in child.subtree}
+    tokens = [t for t in _subtree(subject) if t not in dropped]
     if len(tokens) > 1 and tokens[0].dep_ == "det" and all(t.pos_ == "PROPN" or t.is_punct for t in tokens[1:]):
         tokens = tokens[1:]
     return _hull(text, tokens)
