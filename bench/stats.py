@@ -256,6 +256,10 @@ def approximate_randomization(
     documents = a.shape[0]
     if documents == 0:
         return None
+    if documents == 1:
+        # Two arrangements, the observed one and its swap (the same difference negated):
+        # both are as extreme, so the exact two-sided p-value is 1 (scipy needs two observations).
+        return 1.0
     both = np.concatenate([a, b])  # rows 0..n-1 are A's documents, n..2n-1 B's
 
     def difference(x: npt.NDArray[np.int64], y: npt.NDArray[np.int64], axis: int = -1) -> npt.NDArray[np.float64]:

@@ -208,3 +208,9 @@ def test_many_statistics_share_resamples_and_match_single_runs() -> None:
     assert recall.value == pytest.approx(float(stats.recall_statistic(rows.sum(axis=0))))
     few = stats.bootstrap_intervals(rows[:3], prf)
     assert [i.note for i in few] == [stats.TOO_FEW] * 3
+
+
+def test_one_document_cannot_show_a_difference() -> None:
+    a, b = corpus(1, seed=1), corpus(1, seed=2)
+    assert stats.approximate_randomization(a, b, stats.f1_statistic) == 1.0
+    assert brute_force_randomization_p(a, b) == 1.0

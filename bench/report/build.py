@@ -165,3 +165,44 @@ def build_result(gold: Sequence[GoldDocument], systems: Sequence[ScoredSystem]) 
         systems=tuple(system_result(s, gold, splits) for s in ordered),
         statistics=statistics(),
     )
+
+
+# --- paired comparison of two systems -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MetricComparison:
+    """System A vs system B on one leaderboard metric over the same documents.
+
+    ``comparison`` is ``None`` when either system does not attempt the layer (``missing`` says which).
+    """
+
+    metric: Metric
+    documents: int
+    comparison: stats.Comparison | None
+    missing: str = ""
+
+
+def compare_scores(a: CorpusScore, b: CorpusScore, doc_ids: Sequence[str]) -> list[MetricComparison]:
+    """Paired bootstrap interval and approximate randomization p-value of A − B per leaderboard metric.
+
+    Both scores must cover ``doc_ids``; row *i* of each side is the same document.
+    """
+    ids = sorted(doc_ids)
+    reported = {"A": a.subset(ids).to_dict(), "B": b.subset(ids).to_dict()}
+    out = []
+    for metric in LEADERBOARD:
+        absent = [name for name, score in (("A", a), ("B", b)) if metric.layer not in score.attempted]
+        if absent:
+            out.append(MetricComparison(metric, len(ids), None, f"not attempted by {' and '.join(absent)}"))
+            continue
+        rows_a = [count_vector(a.per_document[d].counts, metric) for d in ids]
+        rows_b = [count_vector(b.per_document[d].counts, metric) for d in ids]
+        comparison = stats.compare(np.array(rows_a, dtype=np.float64), np.array(rows_b, dtype=np.float64),
+                                   stats.f1_statistic)
+        for side, value in (("A", comparison.a), ("B", comparison.b)):
+            expected = reported[side][metric.layer.value][metric.name]["f1"]
+            if abs(value - expected) > CONSISTENCY:
+                raise RuntimeError(f"{side} {metric.title}: F1 {value!r} differs from the scorer's {expected!r}")
+        out.append(MetricComparison(metric, len(ids), comparison))
+    return out

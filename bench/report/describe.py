@@ -77,8 +77,18 @@ def _spans(record: Record | None) -> list[Span]:
     return [record.span]
 
 
+def _anchors(record: Record | None) -> list[Span]:
+    """Where a record sits: its span; for an attribution its cue and source (its content if it has neither)."""
+    if isinstance(record, Attribution):
+        named = [s for s in (record.cue, record.source) if s is not None]
+        return named or list(record.content[:1])
+    return _spans(record)
+
+
 def context(item: ScoredItem, text: str, *, width: int = CONTEXT) -> str:
     """The item's span(s) with up to ``width`` characters either side, on one line, "…" where cut.
+
+    For an attribution the anchor is its cue and source (the content is in :func:`describe`).
 
     >>> from bench.schema import EntityLabel
     >>> doc = "Heavy losses in Raqqa and Homs provinces were reported."
@@ -86,7 +96,7 @@ def context(item: ScoredItem, text: str, *, width: int = CONTEXT) -> str:
     >>> context(item, doc, width=16)
     '…losses in Raqqa and Homs provinces were reported.'
     """
-    spans = _spans(item.gold) + _spans(item.pred)
+    spans = _anchors(item.gold) + _anchors(item.pred)
     if not spans:
         return ""
     start, end = min(s.start for s in spans), max(s.end for s in spans)

@@ -14,6 +14,7 @@ of the innermost span covering it and lists every covering span in its details.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -74,7 +75,7 @@ def segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
     """
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     out: list[Segment] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         covering = [m for m in marks if m.start <= a and m.end >= b]
         piece = text[a:b]
         if not covering:

@@ -142,8 +142,8 @@ def _entity_tables(scores: Mapping[str, Any]) -> list[str]:
         [[mode, *_prf(scores[mode]), *[str(scores[mode][k]) for k in keys], pct(scores["macro"][mode]["f1"])]
          for mode in ("strict", "exact", "partial", "type")],
     ))
-    parts += ["", "Per label (strict and partial; a label's row counts the pairs whose gold label it is, "
-              "and spurious predictions under their own label):", ""]
+    parts += ["", ("Per label (strict and partial; a label's row counts the pairs whose gold label it is, "
+              "and spurious predictions under their own label):"), ""]
     rows = []
     for label, by_mode in sorted(scores["by_label"].items()):
         strict, partial = by_mode.get("strict"), by_mode.get("partial")
@@ -183,8 +183,8 @@ def _attribution_tables(scores: Mapping[str, Any]) -> list[str]:
         for kind in ("exact", "overlap"):
             rows.append([f"{component} {kind}", *_prf(scores[component][kind])])
     rows.append(["source resolved", *_prf(scores["source"]["resolved"])])
-    parts = ["strict: source, cue and content all exact; lenient: all three overlap; "
-             "overlap rows are token coverage.", "", table(["metric", "P", "R", "F1"], rows)]
+    parts = [("strict: source, cue and content all exact; lenient: all three overlap; "
+             "overlap rows are token coverage."), "", table(["metric", "P", "R", "F1"], rows)]
     kinds = [[kind, *_prf(block["strict"]), *_prf(block["lenient"])] for kind, block in sorted(scores["by_kind"].items())
              if block["strict"]["gold"] or block["strict"]["predicted"]]
     if kinds:
@@ -236,8 +236,8 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
         "",
         "## Scores per split",
         "",
-        "F1 with 95% bootstrap interval over documents (none with fewer than "
-        f"{result.statistics.min_documents} documents).",
+        ("F1 with 95% bootstrap interval over documents (none with fewer than "
+        f"{result.statistics.min_documents} documents)."),
         "",
     ]
     rows = [[f"{split.split} ({split.documents})", *[_f1_cell(split, m) for m in LEADERBOARD]]
@@ -259,7 +259,7 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
     if system.failures:
         parts.append("Documents the system crashed on, timed out on or returned invalid output for; "
                      "they are scored as empty (every gold item missed).")
-        parts += ["", table(["document", "reason"], [[f"`{f.doc_id}`", escape(f.reason)] for f in system.failures])]
+        parts += ["", table(["document", "reason"], [[f"`{f.doc_id}`", escape(f.reason)] for f in system.failures], left=2)]
     else:
         parts.append("None.")
     if system.warnings:

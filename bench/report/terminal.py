@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -9,6 +12,19 @@ from bench.baseline import Status, Verdict
 from bench.report.describe import DASH, pct, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult
 from bench.schema import Layer
+
+#: Table width when stdout is not a terminal (CI logs): room for the intervals instead of 80 columns.
+WIDE = 150
+
+
+def output_console() -> Console:
+    """A console on stdout; wide when stdout is a log file or pipe rather than a terminal."""
+    return Console() if sys.stdout.isatty() else Console(width=WIDE)
+
+
+def error_console() -> Console:
+    """A console on stderr; wide when stderr is not a terminal."""
+    return Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=WIDE)
 
 
 def _split_caption(result: BenchResult, split: str) -> str:

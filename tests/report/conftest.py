@@ -6,6 +6,8 @@ which the fixture records as a failure (as the runner would).
 
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path
 
 import pytest
@@ -27,10 +29,30 @@ def fixture_result() -> BenchResult:
     for name, failures in (("alpha", ()), ("beta", (Failure("d3", "TimeoutError: no answer within 600 s"),))):
         predictions = read_predictions(FIXTURE / f"{name}.jsonl", texts)
         score = score_corpus(gold, predictions.by_doc, system=name)
-        systems.append(ScoredSystem(score, version="1.0", failures=failures, warnings=predictions.warnings))
+        # warnings name the file; keep snapshots independent of where the repository lives
+        warnings = tuple(w.replace(f"{FIXTURE}/", "") for w in predictions.warnings)
+        systems.append(ScoredSystem(score, version="1.0", failures=failures, warnings=warnings))
     return build_result(gold, systems)
 
 
 @pytest.fixture(scope="session")
 def result() -> BenchResult:
     return fixture_result()
+
+
+def assert_snapshot(name: str, actual: str) -> None:
+    """``actual`` must equal the stored snapshot ``name``; NEWSBENCH_UPDATE_SNAPSHOTS=1 rewrites it.
+
+    Review the diff of a rewritten snapshot before committing it: it is the specification.
+    """
+    path = SNAPSHOTS / name
+    if os.environ.get("NEWSBENCH_UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="")
+        return
+    assert path.exists(), f"no snapshot {path}; create it with NEWSBENCH_UPDATE_SNAPSHOTS=1 and review it"
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                            "snapshot", "rendered", n=2))
+        raise AssertionError(f"{name} differs from its snapshot:\n{diff[:6000]}")

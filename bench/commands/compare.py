@@ -1,0 +1,163 @@
+"""``newsbench compare A B``: is system A better than system B on the gold, beyond noise?
+
+A and B are system names (run through the runner, cached), ``file:PATH`` or a
+path to a predictions ``.jsonl``. For every leaderboard metric both attempt, it
+prints F1 of A and B, the difference A − B with a 95% paired bootstrap interval
+over documents, the two-sided p-value of an approximate randomization test
+(documents' counts swapped between systems; exact over all 2^n swaps when n is
+small), and the number of documents. ``--json OUT`` writes the same as JSON.
+
+Exit codes: 0 compared; 1 the gold is defective; 2 unusable input or options.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bench import atomic, gold, runner
+from bench.errors import UserError
+from bench.predictions import read_predictions
+from bench.registry import FILE_PREFIX
+from bench.report.build import MetricComparison, compare_scores
+from bench.report.describe import DASH, pct
+from bench.report.model import OVERALL
+from bench.report.terminal import output_console
+from bench.schema import Annotations, GoldDocument, Layer
+from bench.score import CorpusScore, score_corpus
+from bench.stats import MIN_DOCUMENTS, RESAMPLES, SEED, Comparison
+
+
+def _as_file(spec: str) -> Path | None:
+    if spec.startswith(FILE_PREFIX):
+        return Path(spec[len(FILE_PREFIX):])
+    if spec.endswith(".jsonl") or Path(spec).is_file():
+        return Path(spec)
+    return None
+
+
+def load_side(
+    spec: str, documents: tuple[GoldDocument, ...], *, predictions: Path, use_cache: bool, console: Console,
+    texts: dict[str, str] | None = None,
+) -> CorpusScore:
+    """Score one side on ``documents``: a predictions file read directly, or a system run through the runner.
+
+    ``texts`` (doc_id → text, default: the documents') is what a predictions file is checked against,
+    so lines for gold documents outside the compared split are not reported as unknown.
+    """
+    path = _as_file(spec)
+    if path is not None:
+        known = texts if texts is not None else {d.doc_id: d.text for d in documents}
+        found = read_predictions(path, known)
+        wanted = {d.doc_id for d in documents}
+        missing = sorted(wanted - set(found.by_doc))
+        if missing:
+            console.print(f"[yellow]warning[/yellow] {path}: {len(missing)} compared document(s) have no "
+                          f"predictions, scored as empty: {', '.join(missing[:5])}" + (" …" if len(missing) > 5 else ""))
+        by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
+        return score_corpus(documents, by_doc, system=spec,
+                            attempted=frozenset(layer for r in found.by_doc.values() for layer in r.attempted()))
+    runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)
+    run = runs[spec]
+    for failure in run.failures:
+        console.print(f"[yellow]failed[/yellow] {spec} on {failure.doc_id}: {failure.reason} (scored as empty)")
+    return score_corpus(documents, run.predictions, system=spec, attempted=run.layers)
+
+
+def comparison_dict(rows: list[MetricComparison], a: str, b: str, split: str) -> dict[str, Any]:
+    """The comparison as JSON data (F1 as ratios, not percent)."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        item: dict[str, Any] = {"layer": row.metric.layer.value, "metric": row.metric.name, "documents": row.documents}
+        c = row.comparison
+        if c is None:
+            item["missing"] = row.missing
+        else:
+            item.update({
+                "a_f1": c.a, "b_f1": c.b, "difference": c.difference.value,
+                "low": c.difference.low, "high": c.difference.high, "note": c.difference.note,
+                "p_value": c.p_value, "test": c.test, "permutations": c.permutations,
+            })
+        out.append(item)
+    return {"a": a, "b": b, "split": split, "resamples": RESAMPLES, "seed": SEED, "metrics": out}
+
+
+def _difference_interval(comparison: Comparison) -> str:
+    low, high = comparison.difference.low, comparison.difference.high
+    if low is None or high is None:
+        return comparison.difference.note or ""
+    return f"[{100 * low:+.1f}, {100 * high:+.1f}]"
+
+
+def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str) -> Table:
+    """Rich table of the comparison."""
+    where = "all documents" if split == OVERALL else f"split {split}"
+    documents = rows[0].documents if rows else 0
+    tests = sorted({r.comparison.test for r in rows if r.comparison is not None})
+    table = Table(
+        title=f"A = {a}  vs  B = {b}  ({where}, {documents} documents)",
+        caption=(f"F1 in %; difference A − B with 95% paired bootstrap interval over documents "
+                 f"({RESAMPLES} resamples, seed {SEED}; none below {MIN_DOCUMENTS} documents); "
+                 f"p: two-sided, {'; '.join(tests) or 'approximate randomization'}"),
+    )
+    for column in ("layer", "metric", "A F1", "B F1", "A − B", "95% CI", "p", "documents"):
+        table.add_column(column, justify="left" if column in ("layer", "metric") else "right")
+    for row in rows:
+        c = row.comparison
+        if c is None:
+            table.add_row(row.metric.layer.value, row.metric.name, DASH, DASH, DASH, row.missing, DASH,
+                          str(row.documents))
+            continue
+        table.add_row(
+            row.metric.layer.value,
+            row.metric.name + (" (main)" if row.metric.main else ""),
+            pct(c.a),
+            pct(c.b),
+            f"{100 * c.difference.value:+.1f}",
+            _difference_interval(c),
+            DASH if c.p_value is None else f"{c.p_value:.4f}",
+            str(row.documents),
+        )
+    return table
+
+
+def compare(
+    a: Annotated[str, typer.Argument(help="System A: a name, file:PATH or a predictions .jsonl.")],
+    b: Annotated[str, typer.Argument(help="System B: a name, file:PATH or a predictions .jsonl.")],
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
+    split: Annotated[str, typer.Option(help="Compare on one split only (default: all documents).")] = OVERALL,
+    predictions: Annotated[Path, typer.Option(help="Where systems' predictions are written.")] = runner.DEFAULT_OUT,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached predictions.")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the comparison as JSON.")] = None,
+) -> None:
+    """Per-layer F1 difference A − B with a paired bootstrap interval and an approximate randomization p-value."""
+    console = output_console()
+    documents = gold.load_gold(gold_path)
+    texts = {d.doc_id: d.text for d in documents}
+    if split != OVERALL:
+        splits = sorted({d.split for d in documents})
+        documents = tuple(d for d in documents if d.split == split)
+        if not documents:
+            raise UserError(f"no gold documents in split {split!r} (splits: {', '.join(splits)})", exit_code=2)
+    if not documents:
+        raise UserError(f"{gold_path}: no gold documents", exit_code=2)
+    sides = [load_side(spec, documents, predictions=predictions, use_cache=not no_cache, console=console, texts=texts)
+             for spec in (a, b)]
+    rows = compare_scores(sides[0], sides[1], [d.doc_id for d in documents])
+    console.print(comparison_table(rows, a, b, split))
+    if not any(r.comparison is not None for r in rows):
+        console.print(f"[yellow]no layer is attempted by both: {a} ("
+                      + ", ".join(l.value for l in Layer if l in sides[0].attempted) + f"), {b} ("
+                      + ", ".join(l.value for l in Layer if l in sides[1].attempted) + ")[/yellow]")
+    if json_out is not None:
+        atomic.write_text(json_out, json.dumps(comparison_dict(rows, a, b, split), indent=2, sort_keys=True,
+                                               ensure_ascii=False) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(compare)
