@@ -40,7 +40,7 @@ class FirstWord(Adapter):
         self.version = version
         self.flavour = flavour
 
-    def config(self) -> dict[str, str]:  # type: ignore[override]
+    def config(self) -> dict[str, str]:
         return {"flavour": self.flavour}
 
     def predict(self, document: Document) -> Annotations:

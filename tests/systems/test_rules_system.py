@@ -164,8 +164,10 @@ def test_sentences_never_split_inside_a_quotation() -> None:
 
 def test_offsets_always_match_the_text() -> None:
     result = _predict(FLOOD)
-    for record in [*(result.entities or ()), *(result.numbers or ())]:
-        assert FLOOD[record.start : record.end] == record.text
+    for entity in result.entities or ():
+        assert FLOOD[entity.start : entity.end] == entity.text
+    for number in result.numbers or ():
+        assert FLOOD[number.start : number.end] == number.text
     for attribution in result.attributions or ():
         for span in [*attribution.content, attribution.source, attribution.cue]:
             if span is not None:

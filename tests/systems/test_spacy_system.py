@@ -71,7 +71,7 @@ def test_named_entities_keep_their_ontonotes_label_without_determiner(result: An
     assert ("Maria Keller", EntityLabel.PERSON) in found
     assert ("Poland", EntityLabel.GPE) in found
     assert all(e.label in EntityLabel for e in result.entities or ())
-    assert not any(text.lower().startswith("the ") for text, _ in found)
+    assert not any((text or "").lower().startswith("the ") for text, _ in found)
 
 
 def test_numbers_come_from_numeric_entities_with_parsed_values(result: Annotations) -> None:
