@@ -16,7 +16,7 @@ def model_options(models: list[str], systems: list[str]) -> dict[str, Any]:
     """``--model NAME`` applies to every system that takes a model; ``--model SYSTEM=NAME`` to one.
 
     >>> model_options(["spacy=en_core_web_md", "gpt-4o-mini"], ["spacy", "llm"])
-    {'model': 'gpt-4o-mini', 'spacy': {'model': 'en_core_web_md'}}
+    {'spacy': {'model': 'en_core_web_md'}, 'model': 'gpt-4o-mini'}
     """
     options: dict[str, Any] = {}
     for value in models:
