@@ -54,7 +54,8 @@ def lexicographic(*tiers: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDArray[
     A matching with a larger first tier always wins, whatever the later tiers:
     each tier's base exceeds the largest possible total of all later tiers over a
     matching (at most ``min(rows, cols)`` pairs). Entries where every tier is 0
-    stay 0. Falls back to float64 if the integer weights would exceed 2**52.
+    stay 0. If the weights would exceed 2**52 they are computed in float64 and
+    the least important tiers may lose precision (never the order of the first).
 
     >>> lexicographic([[1, 0]], [[0, 9]]).tolist()
     [[10, 9]]
@@ -62,14 +63,21 @@ def lexicographic(*tiers: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDArray[
     arrays = [np.asarray(t, dtype=np.int64) for t in tiers]
     shape = arrays[0].shape
     n = max(1, min(shape)) if len(shape) == 2 else 1
-    total = np.zeros(shape, dtype=object)
+    bases: list[int] = []
     base = 1
     for tier in reversed(arrays):
-        total = total + tier.astype(object) * base
-        base = base * (n * int(tier.max(initial=0)) + 1)
+        bases.append(base)
+        base *= n * int(tier.max(initial=0)) + 1
+    bases.reverse()
     if base < 2**52:
-        return total.astype(np.int64)
-    return total.astype(np.float64)
+        total = np.zeros(shape, dtype=np.int64)
+        for tier, weight in zip(arrays, bases):
+            total += tier * weight
+        return total
+    as_float = np.zeros(shape, dtype=np.float64)
+    for tier, weight in zip(arrays, bases):
+        as_float += tier.astype(np.float64) * float(weight)
+    return as_float
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,3 +194,104 @@ def unmatched(n: int, matched: IntArray) -> IntArray:
     mask = np.ones(n, dtype=bool)
     mask[matched] = False
     return np.flatnonzero(mask).astype(np.int64)
+
+
+# --- vectorised assignment over many small clusters -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Edges:
+    """Every (gold, pred) pair inside the complex clusters, cluster by cluster, row-major.
+
+    Items of a cluster are in canonical order (offsets, then the caller's key), so
+    edge ``k`` of a cluster with ``cols[c]`` predictions is row ``k // cols[c]``,
+    column ``k % cols[c]``. ``first[c]`` is the cluster's first edge.
+    """
+
+    gold: IntArray
+    pred: IntArray
+    cluster: IntArray
+    rows: IntArray
+    cols: IntArray
+    first: IntArray
+
+    def __len__(self) -> int:
+        return len(self.gold)
+
+
+def _members(groups: Sequence[IntArray], starts: IntArray, ends: IntArray, key: IntArray) -> tuple[IntArray, IntArray]:
+    """Items of every group, concatenated group by group in canonical order, and their group numbers."""
+    items = np.concatenate(groups) if groups else _EMPTY
+    group = np.repeat(np.arange(len(groups), dtype=np.int64), [len(x) for x in groups])
+    order = np.lexsort((key[items], ends[items], starts[items], group))
+    return items[order].astype(np.int64), group[order]
+
+
+def edges(found: Clusters, spans: tuple[IntArray, IntArray, IntArray, IntArray], gold_key: IntArray, pred_key: IntArray) -> Edges:
+    """All candidate pairs of the complex clusters of ``found`` (vectorised)."""
+    gs, ge, ps, pe = spans
+    gold_items, _ = _members([g for g, _ in found.complex], gs, ge, gold_key)
+    pred_items, _ = _members([p for _, p in found.complex], ps, pe, pred_key)
+    rows = as_int_array([len(g) for g, _ in found.complex])
+    cols = as_int_array([len(p) for _, p in found.complex])
+    gold_first = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
+    pred_first = np.concatenate([[0], np.cumsum(cols)[:-1]]).astype(np.int64)
+    sizes = rows * cols
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    cluster = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
+    k = np.arange(int(sizes.sum()), dtype=np.int64) - first[cluster]
+    row, col = k // cols[cluster], k % cols[cluster]
+    return Edges(
+        gold_items[gold_first[cluster] + row],
+        pred_items[pred_first[cluster] + col],
+        cluster,
+        rows,
+        cols,
+        first,
+    )
+
+
+def lexicographic_edges(found: Edges, *tiers: IntArray) -> npt.NDArray[np.float64]:
+    """:func:`lexicographic` per cluster, on edge arrays: one weight per edge.
+
+    Bases are computed per cluster (from its size and its tiers' maxima), so
+    weights are exact integers in float64 unless a cluster's total would exceed
+    2**52, in which case only its least important tiers may lose precision.
+    """
+    n_clusters = len(found.rows)
+    n = np.maximum(1, np.minimum(found.rows, found.cols)).astype(np.float64)
+    base = np.ones(n_clusters, dtype=np.float64)
+    total = np.zeros(len(found), dtype=np.float64)
+    for tier in reversed(tiers):
+        total += tier * base[found.cluster]
+        peak = np.zeros(n_clusters, dtype=np.int64)
+        np.maximum.at(peak, found.cluster, tier)
+        base = base * (n * peak + 1)
+    return total
+
+
+def best_edges(found: Edges, weights: npt.NDArray[np.float64]) -> tuple[IntArray, IntArray]:
+    """Maximum-weight one-to-one matching in every cluster (pairs of weight 0 dropped).
+
+    A cluster with a single row or column takes its first maximum in canonical
+    order, all such clusters at once; larger ones go through
+    :func:`scipy.optimize.linear_sum_assignment` one by one.
+    """
+    line = (found.rows == 1) | (found.cols == 1)
+    on_line = line[found.cluster]
+    picked: list[IntArray] = []
+    if on_line.any():
+        idx = np.flatnonzero(on_line)
+        order = np.lexsort((idx, -weights[idx], found.cluster[idx]))
+        ranked = idx[order]
+        head = np.ones(len(ranked), dtype=bool)
+        head[1:] = found.cluster[ranked][1:] != found.cluster[ranked][:-1]
+        best = ranked[head]
+        picked.append(best[weights[best] > 0])
+    for c in np.flatnonzero(~line).tolist():
+        start, rows, cols = int(found.first[c]), int(found.rows[c]), int(found.cols[c])
+        matrix = weights[start : start + rows * cols].reshape(rows, cols)
+        r, k = assign(matrix)
+        picked.append(start + r * cols + k)
+    chosen = np.concatenate(picked) if picked else _EMPTY
+    return found.gold[chosen], found.pred[chosen]

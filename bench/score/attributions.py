@@ -89,10 +89,6 @@ class KindCounts(_Addable):
     mixed: RelationCounts = field(default_factory=RelationCounts)
     unspecified: RelationCounts = field(default_factory=RelationCounts)
 
-    @classmethod
-    def one(cls, kind: QuoteKind | None, counts: RelationCounts) -> KindCounts:
-        return cls(**{kind.value if kind is not None else UNSPECIFIED: counts})
-
     def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
         names = [k.value for k in QuoteKind] + [UNSPECIFIED]
         return {name: getattr(self, name).to_dict(zero_division=zero_division) for name in names}
@@ -245,17 +241,18 @@ def _align(
 ) -> tuple[IntArray, IntArray]:
     if not gold or not pred:
         return as_int_array([]), as_int_array([])
-    g_order = sorted(range(len(gold)), key=lambda i: _sort_key(gold[i]))
-    p_order = sorted(range(len(pred)), key=lambda j: _sort_key(pred[j]))
+    g_keys = [_sort_key(a) for a in gold]
+    p_keys = [_sort_key(a) for a in pred]
+    g_order = sorted(range(len(gold)), key=g_keys.__getitem__)
+    p_order = sorted(range(len(pred)), key=p_keys.__getitem__)
+    # _sort_key is (content, source, cue, ...): components compare equal exactly when the key parts do.
     shared = np.array([[len(gp[i].content & pp[j].content) for j in p_order] for i in g_order], dtype=np.int64)
-    content = np.array([[_same_content(gold[i], pred[j]) for j in p_order] for i in g_order], dtype=np.int64)
+    content = np.array([[g_keys[i][0] == p_keys[j][0] for j in p_order] for i in g_order], dtype=np.int64)
+    source = np.array([[g_keys[i][1] == p_keys[j][1] for j in p_order] for i in g_order], dtype=np.int64)
+    cue = np.array([[g_keys[i][2] == p_keys[j][2] for j in p_order] for i in g_order], dtype=np.int64)
     touching = (shared > 0) | (content > 0)  # identical content aligns even if it covers no token
-    whole = np.array([[strict_match(gold[i], pred[j]) for j in p_order] for i in g_order], dtype=np.int64)
-    sides = np.array(
-        [[_same_span(gold[i].source, pred[j].source) + _same_span(gold[i].cue, pred[j].cue) for j in p_order] for i in g_order],
-        dtype=np.int64,
-    )
-    rows, cols = assign(lexicographic(whole * touching, content * touching, shared, sides * touching))
+    whole = content * source * cue
+    rows, cols = assign(lexicographic(whole * touching, content * touching, shared, (source + cue) * touching))
     return as_int_array([g_order[r] for r in rows.tolist()]), as_int_array([p_order[c] for c in cols.tolist()])
 
 
@@ -275,7 +272,15 @@ def score_attributions(gold: Sequence[Attribution], pred: Sequence[Attribution],
     strict = lenient = resolved = 0
     exact = {"source": 0, "cue": 0, "content": 0}
     shared = {"source": 0, "cue": 0, "content": 0}
-    kinds = KindCounts()
+    kind_tally: dict[str, list[int]] = {}  # kind → strict correct, lenient correct, predicted, gold
+
+    def add_kind(kind: QuoteKind | None, strict_ok: bool, lenient_ok: bool, predicted: int, gold_n: int) -> None:
+        row = kind_tally.setdefault(UNSPECIFIED if kind is None else kind.value, [0, 0, 0, 0])
+        row[0] += strict_ok
+        row[1] += lenient_ok
+        row[2] += predicted
+        row[3] += gold_n
+
     outcomes: list[Outcome] = [Outcome.MISSED] * (len(gold) - len(g_idx)) + [Outcome.SPURIOUS] * (len(pred) - len(p_idx))
     for i, j in zip(g_idx.tolist(), p_idx.tolist()):
         g, p, gx, px = gold[i], pred[j], gp[i], pp[j]
@@ -294,12 +299,12 @@ def score_attributions(gold: Sequence[Attribution], pred: Sequence[Attribution],
             shared[name] += _shared(getattr(gx, name), getattr(px, name))
         if g.source is not None and p.source is not None:
             resolved += _same_span(g.source, p.source) or names_entity(text, p.source, g.source_entity)
-        kinds = kinds + KindCounts.one(g.kind, RelationCounts(MatchCounts(int(is_strict), 1, 1), MatchCounts(int(is_lenient), 1, 1)))
+        add_kind(g.kind, is_strict, is_lenient, 1, 1)
         outcomes += [o for o in pair_outcomes(g, p, text) if o is not Outcome.MATCH]
     for i in unmatched(len(gold), g_idx).tolist():
-        kinds = kinds + KindCounts.one(gold[i].kind, RelationCounts(MatchCounts(0, 0, 1), MatchCounts(0, 0, 1)))
+        add_kind(gold[i].kind, False, False, 0, 1)
     for j in unmatched(len(pred), p_idx).tolist():
-        kinds = kinds + KindCounts.one(pred[j].kind, RelationCounts(MatchCounts(0, 1, 0), MatchCounts(0, 1, 0)))
+        add_kind(pred[j].kind, False, False, 1, 0)
 
     def component(name: str) -> ComponentCounts:
         n_pred = present(pp, name) if name != "content" else len(pred)
@@ -315,7 +320,10 @@ def score_attributions(gold: Sequence[Attribution], pred: Sequence[Attribution],
         cue=component("cue"),
         content=component("content"),
         resolved_source=MatchCounts(resolved, present(pp, "source"), present(gp, "source")),
-        by_kind=kinds,
+        by_kind=KindCounts(**{
+            kind: RelationCounts(MatchCounts(s, p, g), MatchCounts(lenient_n, p, g))
+            for kind, (s, lenient_n, p, g) in kind_tally.items()
+        }),
         errors=Tally(outcomes),
     )
     return AttributionScore(counts, tuple(gold), tuple(pred), g_idx, p_idx, text)

@@ -48,16 +48,22 @@ class PRF:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 class _Addable:
     """Field-by-field ``+`` for frozen dataclasses of numbers or addable values."""
 
     __slots__ = ()
 
     def __add__(self, other: Self) -> Self:
-        if type(other) is not type(self):
+        cls = type(self)
+        if type(other) is not cls:
             return NotImplemented
-        values = {f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}  # type: ignore[arg-type]
-        return type(self)(**values)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        return cls(*[getattr(self, name) + getattr(other, name) for name in names])
 
     def __radd__(self, other: object) -> Self:
         # Lets ``sum(records)`` start from 0.

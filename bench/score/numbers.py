@@ -21,6 +21,7 @@ wrong_qualifier.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -28,9 +29,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from bench.schema import Layer, Number
 from bench.score.align import (
+    BoolArray,
     IntArray,
     as_int_array,
     assign,
@@ -81,6 +84,7 @@ def values_equal(gold: Number, pred: Number) -> bool:
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_unit(unit: str | None) -> str | None:
     """Case-folded, white space collapsed, last word singular (simple English rules).
 
@@ -211,15 +215,55 @@ def _span_alignment(gold: Sequence[Number], pred: Sequence[Number]) -> tuple[Int
     return solve(found, (gs, ge, ps, pe), weights, gold_key=lambda i: _key(gold[i]), pred_key=lambda j: _key(pred[j]))
 
 
+def _floats(values: Sequence[float | None]) -> npt.NDArray[np.float64]:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64).reshape(-1, 1)
+
+
+def _close_matrix(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> BoolArray:
+    """``math.isclose(x, y, rel_tol=REL_TOL)`` for every pair of a column and a row (NaN equals nothing)."""
+    with np.errstate(invalid="ignore"):
+        tolerance = np.abs(a - b) <= REL_TOL * np.maximum(np.abs(a), np.abs(b))
+        close: BoolArray = (a == b) | (np.isfinite(a) & np.isfinite(b) & tolerance)
+    return close
+
+
+def value_matrix(gold: Sequence[Number], pred: Sequence[Number]) -> BoolArray:
+    """:func:`values_equal` for every (gold, pred) pair, vectorised."""
+    gv, pv = _floats([n.value for n in gold]), _floats([n.value for n in pred]).T
+    gm, pm = _floats([n.value_max for n in gold]), _floats([n.value_max for n in pred]).T
+    both_open = np.isnan(gm) & np.isnan(pm)
+    result: BoolArray = _close_matrix(gv, pv) & (_close_matrix(gm, pm) | both_open)
+    return result
+
+
+def full_matrix(gold: Sequence[Number], pred: Sequence[Number], values: BoolArray) -> BoolArray:
+    """:func:`full_equal` for every pair, given the :func:`value_matrix`."""
+    codes: dict[tuple[str | None, str | None], int] = {}
+
+    def code(n: Number) -> int:
+        return codes.setdefault((normalise_unit(n.unit), None if n.qualifier is None else str(n.qualifier)), len(codes))
+
+    g = np.array([code(n) for n in gold], dtype=np.int64).reshape(-1, 1)
+    p = np.array([code(n) for n in pred], dtype=np.int64).reshape(1, -1)
+    result: BoolArray = values & (g == p)
+    return result
+
+
 def _span_free(gold: Sequence[Number], pred: Sequence[Number]) -> tuple[int, int]:
     """(value matches, full matches) of a one-to-one matching by value that maximises full, then value matches."""
     if not gold or not pred:
         return 0, 0
     g_order = sorted(range(len(gold)), key=lambda i: _key(gold[i]))
     p_order = sorted(range(len(pred)), key=lambda j: _key(pred[j]))
-    value = np.array([[values_equal(gold[i], pred[j]) for j in p_order] for i in g_order], dtype=np.int64)
-    full = np.array([[full_equal(gold[i], pred[j]) for j in p_order] for i in g_order], dtype=np.int64)
-    rows, cols = assign(lexicographic(full, value))
+    g_sorted, p_sorted = [gold[i] for i in g_order], [pred[j] for j in p_order]
+    value = value_matrix(g_sorted, p_sorted)
+    rows_with = np.flatnonzero(value.any(axis=1))
+    cols_with = np.flatnonzero(value.any(axis=0))
+    if not len(rows_with):
+        return 0, 0
+    value = value[np.ix_(rows_with, cols_with)]
+    full = full_matrix([g_sorted[i] for i in rows_with], [p_sorted[j] for j in cols_with], value)
+    rows, cols = assign(lexicographic(full.astype(np.int64), value.astype(np.int64)))
     return int(value[rows, cols].sum()), int(full[rows, cols].sum())
 
 

@@ -7,6 +7,7 @@ space costs nothing. A character span covers every token it touches.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ class Tokens:
 
     starts: npt.NDArray[np.int64]
     ends: npt.NDArray[np.int64]
+    _starts: list[int]
+    _ends: list[int]
 
     @classmethod
     def of(cls, text: str) -> Tokens:
@@ -34,10 +37,10 @@ class Tokens:
         >>> [ "The ministry's statement."[s:e] for s, e in zip(t.starts, t.ends)]
         ['The', 'ministry', "'", 's', 'statement', '.']
         """
-        bounds = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
-        starts = np.fromiter((b[0] for b in bounds), dtype=np.int64, count=len(bounds))
-        ends = np.fromiter((b[1] for b in bounds), dtype=np.int64, count=len(bounds))
-        return cls(starts, ends)
+        matches = list(TOKEN.finditer(text))
+        starts = [m.start() for m in matches]
+        ends = [m.end() for m in matches]
+        return cls(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), starts, ends)
 
     def covered(self, span: Span) -> range:
         """Indices of the tokens that share at least one character with ``span``.
@@ -45,8 +48,8 @@ class Tokens:
         >>> Tokens.of("one two three").covered(Span(2, 5))
         range(0, 2)
         """
-        first = int(np.searchsorted(self.ends, span.start, side="right"))
-        last = int(np.searchsorted(self.starts, span.end, side="left"))
+        first = bisect.bisect_right(self._ends, span.start)
+        last = bisect.bisect_left(self._starts, span.end)
         return range(first, max(first, last))
 
     def token_set(self, spans: Iterable[Span | None]) -> frozenset[int]:

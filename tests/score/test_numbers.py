@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.schema import Number, Qualifier
 from bench.score.counts import MatchCounts
 from bench.score.items import Outcome
-from bench.score.numbers import normalise_unit, score_numbers, values_equal
+from bench.score.numbers import (
+    full_equal,
+    full_matrix,
+    normalise_unit,
+    score_numbers,
+    value_matrix,
+    values_equal,
+)
 
 EXACT, APPROX, LOWER, RANGE = Qualifier.EXACT, Qualifier.APPROX, Qualifier.LOWER, Qualifier.RANGE
 
@@ -117,3 +128,24 @@ def test_value_equality_uses_relative_tolerance_1e_5(gold: Number, pred: Number,
 )
 def test_units_compare_after_case_and_plural_normalisation(unit: str, normal: str | None) -> None:
     assert normalise_unit(unit) == normal
+
+
+_values = st.one_of(st.none(), st.sampled_from([0.0, 1.0, 12.0, 12.00001, 12.0002, -3.0, 1e9, 1e9 + 5, float("inf")]))
+
+
+@st.composite
+def _number(draw: Any) -> Number:
+    return Number(0, 1, value=draw(_values), value_max=draw(_values),
+                  unit=draw(st.sampled_from([None, "km", "KM", "people", "persons", "person"])),
+                  qualifier=draw(st.sampled_from([None, EXACT, APPROX])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_number(), max_size=6), st.lists(_number(), max_size=6))
+def test_vectorised_value_and_full_matrices_equal_the_pairwise_definitions(gold: list[Number], pred: list[Number]) -> None:
+    values = value_matrix(gold, pred)
+    full = full_matrix(gold, pred, values)
+    for i, g in enumerate(gold):
+        for j, p in enumerate(pred):
+            assert values[i, j] == values_equal(g, p)
+            assert full[i, j] == full_equal(g, p)
