@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import fields
@@ -360,3 +362,33 @@ def test_documents_from_jsonl_and_its_errors(tmp_path: Path) -> None:
         f"{bad}:5: (line): not a JSON object",
         f"{bad}:6: doc_id: 'x' already appeared on line 1",
     )
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def _newsbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "COLUMNS": "200", "NEWSBENCH_CACHE": str(cwd / "cache")}
+    return subprocess.run([sys.executable, "-m", "bench.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env=environment, timeout=300)
+
+
+def test_newsbench_run_writes_predictions_for_a_folder_of_texts(tmp_path: Path) -> None:
+    docs = tmp_path / "articles"
+    docs.mkdir()
+    (docs / "one.txt").write_text("Officials in Paris said 12 people were hurt.", "utf-8")
+    done = _newsbench("run", "rules", "--docs", str(docs), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "rules: 1/1 documents (0 cached), 0 failed" in done.stderr
+    line = json.loads((tmp_path / "out" / "rules.jsonl").read_text("utf-8"))
+    assert line["doc_id"] == "one" and {"entities", "numbers", "attributions"} <= set(line)
+
+
+def test_newsbench_run_refuses_bad_input_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    missing = _newsbench("run", "rules", "--docs", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert (missing.returncode, missing.stderr.strip()) == (2, f"{tmp_path / 'nowhere'}: no such file or folder")
+    (tmp_path / "a.txt").write_text("Some text.", "utf-8")
+    unknown = _newsbench("run", "nope", "--docs", str(tmp_path), cwd=tmp_path)
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip().startswith("unknown system 'nope' (known: ")
+    assert "Traceback" not in missing.stderr + unknown.stderr
