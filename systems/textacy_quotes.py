@@ -15,11 +15,13 @@ union") is such a token, so one apostrophe makes the count of quotation marks od
 ``direct_quotations`` raises ``ValueError`` ("unclosed quotation"), or pairs the wrong marks.
 Fix, without touching offsets: the text is parsed as it is; then a copy of the parsed ``Doc``
 is built with the same tokens, whitespace and annotations (tags, parse, lemmas, sentence
-boundaries) in which every apostrophe token — a ``’`` or ``'`` token tagged ``POS`` (a
-possessive ending) or standing between two letters with no space — has its text replaced by
-the single code point U+2032 (PRIME), a punctuation mark that is not a quotation mark. Every
-token keeps its length, so every character offset of the copy equals the original's, and
-genuine closing single quotes (tagged as closing quotes, not ``POS``) are left alone.
+boundaries) in which every apostrophe token has its text replaced by the single code point
+U+2032 (PRIME), a punctuation mark that is not a quotation mark. An apostrophe token is a
+``’`` or ``'`` tagged ``POS`` (a possessive ending) or standing between two letters, or a
+``’`` that closes nothing because no ``‘`` opened a single quotation before it in the
+paragraph (the tagger sometimes takes "soldiers’" for a closing quote). Every token keeps
+its length, so every character offset of the copy equals the original's, and genuine closing
+single quotes (after a ``‘``) are left alone.
 """
 
 from __future__ import annotations
@@ -38,15 +40,37 @@ APOSTROPHES = frozenset({"’", "'"})
 NEUTRAL_APOSTROPHE = "\u2032"
 
 
-def _is_apostrophe(token: Any) -> bool:
-    if token.text not in APOSTROPHES:
-        return False
-    if token.tag_ == "POS":
-        return True
+def _glued(token: Any) -> bool:
     doc = token.doc
     glued_left = token.i > 0 and not doc[token.i - 1].whitespace_ and doc[token.i - 1].text[-1:].isalpha()
     glued_right = not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isalpha()
     return bool(glued_left and glued_right)
+
+
+def apostrophe_tokens(doc: Any) -> list[int]:
+    """Indices of the ``’``/``'`` tokens that are apostrophes, not quotation marks.
+
+    An apostrophe is tagged ``POS`` (a possessive ending), or sits between two letters, or —
+    for ``’`` — closes nothing: no ``‘`` opened a single quotation earlier in the paragraph.
+    """
+    found: list[int] = []
+    open_single = 0
+    for token in doc:
+        if "\n" in token.text:
+            open_single = 0  # quotations do not run across paragraphs
+        if token.text == "‘":
+            open_single += 1
+            continue
+        if token.text not in APOSTROPHES:
+            continue
+        if token.tag_ == "POS" or _glued(token):
+            found.append(token.i)
+        elif token.text == "’":
+            if open_single:
+                open_single -= 1  # a genuine closing single quote
+            else:
+                found.append(token.i)
+    return found
 
 
 def neutralise_apostrophes(doc: Any) -> Any:
@@ -54,7 +78,7 @@ def neutralise_apostrophes(doc: Any) -> Any:
     from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
     from spacy.tokens import Doc
 
-    targets = [t.i for t in doc if _is_apostrophe(t)]
+    targets = apostrophe_tokens(doc)
     if not targets:
         return doc
     words = [t.text for t in doc]

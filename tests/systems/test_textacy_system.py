@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from bench.schema import Document, Layer, QuoteKind
-from systems.textacy_quotes import NEUTRAL_APOSTROPHE, TextacyQuotes, neutralise_apostrophes, quotations
+from systems.textacy_quotes import (
+    NEUTRAL_APOSTROPHE,
+    TextacyQuotes,
+    apostrophe_tokens,
+    neutralise_apostrophes,
+    quotations,
+)
 
 # A plural possessive (workers’) is a lone ’ token that spaCy flags as a quotation mark.
 TEXT = "The workers’ union said: “We could not know what happened, and we are angry.” It’s late, he noted."
@@ -47,6 +53,16 @@ def test_genuine_closing_single_quotes_are_left_alone(nlp: Any) -> None:
     text = "He called the plan ‘dead’ and left."
     fixed = neutralise_apostrophes(nlp(text))
     assert fixed.text == text
+
+
+def test_a_closing_mark_that_closes_nothing_is_an_apostrophe_whatever_its_tag(nlp: Any) -> None:
+    text = "“We stay,” said the farmers’ leader. Then the ‘plan’ was the soldiers’ and nobody’s."
+    doc = nlp(text)
+    marked = [(doc[i].idx, doc[i].text) for i in apostrophe_tokens(doc)]
+    assert marked == [
+        (text.index("’ leader"), "’"),
+        (text.index("’ and"), "’"),
+    ]  # "plan’" closes the ‘ before it; "nobody’s" is one token "’s", never a quotation mark
 
 
 def test_adapter_declares_attributions_only_and_batches(nlp: Any) -> None:
