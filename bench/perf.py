@@ -32,7 +32,18 @@ from typing import Any
 
 import numpy as np
 
-from bench.schema import Annotations, Attribution, Entity, EntityLabel, GoldDocument, Layer, Number, Qualifier, QuoteKind, Span
+from bench.schema import (
+    Annotations,
+    Attribution,
+    Entity,
+    EntityLabel,
+    GoldDocument,
+    Layer,
+    Number,
+    Qualifier,
+    QuoteKind,
+    Span,
+)
 
 SLOT = 12  # characters per entity slot
 LABELS = tuple(EntityLabel)
@@ -122,7 +133,7 @@ def make_corpus(documents: int, per_doc: int, *, numbers: int = 0, attributions:
     rng = np.random.default_rng(seed)
     gold: list[GoldDocument] = []
     predictions: dict[str, Annotations] = {}
-    slots = int(round(per_doc / 0.95))
+    slots = round(per_doc / 0.95)
     text = ("w" * (SLOT - 1) + " ") * slots
     for d in range(documents):
         doc_id = f"d{d:06d}"
@@ -155,8 +166,8 @@ def peak_rss_mb() -> float:
 
 
 def _ours(documents: int, per_doc: int, numbers: int, attributions: int, *, general: bool, trace: bool) -> dict[str, Any]:
-    from bench.score import score_corpus
     from bench.score import entities as entity_module
+    from bench.score import score_corpus
 
     corpus = make_corpus(documents, per_doc, numbers=numbers, attributions=attributions)
     attempted = frozenset({Layer.ENTITIES} | ({Layer.NUMBERS} if numbers else set()) | ({Layer.ATTRIBUTIONS} if attributions else set()))
@@ -167,7 +178,7 @@ def _ours(documents: int, per_doc: int, numbers: int, attributions: int, *, gene
         import bench.score.corpus as corpus_module
 
         forced = functools.partial(entity_module.score_entity_documents, fast=False)
-        corpus_module.score_entity_documents = forced  # type: ignore[assignment]
+        setattr(corpus_module, "score_entity_documents", forced)  # noqa: B010 (a benchmark-only patch)
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
@@ -255,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         extra = ["--numbers", "20", "--attributions", "5"] if per_doc == 100 else []
         full = measure("ours", documents, per_doc, *extra)
         entities_only = measure("ours", documents, per_doc)
-        traced = measure("ours", max(1, documents // 10), per_doc, "--trace")
+        traced = measure("ours", documents, per_doc, "--trace")
         general = measure("ours", max(1, documents // 10), per_doc, "--general")
         sub_docs = max(1, args.nervaluate_mentions // per_doc)
         theirs = measure("nervaluate", sub_docs, per_doc)
@@ -271,8 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{full['seconds']:.1f} s, peak RSS {full['peak_rss_mb']:.0f} MB (of which data {full['data_rss_mb']:.0f} MB)")
         print(f"  ours, entities:      {entities_only['seconds']:8.2f} s  {ours_us:7.2f} µs/mention  peak RSS {entities_only['peak_rss_mb']:.0f} MB "
               f"(data alone {entities_only['data_rss_mb']:.0f} MB)")
-        print(f"  ours, scoring allocations (tracemalloc, {traced['mentions']:,} mentions): peak {traced['traced_peak_mb']:.0f} MB "
-              f"→ ~{traced['traced_peak_mb'] * entities_only['mentions'] / max(1, traced['mentions']):.0f} MB at full size")
+        print(f"  ours, memory allocated while scoring (tracemalloc peak, separate run): {traced['traced_peak_mb']:.0f} MB")
         print(f"  ours, general path forced ({general['mentions']:,} mentions): {_us(general['seconds'], general['mentions']):.2f} µs/mention")
         print(f"  nervaluate:          {theirs['seconds']:8.2f} s on {theirs['mentions']:,} mentions, {theirs_us:7.2f} µs/mention "
               f"→ ~{theirs_us * entities_only['mentions'] / 1e6:.0f} s extrapolated to {entities_only['mentions']:,}")
