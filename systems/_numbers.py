@@ -193,8 +193,8 @@ INVARIANT = frozenset({"series", "species", "news", "sheep", "fish", "deer", "ai
 def singular(word: str) -> str:
     """Singular lemma of a plural English noun (lower-cased unless it is an acronym).
 
-    >>> [singular(w) for w in ["people", "cities", "boxes", "buses", "tonnes", "SUVs", "years", "news", "kilometres"]]
-    ['person', 'city', 'box', 'bus', 'tonne', 'SUV', 'year', 'news', 'kilometre']
+    >>> [singular(w) for w in ["people", "cities", "boxes", "buses", "tonnes", "ATMs", "years", "news", "kilometres"]]
+    ['person', 'city', 'box', 'bus', 'tonne', 'ATM', 'year', 'news', 'kilometre']
     """
     if word.isupper() and len(word) > 1 or (word[:-1].isupper() and word.endswith("s") and len(word) > 2):
         return word[:-1] if word.endswith("s") and word[:-1].isupper() else word

@@ -110,7 +110,7 @@ def _unit_from_parse(core: list[Any]) -> str | None:
 
 
 def _lemma(token: Any) -> str:
-    """Lower-case singular lemma (acronyms keep their case: "SUVs" → "SUV")."""
+    """Lower-case singular lemma (acronyms keep their case: "ATMs" → "ATM")."""
     if token.pos_ == "PROPN" or token.text.isupper():
         return singular(token.text)
     lemma = str(token.lemma_ or token.text).lower()
