@@ -221,7 +221,7 @@ def _builtin_entries() -> list[Entry]:
         module_name = f"systems.{info.name}"
         try:
             module = importlib.import_module(module_name)
-        except Exception as error:  # a broken built-in must not break the listing
+        except Exception as error:  # noqa: BLE001 — a broken built-in must not break the listing
             entries.append(Entry(info.name, f"built-in {module_name}", None, f"cannot import: {_one_line(error)}"))
             continue
         factory = getattr(module, "SYSTEM", None)
@@ -239,7 +239,7 @@ def _entry_point_entries() -> list[Entry]:
         origin = f"entry point {point.value} ({dist})"
         try:
             factory = point.load()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 — a broken system must not break discovery
             entries.append(Entry(point.name, origin, None, f"cannot load: {_one_line(error)}"))
             continue
         entries.append(Entry(point.name, origin, factory))
@@ -310,7 +310,7 @@ def create(name: str, options: Mapping[str, Any] | None = None, *, discovery: Di
         adapter = _check_adapter(entry.factory(**_accepted(entry.factory, options or {})), entry.origin)
     except UserError:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 — a broken system must not break discovery
         raise UserError(f"system {name!r} ({entry.origin}) cannot be created: {_one_line(error)}", exit_code=2) from None
     if adapter.name != name:
         raise UserError(f"system {name!r} ({entry.origin}) calls itself {adapter.name!r}; the names must agree", exit_code=2)
@@ -332,7 +332,7 @@ def describe(entry: Entry, options: Mapping[str, Any] | None = None) -> SystemIn
     try:
         adapter = _check_adapter(entry.factory(**_accepted(entry.factory, options or {})), entry.origin)
         status = adapter.availability()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 — a broken system must not break discovery
         return SystemInfo(entry.name, "?", frozenset(), entry.origin, Availability.no(f"cannot be created: {_one_line(error)}"))
     return SystemInfo(
         entry.name, adapter.version, frozenset(adapter.layers), entry.origin, status, getattr(adapter, "description", "")

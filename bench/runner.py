@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -46,7 +46,15 @@ from typing import Any, Protocol
 from bench import atomic
 from bench.errors import InvalidInput, Problem, UserError
 from bench.parse import ANNOTATIONS, validate
-from bench.registry import Discovery, JSONValue, SystemAdapter, create, discover, layer_names, require_available
+from bench.registry import (
+    Discovery,
+    JSONValue,
+    SystemAdapter,
+    create,
+    discover,
+    layer_names,
+    require_available,
+)
 from bench.schema import Annotations, Attribution, Document, Entity, Layer, Number, Span
 from bench.validate import check_annotations
 
@@ -278,13 +286,13 @@ def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document]) -> list
             outputs = adapter.predict_batch(documents)
             if isinstance(outputs, list) and len(outputs) == len(documents):
                 return [(d.doc_id, out, "") for d, out in zip(documents, outputs)]
-        except Exception:
-            pass  # retried one by one below, so only the document at fault fails
+        except Exception:  # noqa: BLE001, S110 — retried one by one below, so only the document at fault fails
+            pass
     outcomes: list[Outcome] = []
     for document in documents:
         try:
             outcomes.append((document.doc_id, adapter.predict(document), ""))
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 — contained per document
             outcomes.append((document.doc_id, None, _reason(error)))
     return outcomes
 
@@ -297,7 +305,7 @@ def _worker_main(fd: int) -> None:
         sys.path[:] = path
         adapter = pickle.loads(payload)
         adapter.setup()
-    except BaseException as error:
+    except BaseException as error:  # noqa: BLE001 — reported to the parent, which fails every document
         conn.send(("setup-failed", _reason(error)))
         return
     conn.send(("ready", None))
@@ -311,7 +319,7 @@ def _worker_main(fd: int) -> None:
         outcomes = predict_chunk(adapter, chunk)
         try:
             conn.send(("done", outcomes))
-        except Exception as error:  # an output that cannot be pickled
+        except Exception as error:  # noqa: BLE001 — an output that cannot be pickled
             conn.send(("done", [(doc_id, None, f"output cannot be sent back: {_reason(error)}") for doc_id, _, _ in outcomes]))
 
 
@@ -392,7 +400,7 @@ def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document]) -> It
     """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``)."""
     try:
         adapter.setup()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 — every document fails with this reason
         reason = f"setup failed: {_reason(error)}"
         for document in documents:
             yield document.doc_id, None, reason
@@ -407,7 +415,7 @@ def _run_in_workers(
     """Spawned worker processes with hard per-document timeouts and crash isolation."""
     try:
         payload = pickle.dumps(adapter)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 — any pickling error means the same to the user
         raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
     queue: deque[list[Document]] = deque(_chunks(documents, jobs, getattr(adapter, "batch_size", None)))
     workers = [_Worker(payload) for _ in range(min(jobs, len(queue)))]

@@ -21,7 +21,17 @@ from bench import gold, runner
 from bench.errors import InvalidInput, UserError
 from bench.predictions import read_predictions
 from bench.registry import Adapter
-from bench.schema import Annotations, Attribution, Document, Entity, EntityLabel, GoldDocument, Layer, Number, Span
+from bench.schema import (
+    Annotations,
+    Attribution,
+    Document,
+    Entity,
+    EntityLabel,
+    GoldDocument,
+    Layer,
+    Number,
+    Span,
+)
 
 DOCS = [
     Document("a", "Alpha met Beta in Gamma."),
@@ -337,7 +347,7 @@ def test_a_predictions_file_runs_as_a_system(tmp_path: Path) -> None:
 
 
 def test_documents_from_a_folder_of_txt_files(tmp_path: Path) -> None:
-    (tmp_path / "one.txt").write_bytes("First text.\r\nSecond line.".encode())
+    (tmp_path / "one.txt").write_bytes(b"First text.\r\nSecond line.")
     (tmp_path / "two.txt").write_bytes("Zweiter Text – ok.".encode())
     (tmp_path / "ignored.md").write_text("not a document")
     assert runner.load_documents(tmp_path) == (
@@ -369,7 +379,7 @@ def test_documents_from_jsonl_and_its_errors(tmp_path: Path) -> None:
 
 def _newsbench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "COLUMNS": "200", "NEWSBENCH_CACHE": str(cwd / "cache")}
-    return subprocess.run([sys.executable, "-m", "bench.cli", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "bench.cli", *args], check=False, capture_output=True, text=True, cwd=cwd,
                           env=environment, timeout=300)
 
 

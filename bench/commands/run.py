@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from bench import gold, registry, runner
+from bench import gold, runner
 from bench.schema import Document
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from bench.schema import (
@@ -165,16 +166,18 @@ def _locate(grounder: Grounder, needle: str, context: str | None) -> Match | Non
 
 
 def _items(reply: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    value = reply.get(key)
-    if not isinstance(value, list):
+    if key not in reply:
         raise ValueError(f"reply has no list {key!r}")
+    value = reply[key]
+    if not isinstance(value, list):
+        raise TypeError(f"reply's {key!r} is not a list")
     return [item for item in value if isinstance(item, dict)]
 
 
 def ground(doc_id: str, text: str, reply: object) -> Grounded:
-    """Turn a parsed reply into annotations with offsets; raises ValueError if it is not the promised object."""
+    """Turn a parsed reply into annotations with offsets; raises if it is not the promised object."""
     if not isinstance(reply, dict):
-        raise ValueError("reply is not a JSON object")
+        raise TypeError("reply is not a JSON object")
     dropped = 0
     entities: dict[tuple[int, int], Entity] = {}
     grounder = Grounder(text)
@@ -226,7 +229,7 @@ def ground(doc_id: str, text: str, reply: object) -> Grounded:
             dropped += 1
             continue
         located = sorted({(m.start, m.end): m for m in located}.values(), key=lambda m: m.start)
-        if any(a.end > b.start for a, b in zip(located, located[1:])):
+        if any(a.end > b.start for a, b in pairwise(located)):
             dropped += 1
             continue
         window = sentence_window(text, located[0].start, located[-1].end)

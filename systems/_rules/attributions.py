@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 
 from bench.schema import Attribution, QuoteKind, Span
-from systems._rules.lexicon import AUXILIARIES, PRONOUNS, REPORTING_VERBS, TITLES
+from systems._rules.lexicon import AUXILIARIES, PRONOUNS, REPORTING_VERBS, TITLES, _words
 from systems._rules.text import Quote, Sentence, Word, quotes, sentences, words
 
-_BOUNDARY_WORDS = frozenset("that and but while which who whereas because as when after before although".split())
-_DETERMINERS = frozenset("the a an this that these those".split())
+_BOUNDARY_WORDS = _words("that and but while which who whereas because as when after before although")
+_DETERMINERS = _words("the a an this that these those")
 _ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
 _TRAILING = " \t\n,.;:!?—–-"
 _MIN_CONTENT_WORDS = 3

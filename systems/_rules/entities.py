@@ -32,13 +32,14 @@ from systems._rules.lexicon import (
     PLACE_PREPOSITIONS,
     REGIONS,
     TITLES,
+    _words,
 )
 from systems._rules.text import Word, sentences, words
 
 _POSSESSIVE = re.compile(r"[’']s?$")
 #: "the town of X", "the capital, X": a lone name after these is a place.
-_PLACE_OF = frozenset(f"{noun} of" for noun in "town city village province state region county district capital port".split())
-_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_PLACE_OF = frozenset(f"{noun} of" for noun in _words("town city village province state region county district capital port"))
+_DAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
 
 
 def _is_name_word(word: Word) -> bool:

@@ -23,7 +23,6 @@ from systems._numbers import (
     SCALES,
     TENS,
     UNITS,
-    VAGUE,
     parse_value,
     qualifier_before,
     singular,
@@ -81,16 +80,16 @@ def _numerals(text: str) -> list[_Numeral]:
     lower = text.lower()
     idioms = [(m.start(), m.end()) for idiom in NUMBER_IDIOMS for m in re.finditer(rf"\b{re.escape(idiom)}\b", lower)]
     for match in _DIGIT_NUMERAL.finditer(text):
-        add(match.start(), match.end(), ordinal=bool(re.search(r"\d(?:st|nd|rd|th)$", match.group(), re.I)))
+        add(match.start(), match.end(), ordinal=bool(re.search(r"\d(?:st|nd|rd|th)$", match.group(), re.IGNORECASE)))
     for match in _WORD_NUMERAL.finditer(text):
         start, end = match.start(), match.end()
         if any(s <= start < e for s, e in idioms):
             continue
         # a trailing "and" is not part of the numeral
         span = text[start:end]
-        if re.search(r"\s+and$", span, re.I):
-            end = start + len(re.sub(r"\s+and$", "", span, flags=re.I))
-        add(start, end, ordinal=bool(re.search(r"-(?:" + "|".join(ORDINAL_WORDS) + r")$", text[start:end], re.I)))
+        if re.search(r"\s+and$", span, re.IGNORECASE):
+            end = start + len(re.sub(r"\s+and$", "", span, flags=re.IGNORECASE))
+        add(start, end, ordinal=bool(re.search(r"-(?:" + "|".join(ORDINAL_WORDS) + r")$", text[start:end], re.IGNORECASE)))
     for match in _VAGUE.finditer(text):
         add(match.start(), match.end(), vague=True)
     for match in _ORDINAL_WORD.finditer(text):
@@ -191,11 +190,11 @@ def find_numbers(text: str) -> tuple[Number, ...]:
             preceding = text[max(0, first.start - 8) : first.start].lower()
             if _RANGE_JOIN.match(join) and not following.ordinal:
                 word = join.strip().lower()
-                if (word == "and" and preceding.rstrip().endswith("between")) or (
+                joined = (word == "and" and preceding.rstrip().endswith("between")) or (
                     word in ("or", "-", "–", "—") or (word == "to" and not preceding.rstrip().endswith("from"))
-                ):
-                    if following.value >= first.value:
-                        last, is_range, i = following, True, i + 1
+                )
+                if joined and following.value >= first.value:
+                    last, is_range, i = following, True, i + 1
         unit, kind = _describe(text, first, last)
         if is_range:
             qualifier = Qualifier.RANGE
