@@ -25,7 +25,7 @@ def systems_table(infos: list[registry.SystemInfo]) -> Table:
             state, note = "[green]yes[/green]", info.description or info.origin
         else:
             state = "[red]no[/red]"
-            note = status.reason + (f" — install: {status.install}" if status.install else "")
+            note = status.reason + (f" — to fix: {status.install}" if status.install else "")
         table.add_row(info.name, info.version, ", ".join(registry.layer_names(info.layers)) or "—", state, note)
     return table
 
