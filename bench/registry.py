@@ -99,6 +99,8 @@ class Adapter(ABC):
     description: str = ""
     #: Run in a worker process (hard timeouts, crash isolation). Only trivial, I/O-free systems set False.
     isolate: bool = True
+    #: Keep predictions in the runner's cache (False when reading them is as cheap as making them).
+    cache: bool = True
 
     def availability(self) -> Availability:
         return Availability.yes()
@@ -129,6 +131,7 @@ class FileSystem(Adapter):
 
     description = "predictions read from a JSONL file"
     isolate = False
+    cache = False
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)

@@ -336,6 +336,7 @@ def test_a_predictions_file_runs_as_a_system(tmp_path: Path) -> None:
     )
     results = runner.run_systems([f"file:{file}"], DOCS, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
     result = results["theirs"]
+    assert not (tmp_path / "cache").exists()  # replaying a file is not worth caching
     assert result.layers == frozenset({Layer.ENTITIES})
     assert sorted(result.predictions) == ["a", "b"]
     assert [(f.doc_id, f.reason) for f in result.failures] == [
