@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.errors import InvalidInput, Problem, UserError
 from bench.parse import ANNOTATIONS, validate
-from bench.schema import Annotations
+from bench.schema import Annotations, Layer
 from bench.validate import check_annotations
 
 
@@ -24,13 +24,19 @@ class Predictions:
 
     by_doc: Mapping[str, Annotations]
     warnings: tuple[str, ...] = ()
+    #: Layers any line of the file carries, including lines for documents not in the gold.
+    attempted: frozenset[Layer] = frozenset()
 
 
 def parse_lines(
     lines: list[str], source: str, texts: Mapping[str, str] | None = None
-) -> tuple[dict[str, Annotations], list[Problem], list[str]]:
-    """Parse prediction lines; check offsets against ``texts`` (doc_id → raw text) when given."""
+) -> tuple[dict[str, Annotations], list[Problem], list[str], frozenset[Layer]]:
+    """Parse prediction lines; check offsets against ``texts`` (doc_id → raw text) when given.
+
+    Returns the records by document, the problems, the warnings and the layers attempted.
+    """
     by_doc: dict[str, Annotations] = {}
+    attempted: set[Layer] = set()
     first_line: dict[str, int] = {}
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -43,6 +49,7 @@ def parse_lines(
             problems += [Problem(where, path, message) for path, message in found]
             continue
         assert isinstance(record, Annotations)
+        attempted |= record.attempted()
         if record.doc_id in first_line:
             problems.append(Problem(where, "doc_id", f"{record.doc_id!r} already appeared on line {first_line[record.doc_id]}"))
             continue
@@ -54,7 +61,7 @@ def parse_lines(
             for path, message in check_annotations(record, texts[record.doc_id], gold=False):
                 problems.append(Problem(where, path.removeprefix("$."), message))
         by_doc[record.doc_id] = record
-    return by_doc, problems, warnings
+    return by_doc, problems, warnings, frozenset(attempted)
 
 
 def read_predictions(path: Path | str, texts: Mapping[str, str] | None = None) -> Predictions:
@@ -70,7 +77,7 @@ def read_predictions(path: Path | str, texts: Mapping[str, str] | None = None) -
         raise UserError(f"{path}: cannot read: {error.strerror}", exit_code=2) from None
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
-    by_doc, problems, warnings = parse_lines(content.splitlines(), str(path), texts)
+    by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts)
     if problems:
         raise InvalidInput(problems, exit_code=2)
     if texts is not None:
@@ -78,4 +85,4 @@ def read_predictions(path: Path | str, texts: Mapping[str, str] | None = None) -
         if missing:
             shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
             warnings.append(f"{path}: {len(missing)} gold document(s) have no predictions, scored as empty: {shown}")
-    return Predictions(by_doc, tuple(warnings))
+    return Predictions(by_doc, tuple(warnings), attempted)

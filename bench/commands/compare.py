@@ -61,8 +61,7 @@ def load_side(
             console.print(f"[yellow]warning[/yellow] {path}: {len(missing)} compared document(s) have no "
                           f"predictions, scored as empty: {', '.join(missing[:5])}" + (" …" if len(missing) > 5 else ""))
         by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
-        return score_corpus(documents, by_doc, system=spec,
-                            attempted=frozenset(layer for r in found.by_doc.values() for layer in r.attempted()))
+        return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
     os.environ.setdefault("PYTHONHASHSEED", "0")  # same outputs from hash-order-dependent libraries (see bench)
     runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)
     run = runs[spec]

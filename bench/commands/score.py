@@ -103,7 +103,7 @@ def score(
     for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     name = system if system is not None else predictions.name.removesuffix(".jsonl")
-    result = score_corpus(documents, found.by_doc, system=name, warnings=found.warnings)
+    result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
     console = Console()
     for table in tables(result):
         console.print(table)

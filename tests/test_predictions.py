@@ -1,0 +1,75 @@
+"""Reading a predictions file: the public JSONL contract and its one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.errors import InvalidInput
+from bench.predictions import read_predictions
+from bench.schema import Layer
+
+TEXTS = {"a": "Paris is big.", "b": "Rome is old."}
+
+
+def _write(tmp_path: Path, *lines: object) -> Path:
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n", "utf-8")
+    return path
+
+
+def test_absent_layer_is_not_attempted_and_extra_fields_are_ignored(tmp_path: Path) -> None:
+    path = _write(tmp_path, {"doc_id": "a", "entities": [{"start": 0, "end": 5, "label": "GPE", "score": 0.9}],
+                             "model": "x"})
+    found = read_predictions(path, TEXTS)
+    record = found.by_doc["a"]
+    assert record.numbers is None and record.attributions is None
+    assert record.entities is not None and record.entities[0].label == "GPE"
+    assert found.attempted == {Layer.ENTITIES}
+
+
+def test_missing_document_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    found = read_predictions(_write(tmp_path, {"doc_id": "a", "entities": []}), TEXTS)
+    assert set(found.by_doc) == {"a"}
+    assert any("1 gold document(s) have no predictions" in w and ": b" in w for w in found.warnings)
+
+
+def test_layers_attempted_survive_lines_for_unknown_documents(tmp_path: Path) -> None:
+    found = read_predictions(_write(tmp_path, {"doc_id": "zzz", "numbers": []}), TEXTS)
+    assert found.by_doc == {}
+    assert found.attempted == {Layer.NUMBERS}
+    assert any("not in the gold" in w for w in found.warnings)
+
+
+@pytest.mark.parametrize(
+    "line, where, words",
+    [
+        ('{"doc_id": "a", "entities": [', "pred.jsonl:1: (document)", "Invalid JSON"),
+        ({"doc_id": "a", "entities": [{"start": 0, "end": 50, "label": "GPE"}]}, "pred.jsonl:1: entities[0].end",
+         "past the end"),
+        ({"doc_id": "a", "entities": [{"start": 3, "end": 1, "label": "GPE"}]}, "pred.jsonl:1: entities[0].end",
+         "not after start"),
+        ({"doc_id": "a", "entities": [{"start": 0, "end": 5, "label": "CITY"}]}, "pred.jsonl:1: entities[0].label",
+         "Input should be"),
+        ({"doc_id": "a", "numbers": [{"start": "0", "end": 5}]}, "pred.jsonl:1: numbers[0].start", "valid integer"),
+        ({"doc_id": "a", "attributions": [{"content": [{"start": 0, "end": 5}], "kind": "quoted"}]},
+         "pred.jsonl:1: attributions[0].kind", "Input should be"),
+        ({"entities": []}, "pred.jsonl:1: doc_id", "required"),
+    ],
+)
+def test_bad_line_gives_file_line_field_problem(tmp_path: Path, line: object, where: str, words: str) -> None:
+    path = _write(tmp_path, line)
+    with pytest.raises(InvalidInput) as caught:
+        read_predictions(path, TEXTS)
+    assert caught.value.exit_code == 2
+    [message] = caught.value.lines
+    assert message.startswith(f"{tmp_path}/{where}: ") and words in message, message
+
+
+def test_duplicate_document_is_rejected_with_both_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path, {"doc_id": "a", "entities": []}, {"doc_id": "a", "entities": []})
+    with pytest.raises(InvalidInput) as caught:
+        read_predictions(path, TEXTS)
+    assert caught.value.lines == (f"{path}:2: doc_id: 'a' already appeared on line 1",)
