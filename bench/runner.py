@@ -5,7 +5,8 @@ For each system the runner
 1. looks every document up in the cache, keyed by SHA-256 of (system name, version, config,
    SHA-256 of the document's text) — re-runs are instant, ``use_cache=False`` bypasses it;
 2. predicts the rest in ``jobs`` worker processes (fresh interpreters, each holding one copy of the
-   adapter, set up once), in small chunks so batch adapters can use their batch path;
+   adapter, set up once, with ``PYTHONHASHSEED=0`` unless it is set, so set-order-dependent
+   libraries are deterministic), in small chunks so batch adapters can use their batch path;
 3. checks every output: it must be :class:`~bench.schema.Annotations` for that document,
    attempt only declared layers, parse strictly in the prediction format (known labels,
    integer offsets) and pass :func:`bench.validate.check_annotations` (offsets in range,
@@ -323,6 +324,13 @@ def _worker_main(fd: int) -> None:
             conn.send(("done", [(doc_id, None, f"output cannot be sent back: {_reason(error)}") for doc_id, _, _ in outcomes]))
 
 
+def _worker_environment() -> dict[str, str]:
+    """Our environment with a fixed string-hash seed (unless one is set), so libraries that iterate
+    over sets of strings (quantulum3 chooses among equally likely units that way) give the same
+    output in every run, and cached and fresh predictions agree."""
+    return {**os.environ, "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
+
+
 #: How a worker is started: a fresh interpreter that imports only this module (never the caller's
 #: ``__main__``, so scripts need no ``if __name__ == "__main__"`` guard). Its stdout goes to our stderr.
 _WORKER_CODE = "import sys; from bench.runner import _worker_main; _worker_main(int(sys.argv[1]))"
@@ -339,6 +347,7 @@ class _Worker:
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else subprocess.DEVNULL,
+                env=_worker_environment(),
             )
         finally:
             theirs.close()

@@ -130,6 +130,22 @@ class Witness(Adapter):
         return [self.predict(d) for d in documents]
 
 
+class HashReporter(Adapter):
+    """Logs the worker's hash seed and a string hash, to show workers hash strings the same way every run."""
+
+    name = "hash-reporter"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+
+    def __init__(self, log: Path) -> None:
+        self.log = str(log)
+
+    def predict(self, document: Document) -> Annotations:
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.environ.get('PYTHONHASHSEED')} {hash('newsbench')}\n")
+        return Annotations(document.doc_id, entities=())
+
+
 def _run(adapter: Adapter, docs: Sequence[Document], tmp_path: Path, **options: object) -> runner.RunResult:
     options.setdefault("cache_dir", tmp_path / "cache")
     return runner.run_system(adapter, docs, out_dir=tmp_path / "out", **options)  # type: ignore[arg-type]
@@ -277,6 +293,15 @@ def test_parallel_jobs_give_the_same_predictions_in_document_order(tmp_path: Pat
     two = _run(FirstWord(logs), docs, tmp_path / "two", jobs=2)
     assert one.path.read_text("utf-8") == two.path.read_text("utf-8")
     assert list(two.predictions) == [d.doc_id for d in docs]
+
+
+def test_workers_hash_strings_identically_in_every_run(tmp_path: Path) -> None:
+    log = tmp_path / "hashes.txt"
+    for attempt in range(2):
+        _run(HashReporter(log), DOCS[:1], tmp_path / str(attempt), use_cache=False)
+    first, second = log.read_text("utf-8").splitlines()
+    assert first == second
+    assert first.split()[0] == os.environ.get("PYTHONHASHSEED", "0")
 
 
 # --- systems never see gold -----------------------------------------------------------------
