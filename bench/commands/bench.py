@@ -16,7 +16,6 @@ version) and accepts the run as the new baseline; it exits 0.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -141,9 +140,6 @@ def bench(
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
     names = select_systems(system, errors)
-    # Worker processes inherit this: libraries that iterate over sets of strings (quantulum3 picks
-    # among equally likely units that way) then give the same output on every run.
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     # A new baseline must reflect the systems' current code, not predictions cached under an unchanged version.
     use_cache = not (no_cache or update_baseline)
     bar, progress = runner.rich_progress()

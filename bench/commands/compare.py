@@ -13,7 +13,6 @@ Exit codes: 0 compared; 1 the gold is defective; 2 unusable input or options.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,7 +61,6 @@ def load_side(
                           f"predictions, scored as empty: {', '.join(missing[:5])}" + (" …" if len(missing) > 5 else ""))
         by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
         return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
-    os.environ.setdefault("PYTHONHASHSEED", "0")  # same outputs from hash-order-dependent libraries (see bench)
     runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)
     run = runs[spec]
     for failure in run.failures:
