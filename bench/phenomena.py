@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from bench.schema import Attribution, Entity, GoldDocument, Layer, Number, NumberKind, Qualifier, QuoteKind
 
 _SCALE = re.compile(r"(?i)\b(thousand|million|billion|trillion|bn|m|k)\b|\d(bn|m|k)\b")
-_PRONOUNS = frozenset("he she it they we i you his her its their this that these those".split())
-_SAY = frozenset("say says said saying".split())
+_PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "this", "that", "these", "those"])
+_SAY = frozenset(["say", "says", "said", "saying"])
 _CURRENCY_UNITS = ("dollar", "euro", "pound", "yen", "yuan", "franc", "rupee", "rouble", "ruble", "won", "real",
                    "peso", "krona", "krone", "lira", "rand", "dinar", "riyal", "dirham", "zloty", "shekel", "naira")
 

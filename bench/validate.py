@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import pairwise
 
 from bench.schema import Annotations, Attribution, Entity, Number, Qualifier, Span
 
@@ -103,7 +104,7 @@ def _check_attribution(a: Attribution, text: str, path: str, *, gold: bool) -> I
     for j, span in enumerate(a.content):
         yield from check_span(span, text, f"{path}.content[{j}]", need_text=gold)
     ordered = sorted(a.content)
-    for left, right in zip(ordered, ordered[1:]):
+    for left, right in pairwise(ordered):
         if left.overlap(right):
             yield f"{path}.content", f"content spans [{left.start}:{left.end}] and [{right.start}:{right.end}] overlap"
     if a.source is not None:
@@ -153,7 +154,7 @@ def check_annotations(ann: Annotations, text: str, *, gold: bool) -> list[Findin
     found.extend(_duplicates([(n.start, n.end) for n in numbers], "numbers"))
     found.extend(_duplicates([tuple(sorted(a.content)) for a in attributions], "attributions"))
     by_start = sorted(range(len(entities)), key=lambda k: (entities[k].start, entities[k].end))
-    for left, right in zip(by_start, by_start[1:]):
+    for left, right in pairwise(by_start):
         if entities[right].start < entities[left].end and (entities[left].start, entities[left].end) != (
             entities[right].start,
             entities[right].end,
