@@ -1,6 +1,7 @@
 """``newsbench compare A B``: is system A better than system B on the gold, beyond noise?
 
-A and B are system names (run through the runner, cached), ``file:PATH`` or a
+A and B are system names (run through the runner afresh; ``--cache`` reuses cached
+predictions, as in ``newsbench bench``), ``file:PATH`` or a
 path to a predictions ``.jsonl``. For every leaderboard metric both attempt, it
 prints F1 of A and B, the difference A − B with a 95% paired bootstrap interval
 over documents, the two-sided p-value of an approximate randomization test
@@ -131,7 +132,9 @@ def compare(
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
     split: Annotated[str, typer.Option(help="Compare on one split only (default: all documents).")] = OVERALL,
     predictions: Annotated[Path, typer.Option(help="Where systems' predictions are written.")] = runner.DEFAULT_OUT,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached predictions.")] = False,
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Reuse cached predictions of named systems (default: run afresh).")
+    ] = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the comparison as JSON.")] = None,
 ) -> None:
     """Per-layer F1 difference A − B with a paired bootstrap interval and an approximate randomization p-value."""
@@ -145,7 +148,7 @@ def compare(
             raise UserError(f"no gold documents in split {split!r} (splits: {', '.join(splits)})", exit_code=2)
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
-    sides = [load_side(spec, documents, predictions=predictions, use_cache=not no_cache, console=console, texts=texts)
+    sides = [load_side(spec, documents, predictions=predictions, use_cache=cache, console=console, texts=texts)
              for spec in (a, b)]
     rows = compare_scores(sides[0], sides[1], [d.doc_id for d in documents])
     console.print(comparison_table(rows, a, b, split))
