@@ -11,6 +11,7 @@ import io
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult
 
@@ -45,8 +46,9 @@ def chart_png(result: BenchResult) -> bytes:
                         ax.text(x, 0.01, "—", ha="center", va="bottom", fontsize=7, color="0.45")
                         continue
                     f1 = cell.f1
-                    ax.bar(x, f1.value, width=width * 0.92, color=colours[s % len(colours)],
-                           label=system.name if m == 0 else None)
+                    ax.bar(x, f1.value, width=width * 0.92, color=colours[s % len(colours)])
+                    if f1.value == 0:  # a zero bar is invisible: say it is zero, not missing
+                        ax.text(x, 0.01, "0", ha="center", va="bottom", fontsize=7, color=colours[s % len(colours)])
                     if f1.low is not None and f1.high is not None:
                         ax.errorbar(x, f1.value, yerr=[[f1.value - f1.low], [f1.high - f1.value]],
                                     fmt="none", ecolor="0.2", elinewidth=0.8, capsize=2)
@@ -57,14 +59,9 @@ def chart_png(result: BenchResult) -> bytes:
             ax.grid(axis="y", color="0.9", linewidth=0.6)
             ax.set_axisbelow(True)
         if systems:
-            handles, labels = axes[0].get_legend_handles_labels()
-            if not handles:  # no system attempts the first metric: label from any panel
-                for ax in axes:
-                    handles, labels = ax.get_legend_handles_labels()
-                    if handles:
-                        break
-            figure.legend(handles, labels, loc="upper center", ncols=min(len(systems), 8), frameon=False)
-        figure.text(0.99, 0.005, "error bars: 95% percentile bootstrap over documents; — not attempted",
+            handles = [Patch(color=colours[s % len(colours)], label=system.name) for s, system in enumerate(systems)]
+            figure.legend(handles=handles, loc="upper center", ncols=min(len(systems), 8), frameon=False)
+        figure.text(0.99, 0.005, "error bars: 95% percentile bootstrap over documents; — not attempted; 0: F1 of zero",
                     ha="right", va="bottom", fontsize=7, color="0.4")
         figure.tight_layout(rect=(0, 0.02, 1, 1 - 0.5 / (PANEL_HEIGHT * len(splits) + 0.6)))
         buffer = io.BytesIO()
