@@ -21,7 +21,14 @@ PANEL_HEIGHT = 3.4
 
 
 def chart_png(result: BenchResult) -> bytes:
-    """PNG bytes of a grouped bar chart: metrics on the x axis, one bar per system, a panel per split."""
+    """PNG bytes of :func:`chart_figure` (no timestamp or software metadata)."""
+    buffer = io.BytesIO()
+    chart_figure(result).savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def chart_figure(result: BenchResult) -> Figure:
+    """A grouped bar chart: metrics on the x axis, one bar per system, a panel per split."""
     splits = [OVERALL] + [s for s in result.splits if s != OVERALL]
     systems = result.systems
     with matplotlib.rc_context(
@@ -64,6 +71,4 @@ def chart_png(result: BenchResult) -> bytes:
         figure.text(0.99, 0.005, "error bars: 95% percentile bootstrap over documents; — not attempted; 0: F1 of zero",
                     ha="right", va="bottom", fontsize=7, color="0.4")
         figure.tight_layout(rect=(0, 0.02, 1, 1 - 0.5 / (PANEL_HEIGHT * len(splits) + 0.6)))
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure

@@ -27,3 +27,23 @@ def test_chart_bytes_are_identical_across_renders(result: BenchResult) -> None:
 def test_chart_has_no_timestamp_or_software_metadata(result: BenchResult) -> None:
     data = chart_png(result)
     assert b"tIME" not in data and b"Software" not in data and b"matplotlib" not in data
+
+
+def test_legend_names_every_system_even_one_that_skips_the_first_metric() -> None:
+    from bench.gold import load_gold
+    from bench.predictions import read_predictions
+    from bench.report.build import ScoredSystem, build_result
+    from bench.report.chart import chart_figure
+    from bench.schema import Layer
+    from bench.score import score_corpus
+    from tests.report.conftest import FIXTURE
+
+    gold = load_gold(FIXTURE / "gold.jsonl")
+    alpha = read_predictions(FIXTURE / "alpha.jsonl").by_doc
+    systems = [
+        ScoredSystem(score_corpus(gold, alpha, system="numbers-only", attempted=frozenset({Layer.NUMBERS})), "1"),
+        ScoredSystem(score_corpus(gold, alpha, system="alpha"), "1"),
+    ]
+    figure = chart_figure(build_result(gold, systems))
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["alpha", "numbers-only"]
