@@ -27,6 +27,7 @@ caller passes are reduced to those two fields before anything reaches an adapter
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -229,11 +230,42 @@ def document_sha256(document: Document) -> str:
     return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=None)
+def _package_fingerprint(module_name: str) -> str:
+    """SHA-256 over the Python sources of the top-level package that defines ``module_name``.
+
+    For the built-ins that is every file under ``systems/`` (helpers included), so an edit to a
+    system's code invalidates its cached predictions even when its ``version`` was not bumped.
+    """
+    module = sys.modules.get(module_name)
+    source = getattr(module, "__file__", None)
+    if source is None:
+        return "unknown"
+    top = sys.modules.get(module_name.split(".")[0])
+    top_file = getattr(top, "__file__", None)
+    root = Path(top_file).parent if top_file and Path(top_file).name == "__init__.py" else None
+    files = sorted(root.rglob("*.py")) if root is not None else [Path(source)]
+    digest = hashlib.sha256()
+    for path in files:
+        try:
+            digest.update(path.relative_to(root).as_posix().encode() if root else path.name.encode())
+            digest.update(path.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()
+
+
+def code_fingerprint(adapter: SystemAdapter) -> str:
+    """A hash of the code that defines ``adapter`` (see :func:`_package_fingerprint`)."""
+    return _package_fingerprint(type(adapter).__module__)
+
+
 def cache_key(adapter: SystemAdapter, document: Document) -> str:
-    """SHA-256 over the system's name, version and config and the document text's SHA-256."""
+    """SHA-256 over the system's name, version, code, config and the document text's SHA-256."""
     material = {
         "system": adapter.name,
         "version": adapter.version,
+        "code": code_fingerprint(adapter),
         "config": adapter.config(),
         "document": document_sha256(document),
     }

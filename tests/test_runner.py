@@ -428,3 +428,32 @@ def test_newsbench_run_refuses_bad_input_with_one_line_and_exit_2(tmp_path: Path
     assert unknown.returncode == 2
     assert unknown.stderr.strip().startswith("unknown system 'nope' (known: ")
     assert "Traceback" not in missing.stderr + unknown.stderr
+
+
+def test_cache_key_covers_the_systems_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editing a system's package without bumping its version must not serve stale predictions."""
+    package = tmp_path / "editedpkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", "utf-8")
+    source = (
+        "from bench.registry import Adapter\n"
+        "from bench.schema import Annotations, Layer\n"
+        "class Edited(Adapter):\n"
+        "    name = 'edited'\n"
+        "    version = '1'\n"
+        "    layers = frozenset({Layer.ENTITIES})\n"
+        "    def predict(self, document):\n"
+        "        return Annotations(document.doc_id, entities=())\n"
+    )
+    (package / "system.py").write_text(source, "utf-8")
+    (package / "_helper.py").write_text("RULE = 1\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    module = importlib.import_module("editedpkg.system")
+    adapter = module.Edited()
+    before = runner.cache_key(adapter, DOCS[0])
+    assert runner.cache_key(adapter, DOCS[0]) == before
+    (package / "_helper.py").write_text("RULE = 2\n", "utf-8")
+    runner._package_fingerprint.cache_clear()
+    assert runner.cache_key(adapter, DOCS[0]) != before

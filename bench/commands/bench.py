@@ -9,11 +9,11 @@ reports (see :mod:`bench.report.write`) and applies the regression gate against
 Exit codes: 0 reports written and the gate passed (or there is no baseline yet);
 1 the gate failed (a drop beyond the tolerance, a system or layer gone, or changed
 gold) or the gold is defective; 2 unusable input or options.
-Systems are run afresh by default: the runner's prediction cache is keyed by a
-system's version, so after a code change that kept the version it would serve
-stale predictions; ``--cache`` reuses it when you know it is current.
-``--update-baseline`` (``make bench-update``) never uses the cache, accepts the
-run as the new baseline and exits 0.
+Predictions are served from the runner's cache when the system's name, version,
+code (a hash of its package's sources), configuration and the document text are
+unchanged; ``--no-cache`` runs every system afresh. ``--update-baseline``
+(``make bench-update``) never uses the cache, accepts the run as the new
+baseline and exits 0.
 """
 
 from __future__ import annotations
@@ -132,9 +132,9 @@ def bench(
     jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process).")] = 1,
     cache: Annotated[
         bool,
-        typer.Option("--cache/--no-cache", help="Reuse cached predictions (only safe if no system's code changed "
-                     "since they were cached without a version bump). Default: run every system afresh."),
-    ] = False,
+        typer.Option("--cache/--no-cache", help="Reuse cached predictions (keyed by system name, version, code, "
+                     "configuration and text); --no-cache runs every system afresh."),
+    ] = True,
     timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds per document before it is recorded as a failure.")
     ] = runner.DEFAULT_TIMEOUT,
@@ -146,9 +146,7 @@ def bench(
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
     names = select_systems(system, errors)
-    # Cached predictions are keyed by system version, not code: a system edited without a version bump
-    # would be scored on stale output. Fresh runs take about a minute, so the bench only reuses the cache
-    # when asked, and never for a new baseline.
+    # A new baseline is always computed afresh, so it never rests on anything cached.
     use_cache = cache and not update_baseline
     bar, progress = runner.rich_progress()
     with bar:

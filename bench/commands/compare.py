@@ -1,7 +1,7 @@
 """``newsbench compare A B``: is system A better than system B on the gold, beyond noise?
 
-A and B are system names (run through the runner afresh; ``--cache`` reuses cached
-predictions, as in ``newsbench bench``), ``file:PATH`` or a
+A and B are system names (run through the runner; cached predictions are reused
+as in ``newsbench bench``, ``--no-cache`` runs afresh), ``file:PATH`` or a
 path to a predictions ``.jsonl``. For every leaderboard metric both attempt, it
 prints F1 of A and B, the difference A − B with a 95% paired bootstrap interval
 over documents, the two-sided p-value of an approximate randomization test
@@ -133,8 +133,9 @@ def compare(
     split: Annotated[str, typer.Option(help="Compare on one split only (default: all documents).")] = OVERALL,
     predictions: Annotated[Path, typer.Option(help="Where systems' predictions are written.")] = runner.DEFAULT_OUT,
     cache: Annotated[
-        bool, typer.Option("--cache/--no-cache", help="Reuse cached predictions of named systems (default: run afresh).")
-    ] = False,
+        bool, typer.Option("--cache/--no-cache", help="Reuse cached predictions of named systems (keyed by name, "
+                           "version, code, configuration and text); --no-cache runs them afresh.")
+    ] = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the comparison as JSON.")] = None,
 ) -> None:
     """Per-layer F1 difference A − B with a paired bootstrap interval and an approximate randomization p-value."""
