@@ -21,6 +21,7 @@ bench-update: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/newsbench validate
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 perf: $(STAMP)
