@@ -21,6 +21,7 @@ bench-update: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/newsbench validate
+	$(VENV)/bin/ruff check bench systems tests
 	$(PY) -m mypy
 	$(PY) -m pytest
 

@@ -230,7 +230,7 @@ def document_sha256(document: Document) -> str:
     return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _package_fingerprint(module_name: str) -> str:
     """SHA-256 over the Python sources of the top-level package that defines ``module_name``.
 
