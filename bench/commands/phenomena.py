@@ -50,7 +50,11 @@ def phenomena(
     if write_datasheet:
         table = datasheet_tables(documents)
         sheet = path / "DATASHEET.md"
-        atomic.write_text(sheet, with_table(sheet.read_text("utf-8"), table))
+        try:
+            current = sheet.read_text("utf-8")
+        except OSError as error:
+            raise UserError(f"{sheet}: cannot read: {error.strerror}", exit_code=2) from None
+        atomic.write_text(sheet, with_table(current, table))
         print(f"{sheet}: phenomenon table updated")
         return
     Console().print(Markdown(phenomena_counts.table_markdown(documents)))
