@@ -260,13 +260,17 @@ def code_fingerprint(adapter: SystemAdapter) -> str:
     return _package_fingerprint(type(adapter).__module__)
 
 
-def cache_key(adapter: SystemAdapter, document: Document) -> str:
-    """SHA-256 over the system's name, version, code, config and the document text's SHA-256."""
+def cache_key(adapter: SystemAdapter, document: Document, *, config: Mapping[str, JSONValue] | None = None) -> str:
+    """SHA-256 over the system's name, version, code, config and the document text's SHA-256.
+
+    Pass ``config`` when keying many documents, so ``adapter.config()`` (which may read model
+    files) runs once per run rather than once per document.
+    """
     material = {
         "system": adapter.name,
         "version": adapter.version,
         "code": code_fingerprint(adapter),
-        "config": adapter.config(),
+        "config": dict(adapter.config()) if config is None else dict(config),
         "document": document_sha256(document),
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
@@ -545,7 +549,7 @@ def run_system(
     config = dict(adapter.config())
     cache = PredictionCache(cache_dir)
     cacheable = use_cache and bool(getattr(adapter, "cache", True))
-    keys = {d.doc_id: cache_key(adapter, d) for d in docs} if cacheable else {}
+    keys = {d.doc_id: cache_key(adapter, d, config=config) for d in docs} if cacheable else {}
     by_id = {d.doc_id: d for d in docs}
     if len(by_id) != len(docs):
         raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)

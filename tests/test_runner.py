@@ -457,3 +457,18 @@ def test_cache_key_covers_the_systems_code(tmp_path: Path, monkeypatch: pytest.M
     (package / "_helper.py").write_text("RULE = 2\n", "utf-8")
     runner._package_fingerprint.cache_clear()
     assert runner.cache_key(adapter, DOCS[0]) != before
+
+
+def test_config_is_read_once_per_run_not_once_per_document(tmp_path: Path) -> None:
+    """``config()`` may read model files; keying the cache must not repeat it per document."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    calls: list[int] = []
+
+    class Counting(FirstWord):
+        def config(self) -> dict[str, str]:
+            calls.append(1)
+            return super().config()
+
+    _run(Counting(logs), DOCS, tmp_path, jobs=0)
+    assert len(DOCS) > 1 and len(calls) == 1
