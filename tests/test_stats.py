@@ -183,6 +183,18 @@ def test_paired_bootstrap_contains_the_observed_difference() -> None:
     assert interval.low <= interval.value <= interval.high
 
 
+def test_paired_interval_agrees_with_a_plain_numpy_joint_resampling() -> None:
+    """Own loop: the same documents are drawn for both systems, then F1(A) − F1(B) per resample."""
+    a, b = corpus(200, seed=3), corpus(200, seed=4)
+    rng = np.random.default_rng(11)
+    picks = rng.integers(0, len(a), size=(4000, len(a)))
+    values = [hand_f1(a[pick]) - hand_f1(b[pick]) for pick in picks]
+    low, high = np.percentile(values, [2.5, 97.5])
+    interval = stats.paired_bootstrap(a, b, stats.f1_statistic)
+    assert interval.low == pytest.approx(low, abs=0.01)
+    assert interval.high == pytest.approx(high, abs=0.01)
+
+
 def test_paired_comparison_of_four_documents_gives_no_interval_but_a_p_value() -> None:
     a, b = corpus(4, seed=1), corpus(4, seed=2)
     result = stats.compare(a, b, stats.f1_statistic)
