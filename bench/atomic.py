@@ -6,12 +6,20 @@ import os
 import tempfile
 from pathlib import Path
 
+from bench.errors import UserError
+
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
+
+    A file system error becomes a one-line :class:`UserError` naming the path (exit 2).
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise UserError(f"{target}: cannot write: {error.strerror or error}", exit_code=2) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -19,6 +27,9 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"{target}: cannot write: {error.strerror or error}", exit_code=2) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
