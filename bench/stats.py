@@ -28,6 +28,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats as sps
 
+from bench.division import f1, ratios
+
 #: Below this many documents an interval would be misleading, so none is given.
 MIN_DOCUMENTS = 5
 #: Fixed seed: every interval and p-value is reproducible run to run.
@@ -83,36 +85,25 @@ def as_counts(rows: npt.ArrayLike) -> Counts:
     return array
 
 
-def ratio(numerator: npt.NDArray[np.float64], denominator: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """``numerator / denominator`` elementwise, 0 where the denominator is 0."""
-    num = np.asarray(numerator, dtype=np.float64)
-    den = np.asarray(denominator, dtype=np.float64)
-    out = np.zeros(np.broadcast_shapes(num.shape, den.shape), dtype=np.float64)
-    np.divide(num, den, out=out, where=den != 0)
-    return out
-
-
 def f1_statistic(counts: Counts) -> npt.NDArray[np.float64]:
     """F1 from summed ``[precision credit, predicted, recall credit, gold]`` (last axis).
 
-    P = credit_p / predicted, R = credit_r / gold, F1 = 2PR / (P + R); 0 when undefined.
+    P = credit_p / predicted, R = credit_r / gold, F1 = 2PR / (P + R), by the rule of :mod:`bench.division`.
 
     >>> float(f1_statistic(np.array([3.0, 4.0, 3.0, 6.0])))
     0.6
     """
-    precision = ratio(counts[..., 0], counts[..., 1])
-    recall = ratio(counts[..., 2], counts[..., 3])
-    return ratio(2 * precision * recall, precision + recall)
+    return f1(precision_statistic(counts), recall_statistic(counts))
 
 
 def precision_statistic(counts: Counts) -> npt.NDArray[np.float64]:
     """Precision = Σ credit_p / Σ predicted from ``[credit_p, predicted, credit_r, gold]``."""
-    return ratio(counts[..., 0], counts[..., 1])
+    return ratios(counts[..., 0], counts[..., 1])
 
 
 def recall_statistic(counts: Counts) -> npt.NDArray[np.float64]:
     """Recall = Σ credit_r / Σ gold from ``[credit_p, predicted, credit_r, gold]``."""
-    return ratio(counts[..., 2], counts[..., 3])
+    return ratios(counts[..., 2], counts[..., 3])
 
 
 def _on_documents(counts: Counts, statistic: Statistic) -> Callable[..., npt.NDArray[np.float64]]:

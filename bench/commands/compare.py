@@ -23,10 +23,10 @@ from rich.table import Table
 
 from bench import atomic, gold, runner
 from bench.errors import UserError
+from bench.formatting import DASH, pct
 from bench.predictions import read_predictions
 from bench.registry import FILE_PREFIX
 from bench.report.build import MetricComparison, compare_scores
-from bench.report.describe import DASH, pct
 from bench.report.model import OVERALL
 from bench.report.terminal import output_console
 from bench.schema import Annotations, GoldDocument, Layer

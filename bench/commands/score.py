@@ -18,21 +18,18 @@ from rich.table import Table
 
 from bench import gold
 from bench.atomic import write_text
+from bench.formatting import DASH, pct
 from bench.predictions import read_predictions
 from bench.score import CorpusScore, score_corpus
-from bench.score.markdown import DASH, render
+from bench.score.markdown import render
 
 MODES = ("strict", "exact", "partial", "type")
-
-
-def _pct(value: float | None) -> str:
-    return DASH if value is None else f"{100 * value:.1f}"
 
 
 def _prf_cells(block: dict[str, Any] | None) -> list[str]:
     if block is None:
         return [DASH, DASH, DASH]
-    return [_pct(block["precision"]), _pct(block["recall"]), _pct(block["f1"])]
+    return [pct(block["precision"]), pct(block["recall"]), pct(block["f1"])]
 
 
 def tables(score: CorpusScore) -> list[Table]:
@@ -43,7 +40,7 @@ def tables(score: CorpusScore) -> list[Table]:
     for column in ("layer", "main F1", "secondary F1"):
         main.add_column(column, justify="left" if column == "layer" else "right")
     for layer in ("entities", "numbers", "attributions"):
-        main.add_row(layer, _pct(data["main"][layer]), _pct(data["secondary"][layer]))
+        main.add_row(layer, pct(data["main"][layer]), pct(data["secondary"][layer]))
     out.append(main)
 
     entities = data["entities"]

@@ -1,6 +1,6 @@
 """Words for numbers and scored items, shared by every renderer (plain text, no markup).
 
-* :func:`pct` and :func:`with_interval` format ratios as percentages;
+* :func:`with_interval` formats a ratio and its interval as percentages (:func:`bench.formatting.pct`);
 * :func:`describe` says what went wrong with one item, e.g.
   ``missed GPE "Homs"`` or ``number "20": qualifier exact, gold approx``;
 * :func:`context` quotes the text around it: ``…heavy losses in Raqqa and Homs provinces…``;
@@ -12,25 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from bench.formatting import DASH, pct
 from bench.schema import Attribution, Entity, Layer, Number, Span
 from bench.score.items import Outcome, Record, ScoredItem
 from bench.stats import Interval
 
-DASH = "—"
 ELLIPSIS = "…"
 #: Characters of context on each side of an item.
 CONTEXT = 32
 #: Longest quoted span before it is shortened in the middle.
 LONGEST_QUOTE = 120
-
-
-def pct(value: float | None) -> str:
-    """A ratio as a percentage with one decimal; "—" when missing.
-
-    >>> pct(0.7104), pct(None)
-    ('71.0', '—')
-    """
-    return DASH if value is None else f"{100 * value:.1f}"
 
 
 def interval_text(interval: Interval) -> str:

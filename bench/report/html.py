@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import jinja2
 
-from bench.report.describe import DASH, Category, category, describe, record_text, with_interval
+from bench.formatting import DASH
+from bench.report.describe import Category, category, describe, record_text, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, DocumentInfo, SystemResult, slug
 from bench.schema import Layer, Span
 from bench.score.items import Outcome, ScoredItem

@@ -8,10 +8,11 @@ quoted from documents is escaped so it cannot break a table or turn into markup.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from bench.report.describe import DASH, context, describe, pct, reading_order, with_interval
+from bench.formatting import DASH, pct, table
+from bench.report.describe import context, describe, reading_order, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitResult, SystemResult, slug
 from bench.schema import Layer
 from bench.score.items import Outcome, ScoredItem
@@ -32,14 +33,6 @@ def escape(text: str) -> str:
     """
     line = " ".join(text.split())
     return "".join(_ESCAPES.get(ch, ch) for ch in line)
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[str]], *, left: int = 1) -> str:
-    """A Markdown table; the first ``left`` columns are left-aligned, the rest right-aligned."""
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join([":--"] * left + ["--:"] * (len(header) - left)) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _split_title(result: BenchResult, split: str) -> str:

@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bench.baseline import Status, Verdict
-from bench.report.describe import DASH, pct, with_interval
+from bench.formatting import DASH, pct
+from bench.report.describe import with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult
 from bench.schema import Layer
 

@@ -7,7 +7,7 @@ Entry points::
                  *, system: str, attempted: frozenset[Layer] | None = None) -> CorpusScore
 
 ``CorpusScore.per_document[doc_id].counts`` are addable :class:`ScoreCounts`;
-:func:`metrics` turns any sum of them into the metric dictionary of the JSON, and
+:func:`metric_dict` turns any sum of them into the metric dictionary of the JSON, and
 :func:`main_f1` gives the leaderboard F1 per layer (entities strict, numbers
 value, attributions strict). ``CorpusScore.items()`` is the itemised error list.
 """
@@ -16,9 +16,10 @@ from bench.score.attributions import AttributionCounts, AttributionScore
 from bench.score.corpus import score_corpus, score_document
 from bench.score.entities import COARSE, COARSE_OF, LABELS, EntityCounts, EntityScore, Mode
 from bench.score.items import Outcome, ScoredItem
-from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC, f1_of, main_f1, metrics
+from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC, f1_of, main_f1, metric_dict
 from bench.score.numbers import NumberCounts, NumberScore
-from bench.score.result import CorpusScore, DocumentScore, ScoreCounts, total
+from bench.score.result import CorpusScore, DocumentScore
+from bench.score.sums import ScoreCounts, total
 
 __all__ = [
     "COARSE",
@@ -40,7 +41,7 @@ __all__ = [
     "ScoredItem",
     "f1_of",
     "main_f1",
-    "metrics",
+    "metric_dict",
     "score_corpus",
     "score_document",
     "total",

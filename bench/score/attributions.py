@@ -63,9 +63,9 @@ class ComponentCounts(_Addable):
     exact: MatchCounts = field(default_factory=MatchCounts)
     overlap: OverlapCounts = field(default_factory=OverlapCounts)
 
-    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
-        return {"exact": self.exact.to_dict(zero_division=zero_division),
-                "overlap": self.overlap.to_dict(zero_division=zero_division)}
+    def to_dict(self) -> dict[str, Any]:
+        return {"exact": self.exact.to_dict(),
+                "overlap": self.overlap.to_dict()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +75,9 @@ class RelationCounts(_Addable):
     strict: MatchCounts = field(default_factory=MatchCounts)
     lenient: MatchCounts = field(default_factory=MatchCounts)
 
-    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
-        return {"strict": self.strict.to_dict(zero_division=zero_division),
-                "lenient": self.lenient.to_dict(zero_division=zero_division)}
+    def to_dict(self) -> dict[str, Any]:
+        return {"strict": self.strict.to_dict(),
+                "lenient": self.lenient.to_dict()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +89,9 @@ class KindCounts(_Addable):
     mixed: RelationCounts = field(default_factory=RelationCounts)
     unspecified: RelationCounts = field(default_factory=RelationCounts)
 
-    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         names = [k.value for k in QuoteKind] + [UNSPECIFIED]
-        return {name: getattr(self, name).to_dict(zero_division=zero_division) for name in names}
+        return {name: getattr(self, name).to_dict() for name in names}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,17 +106,17 @@ class AttributionCounts(_Addable):
     by_kind: KindCounts = field(default_factory=KindCounts)
     errors: Tally[Outcome] = field(default_factory=Tally)
 
-    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The ``attributions`` section of the score JSON."""
-        source = self.source.to_dict(zero_division=zero_division)
-        source["resolved"] = self.resolved_source.to_dict(zero_division=zero_division)
+        source = self.source.to_dict()
+        source["resolved"] = self.resolved_source.to_dict()
         return {
-            "strict": self.relation.strict.to_dict(zero_division=zero_division),
-            "lenient": self.relation.lenient.to_dict(zero_division=zero_division),
+            "strict": self.relation.strict.to_dict(),
+            "lenient": self.relation.lenient.to_dict(),
             "source": source,
-            "cue": self.cue.to_dict(zero_division=zero_division),
-            "content": self.content.to_dict(zero_division=zero_division),
-            "by_kind": self.by_kind.to_dict(zero_division=zero_division),
+            "cue": self.cue.to_dict(),
+            "content": self.content.to_dict(),
+            "by_kind": self.by_kind.to_dict(),
             "errors": self.errors.to_dict(ATTRIBUTION_OUTCOMES),
         }
 

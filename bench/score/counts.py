@@ -2,8 +2,8 @@
 
 Every record here adds with ``+`` (field by field), so scores for a corpus, a
 split or a bootstrap resample are the sum of per-document counts, and ratios are
-computed once from the sum (never averaged over documents). A ratio whose
-denominator is zero takes the explicit ``zero_division`` value (0.0 by default).
+computed once from the sum (never averaged over documents) by the division rule
+of :mod:`bench.division` (an empty denominator yields its ``ZERO_DIVISION``).
 """
 
 from __future__ import annotations
@@ -13,22 +13,12 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, Generic, Self, TypeVar
 
-#: Value a ratio takes when its denominator is zero.
-ZERO_DIVISION = 0.0
-
-
-def ratio(numerator: float, denominator: float, *, zero_division: float = ZERO_DIVISION) -> float:
-    """``numerator / denominator`` as a plain float, or ``zero_division`` when the denominator is 0.
-
-    >>> ratio(1, 4), ratio(0, 0), ratio(0, 0, zero_division=1.0)
-    (0.25, 0.0, 1.0)
-    """
-    return float(numerator) / float(denominator) if denominator else float(zero_division)
+from bench.division import f1, ratio
 
 
 @dataclass(frozen=True, slots=True)
 class PRF:
-    """Precision, recall and their harmonic mean F1 (F1 is 0 when both are 0)."""
+    """Precision, recall and their harmonic mean F1 (:func:`bench.division.f1`)."""
 
     precision: float
     recall: float
@@ -41,8 +31,7 @@ class PRF:
         >>> PRF.of(0.5, 1.0).f1 == 2 / 3
         True
         """
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
-        return cls(float(precision), float(recall), float(f1))
+        return cls(float(precision), float(recall), f1(float(precision), float(recall)))
 
     def to_dict(self) -> dict[str, float]:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
@@ -86,14 +75,14 @@ class MatchCounts(_Addable):
     predicted: int = 0
     gold: int = 0
 
-    def prf(self, *, zero_division: float = ZERO_DIVISION) -> PRF:
+    def prf(self) -> PRF:
         return PRF.of(
-            ratio(self.correct, self.predicted, zero_division=zero_division),
-            ratio(self.correct, self.gold, zero_division=zero_division),
+            ratio(self.correct, self.predicted),
+            ratio(self.correct, self.gold),
         )
 
-    def to_dict(self, *, zero_division: float = ZERO_DIVISION) -> dict[str, float | int]:
-        return {**self.prf(zero_division=zero_division).to_dict(), "correct": self.correct,
+    def to_dict(self) -> dict[str, float | int]:
+        return {**self.prf().to_dict(), "correct": self.correct,
                 "predicted": self.predicted, "gold": self.gold}
 
 
@@ -112,14 +101,14 @@ class OverlapCounts(_Addable):
     predicted: int = 0
     gold: int = 0
 
-    def prf(self, *, zero_division: float = ZERO_DIVISION) -> PRF:
+    def prf(self) -> PRF:
         return PRF.of(
-            ratio(self.overlap, self.predicted, zero_division=zero_division),
-            ratio(self.overlap, self.gold, zero_division=zero_division),
+            ratio(self.overlap, self.predicted),
+            ratio(self.overlap, self.gold),
         )
 
-    def to_dict(self, *, zero_division: float = ZERO_DIVISION) -> dict[str, float | int]:
-        return {**self.prf(zero_division=zero_division).to_dict(), "overlap": self.overlap,
+    def to_dict(self) -> dict[str, float | int]:
+        return {**self.prf().to_dict(), "overlap": self.overlap,
                 "predicted": self.predicted, "gold": self.gold}
 
 
@@ -151,16 +140,16 @@ class SemEvalCounts(_Addable):
     def actual(self) -> int:
         return self.correct + self.incorrect + self.partial + self.spurious
 
-    def prf(self, *, partial_weight: float, zero_division: float = ZERO_DIVISION) -> PRF:
+    def prf(self, *, partial_weight: float) -> PRF:
         credit = self.correct + partial_weight * self.partial
         return PRF.of(
-            ratio(credit, self.actual, zero_division=zero_division),
-            ratio(credit, self.possible, zero_division=zero_division),
+            ratio(credit, self.actual),
+            ratio(credit, self.possible),
         )
 
-    def to_dict(self, *, partial_weight: float, zero_division: float = ZERO_DIVISION) -> dict[str, float | int]:
+    def to_dict(self, *, partial_weight: float) -> dict[str, float | int]:
         return {
-            **self.prf(partial_weight=partial_weight, zero_division=zero_division).to_dict(),
+            **self.prf(partial_weight=partial_weight).to_dict(),
             "correct": self.correct,
             "incorrect": self.incorrect,
             "partial": self.partial,

@@ -205,10 +205,10 @@ class EntityCounts:
             if rows[i].any()
         }
 
-    def macro(self, mode: Mode, *, coarse: bool = False, zero_division: float = 0.0) -> PRF:
+    def macro(self, mode: Mode, *, coarse: bool = False) -> PRF:
         """Unweighted mean of per-label precision, recall and F1 (0 when no label is seen)."""
         weight = mode.strategy.partial_weight
-        scores = [c.prf(partial_weight=weight, zero_division=zero_division) for c in self.by_label(mode, coarse=coarse).values()]
+        scores = [c.prf(partial_weight=weight) for c in self.by_label(mode, coarse=coarse).values()]
         if not scores:
             return PRF(0.0, 0.0, 0.0)
         n = len(scores)
@@ -217,20 +217,20 @@ class EntityCounts:
     def error_counts(self) -> dict[Outcome, int]:
         return {outcome: int(self.errors[k]) for k, outcome in enumerate(ENTITY_OUTCOMES)}
 
-    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The ``entities`` section of the score JSON (see :func:`bench.score.metrics.metrics`)."""
 
         def view(coarse: bool) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for mode in MODES:
                 weight = mode.strategy.partial_weight
-                out[mode.value] = self.overall(mode, coarse=coarse).to_dict(partial_weight=weight, zero_division=zero_division)
-            out["macro"] = {mode.value: self.macro(mode, coarse=coarse, zero_division=zero_division).to_dict() for mode in MODES}
+                out[mode.value] = self.overall(mode, coarse=coarse).to_dict(partial_weight=weight)
+            out["macro"] = {mode.value: self.macro(mode, coarse=coarse).to_dict() for mode in MODES}
             labels: dict[str, dict[str, Any]] = {}
             for mode in MODES:
                 weight = mode.strategy.partial_weight
                 for name, counts in self.by_label(mode, coarse=coarse).items():
-                    labels.setdefault(name, {})[mode.value] = counts.to_dict(partial_weight=weight, zero_division=zero_division)
+                    labels.setdefault(name, {})[mode.value] = counts.to_dict(partial_weight=weight)
             out["by_label"] = labels
             return out
 

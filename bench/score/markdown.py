@@ -6,30 +6,16 @@ the same result object; this is the compact summary ``newsbench score --markdown
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
+from bench.formatting import DASH, pct, table
 from bench.score.result import CorpusScore
-
-DASH = "—"
-
-
-def fmt(value: float | None) -> str:
-    """A ratio as a percentage with one decimal, or "—" when missing."""
-    return DASH if value is None else f"{100 * value:.1f}"
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GitHub-flavoured Markdown table (first column left-aligned, the rest right)."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([":--"] + ["--:"] * (len(header) - 1)) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _prf_row(name: str, block: dict[str, Any] | None, *extra: str) -> list[str]:
     if block is None:
         return [name, DASH, DASH, DASH, *[DASH for _ in extra]]
-    return [name, fmt(block["precision"]), fmt(block["recall"]), fmt(block["f1"]), *[str(block.get(k, DASH)) for k in extra]]
+    return [name, pct(block["precision"]), pct(block["recall"]), pct(block["f1"]), *[str(block.get(k, DASH)) for k in extra]]
 
 
 def render(score: CorpusScore) -> str:
@@ -37,7 +23,7 @@ def render(score: CorpusScore) -> str:
     data = score.to_dict()
     parts = [f"# Scores: {data['system']}", "", f"Documents: {data['documents']}", ""]
     parts.append(table(["layer", "main F1", "secondary F1"],
-                       [[layer, fmt(data["main"][layer]), fmt(data["secondary"][layer])] for layer in ("entities", "numbers", "attributions")]))
+                       [[layer, pct(data["main"][layer]), pct(data["secondary"][layer])] for layer in ("entities", "numbers", "attributions")]))
     entities = data["entities"]
     parts += ["", "## Entities", ""]
     counts = ("correct", "incorrect", "partial", "missed", "spurious")

@@ -11,7 +11,7 @@ numbers        value F1                    full F1
 attributions   strict F1                   lenient F1
 =============  ==========================  ======================
 
-Keys of :func:`metrics` (``null`` for a layer not scored — not attempted by the
+Keys of :func:`metric_dict` (``null`` for a layer not scored — not attempted by the
 system or not annotated in the gold — never 0):
 
 * ``documents`` — number of documents summed.
@@ -21,7 +21,7 @@ system or not annotated in the gold — never 0):
   SemEval-2013 9.1); ``macro``: ``{mode: {precision, recall, f1}}``; ``by_label``:
   ``{label: {mode: {...}}}``; ``coarse``: the same three for PER/ORG/LOC/MISC;
   ``errors``: ``{missed, spurious, wrong_type, wrong_boundary}`` in the strict
-  alignment; and, from :meth:`CorpusScore.to_dict` only, ``confusion``:
+  alignment; and, from :meth:`bench.score.result.CorpusScore.to_dict` only, ``confusion``:
   ``{labels, matrix}`` (rows gold, columns predicted, aligned pairs).
 * ``numbers`` — ``span``, ``value``, ``full``: ``{precision, recall, f1, correct,
   predicted, gold}``; ``span_free``: ``{value, full}`` of the same shape;
@@ -33,7 +33,7 @@ system or not annotated in the gold — never 0):
   {strict, lenient}}``; ``errors``: ``{missed, spurious, wrong_source, source_resolved,
   wrong_cue, content_boundary}``.
 
-Ratios with a zero denominator are ``zero_division`` (0.0).
+Ratios with a zero denominator follow :mod:`bench.division` (``ZERO_DIVISION``, 0.0).
 """
 
 from __future__ import annotations
@@ -43,47 +43,47 @@ from typing import Any
 
 from bench.schema import Layer
 from bench.score.entities import Mode
-from bench.score.result import ScoreCounts
+from bench.score.sums import ScoreCounts
 
 #: The metric each layer is ranked by, and its more forgiving companion.
 MAIN_METRIC: Mapping[Layer, str] = {Layer.ENTITIES: "strict", Layer.NUMBERS: "value", Layer.ATTRIBUTIONS: "strict"}
 SECONDARY_METRIC: Mapping[Layer, str] = {Layer.ENTITIES: "partial", Layer.NUMBERS: "full", Layer.ATTRIBUTIONS: "lenient"}
 
 
-def f1_of(counts: ScoreCounts, layer: Layer, metric: str, *, zero_division: float = 0.0) -> float | None:
+def f1_of(counts: ScoreCounts, layer: Layer, metric: str) -> float | None:
     """F1 of ``metric`` in ``layer`` (``None`` when the layer was not scored)."""
     if layer is Layer.ENTITIES:
         entities = counts.entities
         if entities is None:
             return None
         mode = Mode(metric)
-        return entities.overall(mode).prf(partial_weight=mode.strategy.partial_weight, zero_division=zero_division).f1
+        return entities.overall(mode).prf(partial_weight=mode.strategy.partial_weight).f1
     if layer is Layer.NUMBERS:
         numbers = counts.numbers
         if numbers is None:
             return None
-        return {"span": numbers.span, "value": numbers.value, "full": numbers.full}[metric].prf(zero_division=zero_division).f1
+        return {"span": numbers.span, "value": numbers.value, "full": numbers.full}[metric].prf().f1
     attributions = counts.attributions
     if attributions is None:
         return None
     relation = attributions.relation
-    return {"strict": relation.strict, "lenient": relation.lenient}[metric].prf(zero_division=zero_division).f1
+    return {"strict": relation.strict, "lenient": relation.lenient}[metric].prf().f1
 
 
-def main_f1(counts: ScoreCounts, *, zero_division: float = 0.0) -> dict[Layer, float | None]:
+def main_f1(counts: ScoreCounts) -> dict[Layer, float | None]:
     """The leaderboard F1 of each layer (:data:`MAIN_METRIC`)."""
-    return {layer: f1_of(counts, layer, MAIN_METRIC[layer], zero_division=zero_division) for layer in Layer}
+    return {layer: f1_of(counts, layer, MAIN_METRIC[layer]) for layer in Layer}
 
 
-def metrics(counts: ScoreCounts, *, zero_division: float = 0.0) -> dict[str, Any]:
+def metric_dict(counts: ScoreCounts) -> dict[str, Any]:
     """Every metric of summed ``counts`` as plain JSON data (keys in the module docstring)."""
     return {
         "documents": counts.documents,
-        "main": {layer.value: f1_of(counts, layer, MAIN_METRIC[layer], zero_division=zero_division) for layer in Layer},
+        "main": {layer.value: f1_of(counts, layer, MAIN_METRIC[layer]) for layer in Layer},
         "secondary": {
-            layer.value: f1_of(counts, layer, SECONDARY_METRIC[layer], zero_division=zero_division) for layer in Layer
+            layer.value: f1_of(counts, layer, SECONDARY_METRIC[layer]) for layer in Layer
         },
-        "entities": None if counts.entities is None else counts.entities.to_dict(zero_division=zero_division),
-        "numbers": None if counts.numbers is None else counts.numbers.to_dict(zero_division=zero_division),
-        "attributions": None if counts.attributions is None else counts.attributions.to_dict(zero_division=zero_division),
+        "entities": None if counts.entities is None else counts.entities.to_dict(),
+        "numbers": None if counts.numbers is None else counts.numbers.to_dict(),
+        "attributions": None if counts.attributions is None else counts.attributions.to_dict(),
     }

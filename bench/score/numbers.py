@@ -146,15 +146,15 @@ class NumberCounts(_Addable):
     span_free_full: MatchCounts = field(default_factory=MatchCounts)
     errors: Tally[Outcome] = field(default_factory=Tally)
 
-    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The ``numbers`` section of the score JSON."""
         return {
-            "span": self.span.to_dict(zero_division=zero_division),
-            "value": self.value.to_dict(zero_division=zero_division),
-            "full": self.full.to_dict(zero_division=zero_division),
+            "span": self.span.to_dict(),
+            "value": self.value.to_dict(),
+            "full": self.full.to_dict(),
             "span_free": {
-                "value": self.span_free_value.to_dict(zero_division=zero_division),
-                "full": self.span_free_full.to_dict(zero_division=zero_division),
+                "value": self.span_free_value.to_dict(),
+                "full": self.span_free_full.to_dict(),
             },
             "errors": self.errors.to_dict(NUMBER_OUTCOMES),
         }

@@ -1,8 +1,8 @@
-"""Result objects: per-document scores, addable per-layer counts, and the corpus result.
+"""Result objects: per-document scores and the corpus result (addable counts: :mod:`bench.score.sums`).
 
 Reports and the leaderboard render these objects; they never re-score. The
 JSON written by ``newsbench score --json`` is :meth:`CorpusScore.to_dict`; the
-metric part of it is the pure function :func:`bench.score.metrics.metrics` of
+metric part of it is the pure function :func:`bench.score.metrics.metric_dict` of
 the summed counts, so a bootstrap can resample documents, add their
 :attr:`DocumentScore.counts` and call that function without re-scoring.
 """
@@ -16,60 +16,12 @@ from functools import cached_property
 from typing import Any
 
 from bench.schema import Layer
-from bench.score.attributions import AttributionCounts, AttributionScore
-from bench.score.entities import EntityCounts, EntityScore, confusion
+from bench.score.attributions import AttributionScore
+from bench.score.entities import EntityScore, confusion
 from bench.score.items import ScoredItem
-from bench.score.numbers import NumberCounts, NumberScore
-
-
-def _add_optional(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
-
-
-@dataclass(frozen=True, slots=True, eq=True)
-class ScoreCounts:
-    """Counts of every layer for one document or a sum of documents.
-
-    A layer is ``None`` when it was not scored (not attempted by the system, or
-    not annotated in the gold); ``None + counts`` is ``counts``.
-    ``documents`` is the number of documents summed.
-    """
-
-    entities: EntityCounts | None = None
-    numbers: NumberCounts | None = None
-    attributions: AttributionCounts | None = None
-    documents: int = 0
-
-    def __add__(self, other: ScoreCounts) -> ScoreCounts:
-        if not isinstance(other, ScoreCounts):
-            return NotImplemented
-        return ScoreCounts(
-            _add_optional(self.entities, other.entities),
-            _add_optional(self.numbers, other.numbers),
-            _add_optional(self.attributions, other.attributions),
-            self.documents + other.documents,
-        )
-
-    def __radd__(self, other: object) -> ScoreCounts:
-        if other == 0:
-            return self
-        return NotImplemented
-
-    def layer(self, layer: Layer) -> EntityCounts | NumberCounts | AttributionCounts | None:
-        value: EntityCounts | NumberCounts | AttributionCounts | None = getattr(self, layer.value)
-        return value
-
-
-def total(counts: Iterable[ScoreCounts]) -> ScoreCounts:
-    """The sum of ``counts`` (an empty sum has every layer ``None``)."""
-    out = ScoreCounts()
-    for c in counts:
-        out = out + c
-    return out
+from bench.score.metrics import metric_dict
+from bench.score.numbers import NumberScore
+from bench.score.sums import ScoreCounts, total
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -139,17 +91,15 @@ class CorpusScore:
         pairs = [doc.entities.label_pairs() for doc in self.per_document.values() if doc.entities is not None]
         return confusion(pairs)
 
-    def to_dict(self, *, zero_division: float = 0.0) -> dict[str, Any]:
-        """The score JSON (see :func:`bench.score.metrics.metrics` for every key)."""
-        from bench.score.metrics import metrics
-
-        out: dict[str, Any] = {"system": self.system, **metrics(self.counts, zero_division=zero_division)}
+    def to_dict(self) -> dict[str, Any]:
+        """The score JSON (see :func:`bench.score.metrics.metric_dict` for every key)."""
+        out: dict[str, Any] = {"system": self.system, **metric_dict(self.counts)}
         out["attempted"] = sorted(layer.value for layer in self.attempted)
         if out["entities"] is not None:
             labels, matrix = self.confusion()
             out["entities"]["confusion"] = {"labels": list(labels), "matrix": matrix}
         return out
 
-    def to_json(self, *, zero_division: float = 0.0) -> str:
+    def to_json(self) -> str:
         """:meth:`to_dict` as JSON text: sorted keys, plain floats, two-space indent."""
-        return json.dumps(self.to_dict(zero_division=zero_division), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(self.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bench.report.describe import DASH, Category, category, context, describe, pct, shorten, with_interval
+from bench.formatting import DASH, pct
+from bench.report.describe import Category, category, context, describe, shorten, with_interval
 from bench.report.model import BenchResult
 from bench.schema import Layer
 from bench.score.items import Outcome, ScoredItem

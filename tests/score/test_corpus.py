@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bench.schema import Annotations, Entity, EntityLabel, GoldDocument, Layer, Number, Qualifier
-from bench.score import CorpusScore, main_f1, metrics, score_corpus, total
+from bench.score import CorpusScore, main_f1, metric_dict, score_corpus, total
 
 TEXT = "Paris and Lyon saw 12 protests; Berlin saw 3."
 PARIS, LYON, BERLIN = Entity(0, 5, EntityLabel.GPE), Entity(10, 14, EntityLabel.GPE), Entity(32, 38, EntityLabel.GPE)
@@ -77,7 +77,7 @@ def test_bootstrap_resamples_sum_per_document_counts_without_rescoring() -> None
     renamed = {f"{i}-{k}": Annotations(f"{i}-{k}", entities=(predictions[i].entities if i in predictions else ()))
                for k, i in enumerate(sample)}
     direct = score_corpus(docs, renamed, system="s")
-    assert metrics(summed) == metrics(direct.counts)
+    assert metric_dict(summed) == metric_dict(direct.counts)
     assert main_f1(summed)[Layer.ENTITIES] == main_f1(direct.counts)[Layer.ENTITIES]
 
 

@@ -1,0 +1,66 @@
+"""Addable counts of every layer for one document or a sum of documents.
+
+:class:`ScoreCounts` is what a bootstrap resample, a split or the corpus sums;
+:mod:`bench.score.metrics` turns any such sum into the metric dictionary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.schema import Layer
+from bench.score.attributions import AttributionCounts
+from bench.score.entities import EntityCounts
+from bench.score.numbers import NumberCounts
+
+
+def _add_optional(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+@dataclass(frozen=True, slots=True, eq=True)
+class ScoreCounts:
+    """Counts of every layer for one document or a sum of documents.
+
+    A layer is ``None`` when it was not scored (not attempted by the system, or
+    not annotated in the gold); ``None + counts`` is ``counts``.
+    ``documents`` is the number of documents summed.
+    """
+
+    entities: EntityCounts | None = None
+    numbers: NumberCounts | None = None
+    attributions: AttributionCounts | None = None
+    documents: int = 0
+
+    def __add__(self, other: ScoreCounts) -> ScoreCounts:
+        if not isinstance(other, ScoreCounts):
+            return NotImplemented
+        return ScoreCounts(
+            _add_optional(self.entities, other.entities),
+            _add_optional(self.numbers, other.numbers),
+            _add_optional(self.attributions, other.attributions),
+            self.documents + other.documents,
+        )
+
+    def __radd__(self, other: object) -> ScoreCounts:
+        if other == 0:
+            return self
+        return NotImplemented
+
+    def layer(self, layer: Layer) -> EntityCounts | NumberCounts | AttributionCounts | None:
+        value: EntityCounts | NumberCounts | AttributionCounts | None = getattr(self, layer.value)
+        return value
+
+
+def total(counts: Iterable[ScoreCounts]) -> ScoreCounts:
+    """The sum of ``counts`` (an empty sum has every layer ``None``)."""
+    out = ScoreCounts()
+    for c in counts:
+        out = out + c
+    return out
