@@ -1,7 +1,8 @@
 """Read CoNLL-U files: words with their character offsets in the rebuilt original text.
 
 The text is rebuilt from the surface tokens: a multi-word token (``3-4  year's``) contributes
-its own form once and its words (``year``, ``'s``) share its span; empty nodes (``21.1``) are
+its own form once; its words get the parts of it they spell (``year`` + ``'s``), or
+share its whole span when they do not (``won't`` → ``will`` + ``not``); empty nodes (``21.1``) are
 skipped. A space follows every token unless its MISC has ``SpaceAfter=No``. Sentences of one
 paragraph are joined by one space (none when the last token says ``SpaceAfter=No``); a
 ``# newpar`` comment (and a new document) starts a paragraph, joined by a blank line (``\\n\\n``).
@@ -92,6 +93,8 @@ def read_conllu(path: Path) -> list[ConlluDocument]:
     sentence = 0
     mwt_end = 0  # last word id covered by the current multi-word token
     mwt_span = (0, 0)
+    mwt_form = ""
+    mwt_cursor = 0  # where the next word of the multi-word token starts inside its surface form
     for number, line in enumerate(lines, start=1):
         if line.startswith("#"):
             key, _, value = line[1:].partition("=")
@@ -122,6 +125,7 @@ def read_conllu(path: Path) -> list[ConlluDocument]:
                 raise _fail(path, number, f"ID: {ident!r} is not a word range")
             mwt_end = int(last)
             mwt_span = builder.add(cols[1], space_after)
+            mwt_form, mwt_cursor = cols[1], 0
             continue
         if not ident.isdigit():
             raise _fail(path, number, f"ID: {ident!r} is not a word id")
@@ -131,7 +135,14 @@ def read_conllu(path: Path) -> list[ConlluDocument]:
         if not cols[6].isdigit() and cols[6] != "_":
             raise _fail(path, number, f"HEAD: {cols[6]!r} is not a word id")
         if word_id <= mwt_end:
-            start, end = mwt_span
+            # A word that spells the next part of the token's form ("U.N." + "'s") gets that part;
+            # otherwise ("won't" → "will" + "not") it shares the token's span.
+            if mwt_form.startswith(cols[1], mwt_cursor):
+                start = mwt_span[0] + mwt_cursor
+                mwt_cursor += len(cols[1])
+                end = start + len(cols[1])
+            else:
+                start, end = mwt_span
         else:
             start, end = builder.add(cols[1], space_after)
         head = int(cols[6]) if cols[6].isdigit() else 0

@@ -94,7 +94,7 @@ def mentions(words: tuple[Word, ...], *, where: str = "") -> list[Mention]:
                 fields = token[1:].rstrip(")").split("-")
                 eid = fields[0].split("[")[0]
                 etype = fields[1] if len(fields) > 1 else ""
-                identity = fields[7] if len(fields) > 7 and fields[7] not in ("", "_") else None
+                identity = "-".join(fields[7:]) if len(fields) > 7 and fields[7] not in ("", "_") else None
                 if token.endswith(")"):
                     out.append(Mention(eid, etype, identity, index, index))
                 else:
