@@ -24,6 +24,9 @@ EXTERNAL ?= $(or $(NEWSBENCH_EXTERNAL),../shared/external)
 POLNEAR_SPLIT ?= test
 EXTERNAL_CORPORA ?= gum:gum-news polnear:polnear newsquant:newsquant
 IMPORT_ARGS_polnear = --split $(POLNEAR_SPLIT)
+DATA ?= data
+EXTERNAL_REPORTS ?= reports/external
+BENCH_ARGS ?=
 
 bench-external: $(STAMP)
 	@set -e; for item in $(EXTERNAL_CORPORA); do \
@@ -33,13 +36,13 @@ bench-external: $(STAMP)
 	  if [ ! -d "$$dir" ]; then echo "bench-external: skipped $$name: no copy at $$dir"; continue; fi; \
 	  t0=$$(date +%s.%N); \
 	  case $$name in polnear) extra="$(IMPORT_ARGS_polnear)";; *) extra="";; esac; \
-	  $(VENV)/bin/newsbench import $$name "$$dir" --out data/$$name $$extra; \
+	  $(VENV)/bin/newsbench import $$name "$$dir" --out $(DATA)/$$name $$extra; \
 	  t1=$$(date +%s.%N); \
-	  $(VENV)/bin/newsbench bench --gold data/$$name --out reports/external/$$name --predictions predictions/external/$$name >/dev/null; \
+	  $(VENV)/bin/newsbench bench --gold $(DATA)/$$name --out $(EXTERNAL_REPORTS)/$$name --predictions $(EXTERNAL_REPORTS)/$$name/predictions $(BENCH_ARGS) >/dev/null; \
 	  t2=$$(date +%s.%N); \
-	  echo "bench-external: $$name: import $$(awk "BEGIN{printf \"%.1f\", $$t1 - $$t0}") s, bench $$(awk "BEGIN{printf \"%.1f\", $$t2 - $$t1}") s → reports/external/$$name/leaderboard.md"; \
+	  echo "bench-external: $$name: import $$(awk "BEGIN{printf \"%.1f\", $$t1 - $$t0}") s, bench $$(awk "BEGIN{printf \"%.1f\", $$t2 - $$t1}") s → $(EXTERNAL_REPORTS)/$$name/leaderboard.md"; \
 	done; \
-	$(VENV)/bin/newsbench summary-external reports/external
+	$(VENV)/bin/newsbench summary-external $(EXTERNAL_REPORTS)
 
 bench-update: $(STAMP)
 	$(VENV)/bin/newsbench bench --update-baseline
