@@ -75,9 +75,9 @@ def to_markdown(table: list[Cell]) -> str:
     lines = [
         "# External corpora: system × corpus × layer",
         "",
-        "Main F1 (%) on all imported documents of each corpus — entities strict, numbers value, attributions "
-        "strict — with the 95% bootstrap interval over documents; — means the system does not attempt the "
-        "layer. Only the layers a corpus annotates are shown. Per-corpus leaderboards: `<corpus>/leaderboard.md`.",
+        ("Main F1 (%) on all imported documents of each corpus — entities strict, numbers value, attributions "
+         "strict — with the 95% bootstrap interval over documents; — means the system does not attempt the "
+         "layer. Only the layers a corpus annotates are shown. Per-corpus leaderboards: `<corpus>/leaderboard.md`."),
         "",
         "| system | " + " | ".join(f"{corpus} {layer.value} ({docs[corpus]} docs)" for corpus, layer in columns) + " |",
         "|:--|" + "--:|" * len(columns),

@@ -157,7 +157,7 @@ def entities(tokens: list[Token], offsets: list[tuple[int, int]], text: str, *,
             current, kind = None, ""
     if current is not None:
         spans.append((current[0], current[1], kind, tokens[current[0]].line))
-    out = []
+    out: list[Entity] = []
     for first, last, tag_type, line in spans:
         label = _label(tag_type, labels, path, line)
         if label is None:

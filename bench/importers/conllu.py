@@ -103,9 +103,8 @@ def read_conllu(path: Path) -> list[ConlluDocument]:
                 if builder is not None:
                     documents.append(builder.done())
                 builder = _Builder(value.strip() or path.stem)
-            elif key == "newpar" or key.startswith("newpar "):
-                if builder is not None:
-                    builder.new_paragraph = True
+            elif (key == "newpar" or key.startswith("newpar ")) and builder is not None:
+                builder.new_paragraph = True
             continue
         if not line.strip():
             mwt_end = 0  # word ids restart in the next sentence

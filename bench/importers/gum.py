@@ -46,8 +46,6 @@ LABELS: dict[str, EntityLabel | None] = {
     "animal": None,
 }
 RULES = ("linked", "propn", "either")
-_OPEN = re.compile(r"\((\d+)(?:\[[^\]]*\])?-([^()]*?)(\))?(?=\(|\d+\)|$)")
-_CLOSE = re.compile(r"(?<![(\w-])(\d+)(?:\[[^\]]*\])?\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +125,9 @@ def name_end(words: tuple[Word, ...], head: int, last: int) -> int:
     index = head
     while index < last:
         nxt = words[index + 1]
-        if nxt.form == "," or nxt.form == "(" or nxt.upos in _STOP:
-            if not (nxt.form.lower() == "of" and index + 2 <= last and words[index + 2].upos == "PROPN"):
-                break
+        of_name = nxt.form.lower() == "of" and index + 2 <= last and words[index + 2].upos == "PROPN"
+        if (nxt.form in (",", "(") or nxt.upos in _STOP) and not of_name:
+            break
         index += 1
     return index
 

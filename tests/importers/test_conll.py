@@ -85,8 +85,8 @@ def test_a_label_map_can_drop_a_type_and_the_gold_round_trips_to_one(tmp_path: P
     [
         ("EU B-ORG\nrejects\n", 2, "expected a token and a tag column, found 1 column"),
         ("EU B-ORG\nrejects X-ORG\n", 2, "tag 'X-ORG' is not O, B-, I-, E- or S- plus a type"),
-        ("EU B-ORG\nPeter B-PER\n", 2, "tag type 'PER' has no OntoNotes label; map it with --label-map PER=LABEL "
-                                       "(or PER=- to drop it)"),
+        ("EU B-ORG\nPeter B-PER\n", 2, ("tag type 'PER' has no OntoNotes label; map it with --label-map PER=LABEL "
+                                        "(or PER=- to drop it)")),
     ],
 )
 def test_malformed_input_is_one_line_naming_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:
@@ -103,8 +103,8 @@ def test_a_token_missing_from_the_raw_text_is_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "EU B-ORG\nrejects O\n")
     with pytest.raises(UserError) as error:
         import_conll(path, text_dir=texts)
-    assert error.value.lines == (f"{path}:2: token 'rejects' not found in {texts / 'news.txt'} at offset 3 "
-                                 "(the text has 'refuses')",)
+    assert error.value.lines == ((f"{path}:2: token 'rejects' not found in {texts / 'news.txt'} at offset 3 "
+                                  "(the text has 'refuses')"),)
 
 
 def test_the_command_writes_gold_and_reports_errors_without_a_traceback(
