@@ -29,6 +29,7 @@ class Word:
     upos: str
     xpos: str
     misc: str
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ def read_conllu(path: Path) -> list[ConlluDocument]:
         else:
             start, end = builder.add(cols[1], space_after)
         head = int(cols[6]) if cols[6].isdigit() else 0
-        builder.words.append(Word(sentence, word_id, head, start, end, cols[1], cols[3], cols[4], cols[9]))
+        builder.words.append(Word(sentence, word_id, head, start, end, cols[1], cols[3], cols[4], cols[9], number))
     if builder is not None:
         documents.append(builder.done())
     return documents

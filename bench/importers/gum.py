@@ -100,7 +100,8 @@ def mentions(words: tuple[Word, ...], *, where: str = "") -> list[Mention]:
             else:
                 eid = token[:-1].split("[")[0]
                 if not open_.get(eid):
-                    raise UserError(f"{where}: Entity: {eid}) closes a mention that is not open", exit_code=2)
+                    raise UserError(f"{where}:{word.line}: MISC: Entity {eid}) closes a mention that is not open",
+                                    exit_code=2)
                 etype, identity, first = open_[eid].pop()
                 out.append(Mention(eid, etype, identity, first, index))
     return sorted(out, key=lambda m: (m.first, -m.last))

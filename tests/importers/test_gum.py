@@ -113,7 +113,7 @@ def test_a_mention_closed_but_never_opened_is_a_one_line_error(corpus: Path) -> 
     (corpus / "dep" / "GUM_news_tiny.conllu").write_text(bad, encoding="utf-8")
     with pytest.raises(UserError) as error:
         import_gum(corpus)
-    assert error.value.lines == (f"{corpus / 'dep' / 'GUM_news_tiny.conllu'}: Entity: 9) closes a mention that is not open",)
+    assert error.value.lines == (f"{corpus / 'dep' / 'GUM_news_tiny.conllu'}:7: MISC: Entity 9) closes a mention that is not open",)
 
 
 def test_a_line_with_missing_columns_names_file_and_line(corpus: Path) -> None:
