@@ -78,7 +78,7 @@ def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
     if annotations is None:
         return None, problems
     assert isinstance(annotations, Annotations)
-    problems += [Problem(name, where, message) for where, message in check_annotations(annotations, text, gold=True)]
+    problems += [Problem(name, where, message) for where, message in check_annotations(annotations, text, gold=True, annotated=header.layers)]
     document = GoldDocument(header.doc_id, header.split, text, digest, annotations, header.provenance)
     return document, problems
 

@@ -25,6 +25,8 @@ class GoldHeader:
     split: str
     sha256: str
     provenance: str | None = None
+    #: The layers this gold annotates (default: all three); the others are absent, scored as "—".
+    layers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,18 +124,28 @@ def _duplicates(keys: list[object], layer: str) -> Iterator[Finding]:
         seen.add(key)
 
 
-def check_annotations(ann: Annotations, text: str, *, gold: bool) -> list[Finding]:
+def check_annotations(
+    ann: Annotations, text: str, *, gold: bool, annotated: tuple[str, ...] | None = None
+) -> list[Finding]:
     """Every problem in ``ann`` against ``text``.
 
     With ``gold=True`` the stricter gold rules apply too: every layer present,
     ``text`` on every span, ids, parents, complete number fields, no
-    overlapping entities and no duplicates.
+    overlapping entities and no duplicates. ``annotated`` (a gold file's ``layers``, e.g. an
+    imported corpus with entities only) names the layers the gold holds; the others must be absent.
     """
     found: list[Finding] = []
     if gold:
-        for layer in ("entities", "numbers", "attributions"):
-            if getattr(ann, layer) is None:
+        names = ("entities", "numbers", "attributions")
+        for i, name in enumerate(annotated or ()):
+            if name not in names:
+                found.append((f"$.layers[{i}]", f"{name!r} is not a layer ({', '.join(names)})"))
+        for layer in names:
+            listed = annotated is None or layer in annotated
+            if listed and getattr(ann, layer) is None:
                 found.append((f"$.{layer}", "missing layer (gold must list every layer, [] when empty)"))
+            elif not listed and getattr(ann, layer) is not None:
+                found.append((f"$.{layer}", "present, but not listed in $.layers"))
     entities = ann.entities or ()
     numbers = ann.numbers or ()
     attributions = ann.attributions or ()

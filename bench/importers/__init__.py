@@ -1,0 +1,1 @@
+"""Importers: read annotated corpora in other formats and write gold folders in ours."""

@@ -1,0 +1,79 @@
+"""Write imported documents as a gold folder (``documents/<id>.txt`` + ``.json``), atomically.
+
+The whole folder is built beside the target and swapped in with ``os.replace``, so a
+reader sees the old import or the new one, never a mix. Layers a corpus does not
+annotate are left out of every file and listed as absent through the header field
+``layers`` (the validator then does not ask for them; scoring reports them "—").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.errors import UserError
+from bench.gold import sha256_hex
+from bench.schema import Entity, Layer
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDocument:
+    """One imported document: id, split, raw text, entities (other layers are not annotated)."""
+
+    doc_id: str
+    split: str
+    text: str
+    entities: tuple[Entity, ...]
+    provenance: str | None = None
+
+
+def document_json(doc: ImportedDocument) -> str:
+    """The annotation file of ``doc``: the header, ``layers: ["entities"]`` and the entities."""
+    data = {
+        "doc_id": doc.doc_id,
+        "split": doc.split,
+        "sha256": sha256_hex(doc.text.encode("utf-8")),
+        "provenance": doc.provenance,
+        "layers": [Layer.ENTITIES.value],
+        "entities": [
+            {"id": e.id, "start": e.start, "end": e.end, "text": e.text, "label": e.label.value}
+            for e in doc.entities
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_gold_folder(documents: Iterable[ImportedDocument], out: Path) -> int:
+    """Write ``out/documents/`` for ``documents``, replacing any earlier import; return the count."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as error:
+        raise UserError(f"{out}: cannot write: {error.strerror or error}", exit_code=2) from None
+    count = 0
+    try:
+        folder = staging / "documents"
+        folder.mkdir()
+        for doc in documents:
+            (folder / f"{doc.doc_id}.txt").write_bytes(doc.text.encode("utf-8"))
+            (folder / f"{doc.doc_id}.json").write_text(document_json(doc), encoding="utf-8")
+            count += 1
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old.{os.getpid()}"
+            os.replace(out, old)
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UserError(f"{out}: cannot write: {error.strerror or error}", exit_code=2) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
