@@ -82,7 +82,8 @@ def server_limits(props: Any, models: Any) -> tuple[int | None, int | None]:
     if context is None and isinstance(models, dict) and isinstance(models.get("data"), list) and models["data"]:
         first = models["data"][0]
         if isinstance(first, dict):
-            meta = first.get("meta") if isinstance(first.get("meta"), dict) else {}
+            meta = first.get("meta")
+            meta = meta if isinstance(meta, dict) else {}
             context = _number(first.get("max_model_len")) or _number(first.get("context_length")) or _number(meta.get("n_ctx"))
     return context, slots
 
