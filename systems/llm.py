@@ -8,29 +8,49 @@ Configuration, flags first, then the environment:
 * API key: ``--api-key``, ``NEWSBENCH_LLM_API_KEY`` or ``OPENAI_API_KEY``; optional for local
   servers. The key is sent only in the ``Authorization`` header: it is not in the cache keys,
   the run record, the predictions, or any error message;
-* concurrency: ``NEWSBENCH_LLM_CONCURRENCY`` requests at a time per worker (default 4).
+* request timeout: ``NEWSBENCH_LLM_TIMEOUT`` seconds (default 300; CPU models are slow); no
+  retry starts that could not end within the document timeout (``--timeout``, default 600 s);
+* context window: ``NEWSBENCH_LLM_CONTEXT_TOKENS``, else asked of the server (``/props``,
+  ``/v1/models``); when known, long documents are sent as paragraph chunks that leave room for
+  the answer, and ``max_tokens`` (at most ``NEWSBENCH_LLM_MAX_TOKENS``, default 4096) is what
+  is left of the window;
+* concurrency: ``NEWSBENCH_LLM_CONCURRENCY`` requests at a time per worker, else the server's
+  slot count (``/props`` ``total_slots``), else 1 for a server on this machine and 4 otherwise.
 
 Without a base URL and a model the system is listed as not configured. The reply is
-structured JSON (``response_format`` json_schema, falling back to json_object for servers
-without schema support); returned strings are grounded to offsets (exact, normalised, fuzzy;
-see :mod:`systems._llm.grounding`) and each record is tagged with the method used. Replies are
-cached (:mod:`systems._llm.client`); ``newsbench run --no-cache`` asks again.
+structured JSON (see :mod:`systems._llm.client` for the format fallbacks); returned strings are
+grounded to offsets (exact, normalised, fuzzy; see :mod:`systems._llm.grounding`) and each
+record is tagged with the method used (and ``truncated`` when the reply was cut off). Replies
+are cached; ``newsbench run --no-cache`` asks again, once per run. Each document's usage
+(tokens, requests, seconds, unfound strings per layer) is appended to ``NEWSBENCH_LLM_USAGE_LOG``
+(default ``.cache/llm/usage.jsonl``), and :meth:`LLMSystem.run_summary` totals one run.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+import time
+import uuid
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from bench.registry import Adapter, Availability, JSONValue
 from bench.schema import Annotations, Document, Layer
-from systems._llm.client import ChatClient
-from systems._llm.prompt import PROMPT_VERSION, SCHEMA, ground, messages
+from systems._llm.chunking import estimate_tokens, paragraph_chunks
+from systems._llm.client import ChatClient, Usage
+from systems._llm.prompt import PROMPT_SHA, PROMPT_TEXT, PROMPT_VERSION, SCHEMA, check_shape, ground, messages
 
 CONFIGURE = "export NEWSBENCH_LLM_BASE_URL=http://HOST:PORT/v1 NEWSBENCH_LLM_MODEL=NAME (or --base-url / --model llm=NAME)"
+#: The runner's default seconds per document (bench.runner.DEFAULT_TIMEOUT).
+DOCUMENT_TIMEOUT = 600.0
+#: Of the context left after the prompt, the share a chunk's text may take (the rest is for the answer).
+TEXT_SHARE = 1 / 3
 
 
 def _env(*names: str) -> str | None:
@@ -41,11 +61,38 @@ def _env(*names: str) -> str | None:
     return None
 
 
+def _number(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def server_limits(props: Any, models: Any) -> tuple[int | None, int | None]:
+    """The context window and slot count a server reports (llama.cpp ``/props``, vLLM ``/v1/models``).
+
+    >>> server_limits({"total_slots": 1, "default_generation_settings": {"n_ctx": 2048}}, None)
+    (2048, 1)
+    >>> server_limits(None, {"data": [{"id": "m", "max_model_len": 8192}]})
+    (8192, None)
+    """
+    context = slots = None
+    if isinstance(props, dict):
+        slots = _number(props.get("total_slots"))
+        settings = props.get("default_generation_settings")
+        if isinstance(settings, dict):
+            context = _number(settings.get("n_ctx"))
+    if context is None and isinstance(models, dict) and isinstance(models.get("data"), list) and models["data"]:
+        first = models["data"][0]
+        if isinstance(first, dict):
+            meta = first.get("meta")
+            meta = meta if isinstance(meta, dict) else {}
+            context = _number(first.get("max_model_len")) or _number(first.get("context_length")) or _number(meta.get("n_ctx"))
+    return context, slots
+
+
 class LLMSystem(Adapter):
     """Prompted extraction of all three layers, grounded to offsets."""
 
     name = "llm"
-    version = "1.0"
+    version = "1.1"
     layers = frozenset({Layer.ENTITIES, Layer.NUMBERS, Layer.ATTRIBUTIONS})
     description = "OpenAI-compatible chat model, structured JSON, strings grounded to offsets"
     #: Documents per chunk the runner hands over; requests within a chunk run concurrently.
@@ -59,10 +106,14 @@ class LLMSystem(Adapter):
         api_key: str | None = None,
         response_cache: bool = True,
         cache_dir: Path | None = None,
-        attempts: int = 5,
+        attempts: int = 3,
         retry_delay: float = 1.0,
-        request_timeout: float = 120.0,
+        request_timeout: float | None = None,
+        document_timeout: float | None = None,
         concurrency: int | None = None,
+        context_tokens: int | None = None,
+        max_tokens: int | None = None,
+        usage_log: Path | None = None,
     ) -> None:
         self.base_url = base_url or _env("NEWSBENCH_LLM_BASE_URL")
         self.model = model or _env("NEWSBENCH_LLM_MODEL")
@@ -71,9 +122,19 @@ class LLMSystem(Adapter):
         self.cache_dir = cache_dir
         self.attempts = attempts
         self.retry_delay = retry_delay
-        self.request_timeout = request_timeout
-        self.concurrency = max(1, concurrency or int(_env("NEWSBENCH_LLM_CONCURRENCY") or 4))
+        self.request_timeout = request_timeout or float(_env("NEWSBENCH_LLM_TIMEOUT") or 300)
+        self.document_timeout = document_timeout or DOCUMENT_TIMEOUT
+        chosen = concurrency or _env("NEWSBENCH_LLM_CONCURRENCY")
+        self.concurrency: int | None = max(1, int(chosen)) if chosen else None
+        tokens = context_tokens or _env("NEWSBENCH_LLM_CONTEXT_TOKENS")
+        self.context_tokens: int | None = int(tokens) if tokens else None
+        self.max_tokens = max_tokens or int(_env("NEWSBENCH_LLM_MAX_TOKENS") or 4096)
+        log = usage_log or _env("NEWSBENCH_LLM_USAGE_LOG")
+        self.usage_log = Path(log) if log else None
+        self.run_id = uuid.uuid4().hex[:12]
+        self._started = time.time()
         self._client: ChatClient | None = None
+        self._log_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"LLMSystem(base_url={self.base_url!r}, model={self.model!r})"
@@ -86,39 +147,151 @@ class LLMSystem(Adapter):
         return Availability.yes()
 
     def config(self) -> Mapping[str, JSONValue]:
-        return {"base_url": (self.base_url or "").rstrip("/"), "model": self.model, "prompt": PROMPT_VERSION, "temperature": 0.0}
+        return {"base_url": (self.base_url or "").rstrip("/"), "model": self.model, "prompt": PROMPT_VERSION,
+                "prompt_sha": PROMPT_SHA, "temperature": 0.0, "max_tokens": self.max_tokens,
+                "context_tokens": self.context_tokens}
+
+    def _cache_root(self) -> Path:
+        from bench.runner import DEFAULT_CACHE
+
+        return (self.cache_dir or DEFAULT_CACHE) / "llm"
 
     def setup(self) -> None:
         if self._client is None:
             if not self.base_url or not self.model:
                 raise RuntimeError("llm is not configured (no base URL or model)")
-            cache = None
-            if self.response_cache:
-                from bench.runner import DEFAULT_CACHE
-
-                cache = (self.cache_dir or DEFAULT_CACHE) / "llm"
-            self._client = ChatClient(
-                self.base_url, self.model, self._api_key, cache_dir=cache, attempts=self.attempts,
-                delay=self.retry_delay, timeout=self.request_timeout,
+            client = ChatClient(
+                self.base_url, self.model, self._api_key, cache_dir=self._cache_root() / "replies",
+                attempts=self.attempts, delay=self.retry_delay, timeout=self.request_timeout,
+                max_tokens=self.max_tokens, budget=self.document_timeout * 0.95,
+                fresh_after=None if self.response_cache else self._started,
             )
+            if self.context_tokens is None or self.concurrency is None:
+                context, slots = server_limits(client.get_json("/props"), client.get_json("models"))
+                self.context_tokens = self.context_tokens or context
+                if self.concurrency is None:
+                    local = urlparse(self.base_url).hostname in {"127.0.0.1", "localhost", "::1"}
+                    self.concurrency = slots or (1 if local else 4)
+            self._client = client
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_client"] = None  # the key travels to the worker in memory only
+        state.pop("_log_lock", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        self._log_lock = threading.Lock()
+
+    def chunks(self, text: str) -> tuple[list[tuple[int, str]], int]:
+        """The document's chunks and the ``max_tokens`` for each request (see the module doc)."""
+        if self.context_tokens is None:
+            return [(0, text)], self.max_tokens
+        room = self.context_tokens - estimate_tokens(PROMPT_TEXT) - 64
+        if room < 256:
+            raise ValueError(f"a context of {self.context_tokens} tokens leaves no room after the prompt "
+                             f"(about {estimate_tokens(PROMPT_TEXT)} tokens)")
+        pieces = paragraph_chunks(text, max_chars=max(200, int(room * TEXT_SHARE) * 3))
+        longest = max(estimate_tokens(piece) for _, piece in pieces)
+        return pieces, max(64, min(self.max_tokens, room - longest))
 
     def predict(self, document: Document) -> Annotations:
         self.setup()
         assert self._client is not None
-        reply = self._client.complete_json(messages(document.text), SCHEMA)
-        return ground(document.doc_id, document.text, reply).annotations
+        started = time.monotonic()
+        record: dict[str, Any] = {"run": self.run_id, "doc_id": document.doc_id}
+        try:
+            annotations = self._predict(document, record)
+        except Exception as error:
+            record["error"] = f"{type(error).__name__}: {error}"
+            raise
+        finally:
+            record["wall_seconds"] = round(time.monotonic() - started, 3)
+            self._log(record)
+        return annotations
+
+    def _predict(self, document: Document, record: dict[str, Any]) -> Annotations:
+        assert self._client is not None
+        pieces, max_tokens = self.chunks(document.text)
+        usage = Usage()
+        entities: list[Any] = []
+        numbers: list[Any] = []
+        attributions: list[Any] = []
+        unfound: dict[str, list[str]] = {"entities": [], "numbers": [], "attributions": []}
+        truncated = cached = 0
+        formats: set[str] = set()
+        for start, piece in pieces:
+            reply = self._client.complete_json(
+                messages(piece), SCHEMA, max_tokens=max_tokens, extra={"prompt": PROMPT_VERSION, "sha": PROMPT_SHA},
+                check=lambda content, cut: check_shape(content, truncated=cut),
+            )
+            usage += reply.usage if not reply.cached else Usage()
+            truncated += reply.truncated
+            cached += reply.cached
+            formats.add(reply.response_format)
+            grounded = ground(document.doc_id, piece, reply.content, truncated=reply.truncated, offset=start)
+            entities.extend(grounded.annotations.entities or ())
+            numbers.extend(grounded.annotations.numbers or ())
+            attributions.extend(grounded.annotations.attributions or ())
+            for layer, strings in grounded.unfound.items():
+                unfound[layer].extend(strings)
+        annotations = Annotations(
+            document.doc_id,
+            entities=tuple(sorted(entities, key=lambda e: (e.start, e.end))),
+            numbers=tuple(sorted(numbers, key=lambda n: (n.start, n.end))),
+            attributions=tuple(attributions),
+        )
+        tags = Counter(tag for records in (entities, numbers, attributions) for r in records for tag in r.tags)
+        record.update({
+            "chunks": len(pieces), "max_tokens": max_tokens, "cached_chunks": cached, "truncated_chunks": truncated,
+            "formats": sorted(formats), "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens, "requests": usage.requests,
+            "request_seconds": round(usage.seconds, 3), "tags": dict(sorted(tags.items())),
+            "unfound": {layer: len(strings) for layer, strings in unfound.items()}, "unfound_strings": unfound,
+        })
+        return annotations
+
+    def _log_path(self) -> Path:
+        return self.usage_log or self._cache_root() / "usage.jsonl"
+
+    def _log(self, record: dict[str, Any]) -> None:
+        path = self._log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._log_lock, path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def run_summary(self, doc_ids: Sequence[str] | None = None) -> dict[str, JSONValue]:
+        """This run's usage: per document (the last record of each) and in total, for ``llm.run.json``."""
+        wanted = None if doc_ids is None else set(doc_ids)
+        latest: dict[str, dict[str, Any]] = {}
+        try:
+            lines = self._log_path().read_text("utf-8").splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("run") == self.run_id and (wanted is None or entry.get("doc_id") in wanted):
+                latest[entry["doc_id"]] = entry
+        totals: Counter[str] = Counter()
+        unfound: Counter[str] = Counter()
+        for entry in latest.values():
+            for name in ("prompt_tokens", "completion_tokens", "requests", "truncated_chunks"):
+                totals[name] += int(entry.get(name) or 0)
+            unfound.update(entry.get("unfound") or {})
+        seconds = round(sum(float(e.get("wall_seconds") or 0) for e in latest.values()), 3)
+        documents: list[JSONValue] = [
+            {k: v for k, v in entry.items() if k not in {"run", "unfound_strings"}} for entry in latest.values()]
+        return {"prompt": {"version": PROMPT_VERSION, "sha": PROMPT_SHA, "text": PROMPT_TEXT},
+                "totals": {**totals, "seconds": seconds, "documents": len(latest)},
+                "unfound": dict(unfound), "documents": documents}
 
     def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
         self.setup()
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, max(1, len(documents)))) as pool:
+        with ThreadPoolExecutor(max_workers=min(self.concurrency or 1, max(1, len(documents)))) as pool:
             return list(pool.map(self.predict, documents))
 
 

@@ -55,6 +55,7 @@ def run(
         "base_url": base_url,
         "api_key": api_key,
         "response_cache": not no_cache,  # systems with their own caches (llm) ask again under --no-cache
+        "document_timeout": timeout,  # llm: no retry starts that could not end within it
     }
     console = Console(stderr=True)
     bar, progress = runner.rich_progress()

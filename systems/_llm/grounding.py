@@ -9,7 +9,7 @@ three steps, and the step that succeeded is recorded:
    the match is mapped back to the original offsets;
 3. ``fuzzy``: the best window by :class:`difflib.SequenceMatcher` ratio, at least
    :data:`FUZZY_THRESHOLD`, anchored on the longest common block and snapped to word
-   boundaries.
+   boundaries; a window that spans a paragraph break (a blank line) is refused.
 
 When a string occurs more than once, the occurrence inside the ``within`` window is preferred
 (a mention's context sentence, or the neighbourhood of an attribution's content), then the
@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 FUZZY_THRESHOLD = 0.8
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _TRANSLATE = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
                             "–": "-", "—": "-", "‑": "-", "\u00a0": " "})
 
@@ -147,7 +149,10 @@ class Grounder:
         start, end = self._snap(start + offset, end + offset)
         if end <= start:
             return None
-        return self._take(self.index[start], self.index[end - 1] + 1, Method.FUZZY)
+        begin, finish = self.index[start], self.index[end - 1] + 1
+        if _PARAGRAPH_BREAK.search(self.text, begin, finish):
+            return None  # a fuzzy match never joins two paragraphs
+        return self._take(begin, finish, Method.FUZZY)
 
     def _snap(self, start: int, end: int) -> tuple[int, int]:
         """Widen to whole words, then drop white space and punctuation at the edges."""

@@ -11,6 +11,8 @@ dropped and counted.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,7 +33,7 @@ from bench.schema import (
 from systems._llm.grounding import Grounder, Match, Method, sentence_window
 
 #: Bump when the prompt or schema changes: it is part of the cache key.
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 SCHEMA: dict[str, Any] = {
@@ -114,21 +116,53 @@ quotation marks; indirect content leaves out "that". "kind" is direct (all quote
 For entities and numbers, "context" repeats about eight words of the text around the mention,
 exactly as written, so the mention can be found. Copy every string exactly from the article."""
 
+#: A short worked example, made up for the prompt (not from any gold document).
+EXAMPLE_TEXT = 'Acme Corp said on Tuesday that about 300 workers in Lyon would lose their jobs. ' \
+    '"This is a sad day," union leader Marie Dubois told reporters.'
+EXAMPLE_REPLY: dict[str, Any] = {
+    "entities": [
+        {"text": "Acme Corp", "label": "ORG", "context": "Acme Corp said on Tuesday that about"},
+        {"text": "Lyon", "label": "GPE", "context": "300 workers in Lyon would lose their jobs"},
+        {"text": "Marie Dubois", "label": "PERSON", "context": "union leader Marie Dubois told reporters"},
+    ],
+    "numbers": [
+        {"text": "300", "context": "that about 300 workers in Lyon", "value": 300, "value_max": None,
+         "unit": "worker", "qualifier": "approx", "kind": "count"},
+    ],
+    "attributions": [
+        {"source": "Acme Corp", "cue": "said", "content": ["about 300 workers in Lyon would lose their jobs"],
+         "kind": "indirect"},
+        {"source": "union leader Marie Dubois", "cue": "told", "content": ['"This is a sad day,"'], "kind": "direct"},
+    ],
+}
+
+
+def instructions() -> str:
+    """The system prompt: the conventions, then the worked example (which also shows the JSON shape)."""
+    example = json.dumps(EXAMPLE_REPLY, ensure_ascii=False)
+    return f"{INSTRUCTIONS}\n\nExample article:\n<<<\n{EXAMPLE_TEXT}\n>>>\nIts JSON:\n{example}"
+
+
+#: The full prompt text as sent; it is part of the cache key and the run record (by hash).
+PROMPT_TEXT = instructions()
+PROMPT_SHA = hashlib.sha256(PROMPT_TEXT.encode("utf-8")).hexdigest()[:12]
+
 
 def messages(text: str) -> list[dict[str, str]]:
     """The chat messages for one document."""
     return [
-        {"role": "system", "content": INSTRUCTIONS},
+        {"role": "system", "content": PROMPT_TEXT},
         {"role": "user", "content": f"Article:\n<<<\n{text}\n>>>"},
     ]
 
 
 @dataclass(frozen=True, slots=True)
 class Grounded:
-    """The annotations and how many returned items could not be used."""
+    """The annotations, how many returned items could not be used, and the strings not found per layer."""
 
     annotations: Annotations
     dropped: int
+    unfound: dict[str, tuple[str, ...]]
 
 
 def _string(item: dict[str, Any], key: str) -> str | None:
@@ -174,10 +208,27 @@ def _items(reply: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)]
 
 
-def ground(doc_id: str, text: str, reply: object) -> Grounded:
-    """Turn a parsed reply into annotations with offsets; raises if it is not the promised object."""
+def check_shape(reply: object, *, truncated: bool = False) -> None:
+    """Raise unless ``reply`` is the promised object (a cut-off reply may lack trailing lists)."""
     if not isinstance(reply, dict):
         raise TypeError("reply is not a JSON object")
+    for key in ("entities", "numbers", "attributions"):
+        if key in reply or not truncated:
+            _items(reply, key)
+
+
+def ground(doc_id: str, text: str, reply: object, *, truncated: bool = False, offset: int = 0) -> Grounded:
+    """Turn a parsed reply into annotations with offsets; raises if it is not the promised object.
+
+    ``truncated``: the reply was cut off; missing lists count as empty and every record is
+    tagged ``truncated``. ``offset`` is added to every span (``text`` is a chunk of a document).
+    """
+    check_shape(reply, truncated=truncated)
+    assert isinstance(reply, dict)
+    if truncated:
+        reply = {key: reply.get(key, []) for key in ("entities", "numbers", "attributions")}
+    extra = ("truncated",) if truncated else ()
+    unfound: dict[str, list[str]] = {"entities": [], "numbers": [], "attributions": []}
     dropped = 0
     entities: dict[tuple[int, int], Entity] = {}
     grounder = Grounder(text)
@@ -193,9 +244,12 @@ def ground(doc_id: str, text: str, reply: object) -> Grounded:
         match = _locate(grounder, name, _string(item, "context"))
         if match is None or (match.start, match.end) in entities:
             dropped += 1
+            if match is None:
+                unfound["entities"].append(name)
             continue
         entities[(match.start, match.end)] = Entity(
-            match.start, match.end, label, text=text[match.start : match.end], tags=(f"grounding:{match.method}",)
+            match.start + offset, match.end + offset, label, text=text[match.start : match.end],
+            tags=(f"grounding:{match.method}", *extra),
         )
     numbers: dict[tuple[int, int], Number] = {}
     grounder = Grounder(text)
@@ -207,26 +261,30 @@ def ground(doc_id: str, text: str, reply: object) -> Grounded:
         match = _locate(grounder, numeral, _string(item, "context"))
         if match is None or (match.start, match.end) in numbers:
             dropped += 1
+            if match is None:
+                unfound["numbers"].append(numeral)
             continue
         numbers[(match.start, match.end)] = Number(
-            match.start,
-            match.end,
+            match.start + offset,
+            match.end + offset,
             value=_number_or_none(item.get("value")),
             value_max=_number_or_none(item.get("value_max")),
             unit=_string(item, "unit"),
             qualifier=_enum(Qualifier, item.get("qualifier")),
             kind=_enum(NumberKind, item.get("kind")),
             text=text[match.start : match.end],
-            tags=(f"grounding:{match.method}",),
+            tags=(f"grounding:{match.method}", *extra),
         )
     attributions: list[Attribution] = []
     grounder = Grounder(text)
     for item in raw_attributions:
         pieces = item.get("content")
         strings = [p for p in pieces if isinstance(p, str) and p.strip()] if isinstance(pieces, list) else []
-        located = [m for m in (grounder.locate(p) for p in strings) if m is not None]
+        found_pieces = [(p, grounder.locate(p)) for p in strings]
+        located = [m for _, m in found_pieces if m is not None]
         if not located or len(located) < len(strings):
             dropped += 1
+            unfound["attributions"].extend(p for p, m in found_pieces if m is None)
             continue
         located = sorted({(m.start, m.end): m for m in located}.values(), key=lambda m: m.start)
         if any(a.end > b.start for a, b in pairwise(located)):
@@ -240,16 +298,17 @@ def ground(doc_id: str, text: str, reply: object) -> Grounded:
             found = grounder.locate(wanted, within=window) if wanted else None
             if found is not None and any(m.start <= found.start < m.end for m in located):
                 found = None  # a source or cue inside the content is a grounding slip
-            parts[component] = None if found is None else Span(found.start, found.end, text[found.start : found.end])
+            parts[component] = None if found is None else Span(
+                found.start + offset, found.end + offset, text[found.start : found.end])
             if found is not None:
                 tags.append(f"{component}:{found.method}")
         attributions.append(
             Attribution(
-                content=tuple(Span(m.start, m.end, text[m.start : m.end]) for m in located),
+                content=tuple(Span(m.start + offset, m.end + offset, text[m.start : m.end]) for m in located),
                 source=parts["source"],
                 cue=parts["cue"],
                 kind=_enum(QuoteKind, item.get("kind")),
-                tags=tuple(tags),
+                tags=(*tags, *extra),
             )
         )
     annotations = Annotations(
@@ -258,7 +317,7 @@ def ground(doc_id: str, text: str, reply: object) -> Grounded:
         numbers=tuple(sorted(numbers.values(), key=lambda n: (n.start, n.end))),
         attributions=tuple(attributions),
     )
-    return Grounded(annotations, dropped)
+    return Grounded(annotations, dropped, {layer: tuple(strings) for layer, strings in unfound.items()})
 
 
 def _worst(methods: Iterable[Method]) -> Method:

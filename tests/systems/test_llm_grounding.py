@@ -43,3 +43,12 @@ def test_normalise_keeps_an_index_back_to_the_original() -> None:
     folded, index = normalise("A  “B”\n")
     assert folded == 'a "b" '
     assert index == [0, 1, 3, 4, 5, 6]
+
+
+def test_fuzzy_grounding_never_joins_two_paragraphs() -> None:
+    text = "The council met on Monday.\n\nIt voted to close the bridge."
+    grounder = Grounder(text)
+    # one edit away from the text, but only across the blank line
+    assert grounder.locate("met on Mondy. It voted") is None
+    found = grounder.locate("It votd to close the bridge")
+    assert found is not None and (text[found.start : found.end], found.method) == ("It voted to close the bridge", Method.FUZZY)

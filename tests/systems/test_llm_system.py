@@ -6,6 +6,7 @@ JSON, malformed or truncated JSON, HTTP 429/500, or a 400 for servers without js
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -20,6 +21,7 @@ import pytest
 from bench import runner
 from bench.schema import Document, EntityLabel, Layer, NumberKind, Qualifier, QuoteKind
 from systems._llm.client import ChatClient, LLMError
+from systems._llm.prompt import EXAMPLE_TEXT, PROMPT_TEXT
 from systems.llm import LLMSystem
 
 SECRET = "sk-test-0123456789-do-not-write"
@@ -63,6 +65,8 @@ class Server:
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
+    props: dict[str, Any] | None = None
+    usage: dict[str, int] = field(default_factory=lambda: {"prompt_tokens": 100, "completion_tokens": 20})
 
     def script(self, marker: str, *replies: Reply) -> None:
         self.scripts[marker] = list(replies)
@@ -83,6 +87,15 @@ def server() -> Iterator[Server]:
         def log_message(self, *args: Any) -> None:
             pass
 
+        def do_GET(self) -> None:
+            srv = state["server"]
+            data = json.dumps(srv.props).encode() if srv.props is not None and self.path == "/props" else b"{}"
+            self.send_response(200 if srv.props is not None and self.path == "/props" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_POST(self) -> None:
             srv = state["server"]
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -99,7 +112,7 @@ def server() -> Iterator[Server]:
             else:
                 data = json.dumps(
                     {"choices": [{"message": {"role": "assistant", "content": reply.content},
-                                  "finish_reason": reply.finish_reason}]}
+                                  "finish_reason": reply.finish_reason}], "usage": srv.usage}
                 ).encode()
             self.send_response(reply.status)
             for name, value in reply.headers.items():
@@ -135,7 +148,10 @@ def test_not_configured_without_endpoint_or_model(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
     system = LLMSystem()
     assert system.availability().ok
-    assert system.config() == {"base_url": "http://env/v1", "model": "env-model", "prompt": "1", "temperature": 0.0}
+    config = system.config()
+    assert (config["base_url"], config["model"], config["prompt"], config["temperature"]) == (
+        "http://env/v1", "env-model", "2", 0.0)
+    assert config["prompt_sha"] == hashlib.sha256(PROMPT_TEXT.encode()).hexdigest()[:12]
     assert "sk-from-env" not in repr(system) and "sk-from-env" not in json.dumps(system.config())
 
 
@@ -179,7 +195,7 @@ def test_replies_are_cached_and_the_cache_never_holds_the_key(server: Server, tm
 def test_rate_limits_and_server_errors_are_retried_with_backoff(server: Server, tmp_path: Path) -> None:
     server.script("Paris", Reply(status=429, headers={"Retry-After": "0"}), Reply(status=500), Reply(status=503), good())
     started = time.monotonic()
-    result = _system(server, tmp_path).predict(Document("d1", ARTICLE))
+    result = _system(server, tmp_path, attempts=5).predict(Document("d1", ARTICLE))
     assert len(server.requests) == 4
     assert [e.text for e in result.entities or ()] == ["Paris"]
     assert time.monotonic() - started >= 0.01 * 2 + 0.01 * 4  # waited 0 (Retry-After), then 0.02 and 0.04
@@ -191,26 +207,90 @@ def test_malformed_then_good_json_is_retried(server: Server, tmp_path: Path) -> 
     assert len(server.requests) == 3 and result.entities
 
 
-def test_truncated_replies_fail_after_the_last_attempt_with_a_clear_reason(server: Server, tmp_path: Path) -> None:
-    cut = json.dumps(GOOD)[:80]
+def test_a_cut_off_reply_is_not_retried_and_keeps_its_complete_items_tagged_truncated(server: Server, tmp_path: Path) -> None:
+    cut = json.dumps(GOOD)[:120]  # the Paris entity is complete, Atlantis is cut in its middle
+    assert '"Paris"' in cut and "Atlantis" in cut and '"numbers"' not in cut
     server.script("Paris", Reply(content=cut, finish_reason="length"))
-    with pytest.raises(LLMError) as caught:
-        _system(server, tmp_path, attempts=3).predict(Document("d1", ARTICLE))
-    assert str(caught.value).startswith("gave up after 3 attempts: message is not valid JSON (truncated: finish_reason=length)")
-    assert len(server.requests) == 3
-
-
-def test_a_reply_that_is_json_but_not_the_promised_object_is_an_error(server: Server, tmp_path: Path) -> None:
-    server.script("Paris", good({"entities": []}))
-    with pytest.raises(ValueError, match="reply has no list 'numbers'"):
-        _system(server, tmp_path).predict(Document("d1", ARTICLE))
-
-
-def test_a_server_without_json_schema_support_gets_json_object(server: Server, tmp_path: Path) -> None:
-    server.script("Paris", Reply(status=400, body='{"error": "unsupported response_format json_schema"}'), good())
     result = _system(server, tmp_path).predict(Document("d1", ARTICLE))
-    assert [r["body"]["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"]
-    assert result.entities
+    assert len(server.requests) == 1
+    assert [(e.text, e.tags) for e in result.entities or ()] == [("Paris", ("grounding:exact", "truncated"))]
+    assert result.numbers == () and result.attributions == ()
+
+
+def test_a_cut_off_reply_without_a_complete_item_fails_at_once(server: Server, tmp_path: Path) -> None:
+    server.script("Paris", Reply(content='{"entities": [{"text": "Par', finish_reason="length"))
+    with pytest.raises(LLMError) as caught:
+        _system(server, tmp_path).predict(Document("d1", ARTICLE))
+    assert str(caught.value) == (
+        "reply cut off at max_tokens=4096 (finish_reason=length) with no complete item: "
+        "Unterminated string starting at character 23"
+    )
+    assert len(server.requests) == 1
+
+
+def test_a_reply_of_the_wrong_shape_is_retried_and_never_cached(server: Server, tmp_path: Path) -> None:
+    server.script("Paris", good({"entities": []}))
+    with pytest.raises(LLMError, match=r"^gave up after 2 attempts: reply has the wrong shape: reply has no list 'numbers'$"):
+        _system(server, tmp_path, attempts=2).predict(Document("d1", ARTICLE))
+    assert len(server.requests) == 2
+    assert not list((tmp_path / "cache" / "llm" / "replies").rglob("*.json"))
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (400, '{"error": "unsupported response_format json_schema"}'),
+        (422, '{"detail": [{"loc": ["body", "response_format", "type"], "msg": "Input should be text or json_object"}]}'),
+        (500, '{"error": {"message": "literal_error at (\'body\', \'response_format\', \'type\')"}}'),
+    ],
+)
+def test_a_server_rejecting_json_schema_gets_json_object_with_the_schema_once_per_run(
+    server: Server, tmp_path: Path, status: int, body: str
+) -> None:
+    server.script("Paris", Reply(status=status, body=body), good())
+    system = _system(server, tmp_path)
+    system.predict_batch([Document("d1", ARTICLE), Document("d2", "Elsewhere: " + ARTICLE)])
+    formats = [(r["body"]["response_format"]["type"], "schema" in r["body"]["response_format"]) for r in server.requests]
+    assert formats == [("json_schema", False), ("json_object", True), ("json_object", True)]
+    assert system.run_summary()["documents"][0]["formats"] == ["json_object+schema"]  # type: ignore[index]
+
+
+def test_a_server_rejecting_both_schema_forms_gets_plain_json_object_and_the_prompt_shows_the_shape(
+    server: Server, tmp_path: Path
+) -> None:
+    rejected = Reply(status=500, body='{"error": "bad response_format"}')
+    server.script("Paris", rejected, rejected, good())
+    _system(server, tmp_path).predict(Document("d1", ARTICLE))
+    assert [r["body"]["response_format"] for r in server.requests][2] == {"type": "json_object"}
+    system_prompt = server.requests[2]["body"]["messages"][0]["content"]
+    assert EXAMPLE_TEXT in system_prompt and '"entities": [{"text": "Acme Corp"' in system_prompt
+
+
+def test_server_errors_name_the_body_scrubbed_of_the_key_and_count_attempts_in_words(server: Server, tmp_path: Path) -> None:
+    server.script("Paris", Reply(status=503, body=f"overloaded, key {SECRET} " + "x" * 300))
+    with pytest.raises(LLMError) as caught:
+        _system(server, tmp_path, attempts=1).predict(Document("d1", ARTICLE))
+    message = str(caught.value)
+    assert message.startswith("gave up after 1 attempt: HTTP 503: overloaded, key *** xxx")
+    assert SECRET not in message
+    assert len(message) < len("gave up after 1 attempt: HTTP 503: ") + 200
+
+
+def test_no_retry_starts_that_could_not_end_within_the_document_timeout(server: Server, tmp_path: Path) -> None:
+    server.script("Paris", Reply(status=500, body="busy"))
+    server.delay = 1.0  # each answer takes 1 s; a request may take up to 4 s; the budget is 6 s × 0.95 = 5.7 s
+    system = _system(server, tmp_path, attempts=5, request_timeout=4.0, document_timeout=6.0)
+    with pytest.raises(LLMError) as caught:
+        system.predict(Document("d1", ARTICLE))
+    # after 1 s: 1 + 0.01 + 4 ≤ 5.7, a second try; after ~2 s: 2 + 0.02 + 4 > 5.7, no third
+    assert len(server.requests) == 2
+    assert str(caught.value) == "gave up after 2 attempts: HTTP 500: busy (no time left for another attempt within 5.7 s)"
+
+
+def test_request_timeout_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBENCH_LLM_TIMEOUT", "900")
+    assert LLMSystem(base_url="http://x/v1", model="m").request_timeout == 900.0
+    assert LLMSystem(base_url="http://x/v1", model="m", request_timeout=5).request_timeout == 5.0
 
 
 def test_client_errors_are_not_retried_and_never_show_the_key(server: Server, tmp_path: Path) -> None:
@@ -240,7 +320,7 @@ def test_end_to_end_through_the_runner_without_writing_the_key(server: Server, t
     assert result.layers == frozenset(Layer)
     assert list(result.predictions) == ["good"]
     assert [(f.doc_id, f.reason) for f in result.failures] == [
-        ("bad", "LLMError: gave up after 2 attempts: message is not valid JSON: Expecting value at 0")
+        ("bad", "LLMError: gave up after 2 attempts: message is not valid JSON: Expecting value at character 0")
     ]
     line = json.loads(result.path.read_text("utf-8").splitlines()[0])
     assert line["entities"] == [{"start": 13, "end": 18, "label": "GPE", "text": "Paris", "tags": ["grounding:exact"]}]
@@ -248,3 +328,71 @@ def test_end_to_end_through_the_runner_without_writing_the_key(server: Server, t
         if path.is_file():
             assert SECRET not in path.read_text("utf-8", errors="replace"), path
     assert all(r["auth"] == f"Bearer {SECRET}" for r in server.requests)
+
+
+def test_concurrency_follows_the_servers_slots_and_defaults_to_one_on_this_machine(server: Server, tmp_path: Path) -> None:
+    server.delay = 0.1
+    documents = [Document(f"d{i}", f"Story {i}: Officials in Paris said on Monday that 12 people were hurt.") for i in range(4)]
+    _system(server, tmp_path).predict_batch(documents)
+    assert server.most_in_flight == 1  # 127.0.0.1 without /props: one at a time
+    server.props = {"total_slots": 3, "default_generation_settings": {"n_ctx": 8192}}
+    server.most_in_flight = 0
+    system = _system(server, tmp_path, response_cache=False)
+    system.predict_batch([Document(f"e{i}", f"Tale {i}: Officials in Paris said it.") for i in range(6)])
+    assert (system.concurrency, system.context_tokens, server.most_in_flight) == (3, 8192, 3)
+
+
+def test_with_no_cache_a_reply_is_asked_once_per_run_not_once_per_retry(server: Server, tmp_path: Path) -> None:
+    _system(server, tmp_path).predict(Document("d1", ARTICLE))  # an earlier run filled the cache
+    system = _system(server, tmp_path, response_cache=False)
+    system.predict(Document("d1", ARTICLE))
+    system.predict(Document("d1", ARTICLE))  # e.g. the runner repeating a batch one by one
+    assert len(server.requests) == 2
+
+
+def test_a_request_that_failed_for_good_is_not_sent_again_in_the_run(server: Server, tmp_path: Path) -> None:
+    server.script("Paris", Reply(status=401, body="no"))
+    system = _system(server, tmp_path)
+    for _ in range(2):
+        with pytest.raises(LLMError, match="^HTTP 401: no$"):
+            system.predict(Document("d1", ARTICLE))
+    assert len(server.requests) == 1
+
+
+def test_usage_is_recorded_per_document_and_totalled_for_the_run(server: Server, tmp_path: Path) -> None:
+    server.script("Rome", Reply(status=500, body="oops"), good())
+    system = _system(server, tmp_path)
+    system.predict_batch([Document("d1", ARTICLE), Document("d2", "In Rome: " + ARTICLE)])
+    summary = system.run_summary(["d1", "d2"])
+    documents = {d["doc_id"]: d for d in summary["documents"]}  # type: ignore[index, union-attr]
+    # each good reply reports 100 prompt + 20 completion tokens (the 500 none); d2 took two requests
+    assert [(d["prompt_tokens"], d["completion_tokens"], d["requests"]) for d in documents.values()] == [
+        (100, 20, 1), (100, 20, 2)]
+    totals = summary["totals"]
+    assert (totals["prompt_tokens"], totals["completion_tokens"], totals["requests"], totals["documents"]) == (  # type: ignore[index]
+        200, 40, 3, 2)
+    # in GOOD only the entity Atlantis cannot be found ("on Munday…" is found fuzzily): once per document
+    assert summary["unfound"] == {"entities": 2, "numbers": 0, "attributions": 0}
+    assert summary["prompt"]["version"] == "2"  # type: ignore[index]
+    cached = _system(server, tmp_path)
+    cached.predict(Document("d1", ARTICLE))
+    assert cached.run_summary()["totals"]["prompt_tokens"] == 0  # type: ignore[index]  # answered from the cache
+    log = (tmp_path / "cache" / "llm" / "usage.jsonl").read_text("utf-8")
+    assert "Atlantis" in log and SECRET not in log
+
+
+def test_long_documents_are_sent_as_paragraph_chunks_and_offsets_map_back(server: Server, tmp_path: Path) -> None:
+    paragraphs = [f"{i}. Officials in Paris said on Monday that 12 people were hurt in the storm that swept "
+                  "through the region late on Sunday night, police said." for i in (1, 2, 3)]
+    text = "\n\n".join(paragraphs)
+    system = _system(server, tmp_path, context_tokens=None)
+    system.setup()
+    # a context leaving 256 tokens after the prompt: chunks of 255 characters, so one paragraph each
+    prompt_tokens = -(-len(PROMPT_TEXT) // 3)
+    system.context_tokens = prompt_tokens + 64 + 256
+    result = system.predict(Document("long", text))
+    assert [r["body"]["messages"][-1]["content"] for r in server.requests] == [f"Article:\n<<<\n{p}\n>>>" for p in paragraphs]
+    step = len(paragraphs[0]) + 2
+    assert [e.start for e in result.entities or ()] == [16, 16 + step, 16 + 2 * step]
+    assert all(text[e.start : e.end] == "Paris" for e in result.entities or ())
+    assert all(r["body"]["max_tokens"] <= 256 for r in server.requests)
