@@ -17,6 +17,7 @@ from typing import Any
 
 from bench import atomic
 from bench.errors import UserError
+from bench.formatting import DASH, pct, table
 from bench.schema import Layer
 from bench.score.metrics import MAIN_METRIC
 
@@ -62,44 +63,35 @@ def read_results(folder: Path) -> dict[str, Any]:
     return data
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}"
-
-
-def to_markdown(table: list[Cell]) -> str:
+def to_markdown(summary: list[Cell]) -> str:
     """The summary as Markdown: one row per system, one column per corpus and layer."""
-    columns = sorted({(c.corpus, c.layer) for c in table}, key=lambda k: (k[0], list(Layer).index(k[1])))
-    systems = sorted({c.system for c in table})
-    by_key = {(c.system, c.corpus, c.layer): c for c in table}
-    docs = {c.corpus: c.documents for c in table}
-    lines = [
-        "# External corpora: system × corpus × layer",
-        "",
-        ("Main F1 (%) on all imported documents of each corpus — entities strict, numbers value, attributions "
-         "strict — with the 95% bootstrap interval over documents; — means the system does not attempt the "
-         "layer. Only the layers a corpus annotates are shown. Per-corpus leaderboards: `<corpus>/leaderboard.md`."),
-        "",
-        "| system | " + " | ".join(f"{corpus} {layer.value} ({docs[corpus]} docs)" for corpus, layer in columns) + " |",
-        "|:--|" + "--:|" * len(columns),
-    ]
+    columns = sorted({(c.corpus, c.layer) for c in summary}, key=lambda k: (k[0], list(Layer).index(k[1])))
+    systems = sorted({c.system for c in summary})
+    by_key = {(c.system, c.corpus, c.layer): c for c in summary}
+    docs = {c.corpus: c.documents for c in summary}
+    rows = []
     for system in systems:
         shown = []
         for corpus, layer in columns:
             cell = by_key.get((system, corpus, layer))
             if cell is None or cell.f1 is None:
-                shown.append("—")
+                shown.append(DASH)
             elif cell.low is None or cell.high is None:
-                shown.append(_pct(cell.f1))
+                shown.append(pct(cell.f1))
             else:
-                shown.append(f"{_pct(cell.f1)} [{_pct(cell.low)}–{_pct(cell.high)}]")
-        lines.append(f"| {system} | " + " | ".join(shown) + " |")
-    return "\n".join(lines) + "\n"
+                shown.append(f"{pct(cell.f1)} [{pct(cell.low)}–{pct(cell.high)}]")
+        rows.append([system, *shown])
+    header = ["system", *(f"{corpus} {layer.value} ({docs[corpus]} docs)" for corpus, layer in columns)]
+    intro = ("Main F1 (%) on all imported documents of each corpus — entities strict, numbers value, attributions "
+             "strict — with the 95% bootstrap interval over documents; — means the system does not attempt the "
+             "layer. Only the layers a corpus annotates are shown. Per-corpus leaderboards: `<corpus>/leaderboard.md`.")
+    return f"# External corpora: system × corpus × layer\n\n{intro}\n\n{table(header, rows)}\n"
 
 
-def to_json(table: list[Cell]) -> str:
+def to_json(summary: list[Cell]) -> str:
     """The summary as JSON: ``{corpus: {layer: {system: {f1, low, high}}}}`` (sorted keys)."""
     data: dict[str, Any] = {}
-    for c in table:
+    for c in summary:
         data.setdefault(c.corpus, {}).setdefault(c.layer.value, {})[c.system] = {
             "f1": c.f1, "low": c.low, "high": c.high, "documents": c.documents,
         }
@@ -108,7 +100,7 @@ def to_json(table: list[Cell]) -> str:
 
 def write_summary(folders: Mapping[str, Path], out: Path) -> list[Cell]:
     """Summarise the corpora ``name → reports folder`` into ``out/summary.md`` and ``out/summary.json``."""
-    table = [cell for corpus, folder in sorted(folders.items()) for cell in cells(corpus, read_results(folder))]
-    atomic.write_text(out / "summary.md", to_markdown(table))
-    atomic.write_text(out / "summary.json", to_json(table))
-    return table
+    summary = [cell for corpus, folder in sorted(folders.items()) for cell in cells(corpus, read_results(folder))]
+    atomic.write_text(out / "summary.md", to_markdown(summary))
+    atomic.write_text(out / "summary.json", to_json(summary))
+    return summary
