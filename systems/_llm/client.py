@@ -15,7 +15,8 @@
 * cache: the reply, stored under SHA-256 of (base URL, model, messages, format, temperature,
   max_tokens, ``extra``) — never the API key — only after the caller's ``check`` accepted it;
   ``fresh_after`` limits reads to replies stored since then (``--no-cache`` keeps replies for
-  the run only); a request that failed for good is not sent again by the same client;
+  the run only); a request that failed for good (an HTTP 4xx, a cut-off reply with no complete item, or
+  every attempt used) is not sent again by the same client;
 * usage: each completion carries the server's ``usage`` token counts, its wall time and the
   number of HTTP requests it took;
 * the API key goes only into the ``Authorization`` header; error messages are scrubbed of it.
@@ -42,10 +43,6 @@ FORMATS = ("json_schema", "json_object+schema", "json_object")
 BODY_EXCERPT = 200
 
 
-class LLMError(RuntimeError):
-    """A request that failed for good (after retries); the message never contains the key."""
-
-
 @dataclass(frozen=True, slots=True)
 class Usage:
     """Token counts (from the reply's ``usage``), HTTP requests and seconds spent."""
@@ -58,6 +55,14 @@ class Usage:
     def __add__(self, other: Usage) -> Usage:
         return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens,
                      self.requests + other.requests, self.seconds + other.seconds)
+
+
+class LLMError(RuntimeError):
+    """A request that failed for good (after retries), with what its attempts cost; the message never contains the key."""
+
+    def __init__(self, message: str, *, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or Usage()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +221,8 @@ class ChatClient:
                                "requests": usage.requests, "seconds": round(usage.seconds, 3)}}
             atomic.write_text(path, json.dumps(entry, ensure_ascii=False))
 
-    def _body(self, messages: list[dict[str, str]], schema: dict[str, Any], temperature: float, max_tokens: int) -> dict[str, Any]:
-        kind = FORMATS[self._format]
+    def _body(self, messages: list[dict[str, str]], schema: dict[str, Any], temperature: float, max_tokens: int,
+              kind: str) -> dict[str, Any]:
         if kind == "json_schema":
             response_format: dict[str, Any] = {
                 "type": "json_schema", "json_schema": {"name": "newsbench_extraction", "schema": schema, "strict": True}}
@@ -250,8 +255,9 @@ class ChatClient:
         wait = 0.0
         attempt = 0
         while attempt < self.attempts:
-            chat = messages(self.response_format) if callable(messages) else messages
-            body = self._body(chat, schema, temperature, max_tokens or self.max_tokens)
+            tried = self._format
+            chat = messages(FORMATS[tried]) if callable(messages) else messages
+            body = self._body(chat, schema, temperature, max_tokens or self.max_tokens, FORMATS[tried])
             key = self._key(body, extra)
             cached = self._cached(key)
             if cached is not None:
@@ -277,7 +283,7 @@ class ChatClient:
             excerpt = " ".join(reply.text[:BODY_EXCERPT].split())
             if names_response_format(reply.status_code, reply.text) and self._format + 1 < len(FORMATS):
                 with self._lock:
-                    if self._format_of(body) == self._format:
+                    if self._format == tried:
                         self._format += 1  # this server does not take that format: step down, once per run
                 attempt -= 1  # a format probe is not a failed attempt
                 continue
@@ -290,17 +296,17 @@ class ChatClient:
             if reply.status_code >= 400:
                 message = self._scrub(f"HTTP {reply.status_code}: {excerpt}")
                 self._failed[key] = message
-                raise LLMError(message)
+                raise LLMError(message, usage=spent)
             content, truncated, problem = _content(reply)
             if problem and truncated:
                 message = self._scrub(f"reply cut off at max_tokens={body['max_tokens']} (finish_reason=length) "
                                       f"with no complete item: {problem}")
                 self._failed[key] = message
-                raise LLMError(message)
+                raise LLMError(message, usage=spent)
             if problem:
                 last = problem
                 continue
-            completion = Completion(content, truncated, spent, False, self.response_format)
+            completion = Completion(content, truncated, spent, False, FORMATS[tried])
             if check is not None:
                 try:
                     check(content, truncated)
@@ -310,13 +316,8 @@ class ChatClient:
             self._store(key, completion)
             return completion
         message = self._scrub(f"gave up after {_plural(attempt, 'attempt')}: {last}")
-        raise LLMError(message)
-
-    def _format_of(self, body: dict[str, Any]) -> int:
-        response_format = body["response_format"]
-        if response_format["type"] == "json_schema":
-            return 0
-        return 1 if "schema" in response_format else 2
+        self._failed[key] = message  # asked again in this run (the runner retries a failed batch alone), it fails at once
+        raise LLMError(message, usage=spent)
 
 
 def _usage(reply: httpx.Response) -> Usage:
