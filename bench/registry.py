@@ -90,6 +90,8 @@ class Adapter(ABC):
       version, …); it is part of the cache key. Never put secrets here.
     * ``setup()``: load models; called once per worker process before the first prediction.
     * ``predict_batch()``: override when batches are faster; must return one record per document, in order.
+    * ``run_summary()``: override to report what a run cost (the runner calls it in the calling process
+      after the run and stores the result as ``usage`` in ``<system>.run.json``).
     """
 
     name: str
@@ -116,6 +118,10 @@ class Adapter(ABC):
 
     def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
         return [self.predict(document) for document in documents]
+
+    def run_summary(self, doc_ids: Sequence[str]) -> Mapping[str, JSONValue] | None:
+        """What one run cost (tokens, requests, seconds), kept as ``usage`` in ``<system>.run.json``; None: nothing."""
+        return None
 
 
 # --- predictions file as a system -------------------------------------------------------------

@@ -589,22 +589,27 @@ def run_system(
     seconds = time.monotonic() - started
     path = out_dir / f"{_safe(adapter.name)}.jsonl"
     manifest = out_dir / f"{_safe(adapter.name)}.run.json"
+    run_record: dict[str, Any] = {
+        "system": adapter.name,
+        "version": adapter.version,
+        "config": config,
+        "layers": layer_names(layers),
+        "documents": len(docs),
+        "predicted": len(ordered),
+        "cached": cached,
+        "failed": len(failed),
+        "failures": [{"doc_id": f.doc_id, "reason": f.reason} for f in failed],
+        "seconds": round(seconds, 3),
+    }
+    summary = getattr(adapter, "run_summary", None)  # optional for adapters that do not subclass Adapter
+    usage = summary([d.doc_id for d in docs]) if callable(summary) else None
+    if usage is not None:
+        run_record["usage"] = usage
     atomic.write_text(path, "".join(to_json_line(r) + "\n" for r in ordered.values()))
     atomic.write_text(
         manifest,
         json.dumps(
-            {
-                "system": adapter.name,
-                "version": adapter.version,
-                "config": config,
-                "layers": layer_names(layers),
-                "documents": len(docs),
-                "predicted": len(ordered),
-                "cached": cached,
-                "failed": len(failed),
-                "failures": [{"doc_id": f.doc_id, "reason": f.reason} for f in failed],
-                "seconds": round(seconds, 3),
-            },
+            run_record,
             indent=2,
             ensure_ascii=False,
         )

@@ -41,14 +41,15 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bench.registry import Adapter, Availability, JSONValue
+from bench.runner import DEFAULT_CACHE, DEFAULT_TIMEOUT
 from bench.schema import Annotations, Document, Layer
 from systems._llm.chunking import estimate_tokens, paragraph_chunks
-from systems._llm.client import ChatClient, Usage
+from systems._llm.client import ChatClient, LLMError, Usage
 from systems._llm.prompt import PROMPT_SHA, PROMPT_TEXT, PROMPT_VERSION, SCHEMA, check_shape, ground, messages
 
 CONFIGURE = "export NEWSBENCH_LLM_BASE_URL=http://HOST:PORT/v1 NEWSBENCH_LLM_MODEL=NAME (or --base-url / --model llm=NAME)"
-#: The runner's default seconds per document (bench.runner.DEFAULT_TIMEOUT).
-DOCUMENT_TIMEOUT = 600.0
+#: Fields of a usage record that add up over the tries of one document.
+_COSTS = ("prompt_tokens", "completion_tokens", "requests", "request_seconds", "wall_seconds")
 #: Of the context left after the prompt, the share a chunk's text may take (the rest is for the answer).
 TEXT_SHARE = 1 / 3
 
@@ -59,6 +60,28 @@ def _env(*names: str) -> str | None:
         if value:
             return value
     return None
+
+
+def _env_number(name: str, kind: type[int | float]) -> int | float | None:
+    """The positive number in environment variable ``name`` (None when unset); a bad value names the variable.
+
+    >>> import os; os.environ["NEWSBENCH_DOCTEST_N"] = "abc"
+    >>> _env_number("NEWSBENCH_DOCTEST_N", int)
+    Traceback (most recent call last):
+    ...
+    ValueError: NEWSBENCH_DOCTEST_N='abc' is not a positive int
+    >>> del os.environ["NEWSBENCH_DOCTEST_N"]
+    """
+    value = _env(name)
+    if value is None:
+        return None
+    try:
+        number = kind(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name}={value!r} is not a positive {kind.__name__}")
+    return number
 
 
 def _number(value: object) -> int | None:
@@ -122,13 +145,13 @@ class LLMSystem(Adapter):
         self.cache_dir = cache_dir
         self.attempts = attempts
         self.retry_delay = retry_delay
-        self.request_timeout = request_timeout or float(_env("NEWSBENCH_LLM_TIMEOUT") or 300)
-        self.document_timeout = document_timeout or DOCUMENT_TIMEOUT
-        chosen = concurrency or _env("NEWSBENCH_LLM_CONCURRENCY")
+        self.request_timeout = float(request_timeout or _env_number("NEWSBENCH_LLM_TIMEOUT", float) or 300)
+        self.document_timeout = document_timeout or DEFAULT_TIMEOUT
+        chosen = concurrency or _env_number("NEWSBENCH_LLM_CONCURRENCY", int)
         self.concurrency: int | None = max(1, int(chosen)) if chosen else None
-        tokens = context_tokens or _env("NEWSBENCH_LLM_CONTEXT_TOKENS")
+        tokens = context_tokens or _env_number("NEWSBENCH_LLM_CONTEXT_TOKENS", int)
         self.context_tokens: int | None = int(tokens) if tokens else None
-        self.max_tokens = max_tokens or int(_env("NEWSBENCH_LLM_MAX_TOKENS") or 4096)
+        self.max_tokens = int(max_tokens or _env_number("NEWSBENCH_LLM_MAX_TOKENS", int) or 4096)
         log = usage_log or _env("NEWSBENCH_LLM_USAGE_LOG")
         self.usage_log = Path(log) if log else None
         self.run_id = uuid.uuid4().hex[:12]
@@ -152,8 +175,6 @@ class LLMSystem(Adapter):
                 "context_tokens": self.context_tokens}
 
     def _cache_root(self) -> Path:
-        from bench.runner import DEFAULT_CACHE
-
         return (self.cache_dir or DEFAULT_CACHE) / "llm"
 
     def setup(self) -> None:
@@ -201,20 +222,25 @@ class LLMSystem(Adapter):
         assert self._client is not None
         started = time.monotonic()
         record: dict[str, Any] = {"run": self.run_id, "doc_id": document.doc_id}
+        spent = [Usage()]  # what this document's requests cost so far, failed ones included
         try:
-            annotations = self._predict(document, record)
+            annotations = self._predict(document, record, spent)
         except Exception as error:
+            if isinstance(error, LLMError):
+                spent[0] += error.usage
             record["error"] = f"{type(error).__name__}: {error}"
             raise
         finally:
-            record["wall_seconds"] = round(time.monotonic() - started, 3)
+            usage = spent[0]
+            record.update({"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+                           "requests": usage.requests, "request_seconds": round(usage.seconds, 3),
+                           "wall_seconds": round(time.monotonic() - started, 3)})
             self._log(record)
         return annotations
 
-    def _predict(self, document: Document, record: dict[str, Any]) -> Annotations:
+    def _predict(self, document: Document, record: dict[str, Any], spent: list[Usage]) -> Annotations:
         assert self._client is not None
         pieces, max_tokens = self.chunks(document.text)
-        usage = Usage()
         entities: list[Any] = []
         numbers: list[Any] = []
         attributions: list[Any] = []
@@ -226,7 +252,8 @@ class LLMSystem(Adapter):
                 messages(piece), SCHEMA, max_tokens=max_tokens, extra={"prompt": PROMPT_VERSION, "sha": PROMPT_SHA},
                 check=lambda content, cut: check_shape(content, truncated=cut),
             )
-            usage += reply.usage if not reply.cached else Usage()
+            if not reply.cached:
+                spent[0] += reply.usage
             truncated += reply.truncated
             cached += reply.cached
             formats.add(reply.response_format)
@@ -245,9 +272,7 @@ class LLMSystem(Adapter):
         tags = Counter(tag for records in (entities, numbers, attributions) for r in records for tag in r.tags)
         record.update({
             "chunks": len(pieces), "max_tokens": max_tokens, "cached_chunks": cached, "truncated_chunks": truncated,
-            "formats": sorted(formats), "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens, "requests": usage.requests,
-            "request_seconds": round(usage.seconds, 3), "tags": dict(sorted(tags.items())),
+            "formats": sorted(formats), "tags": dict(sorted(tags.items())),
             "unfound": {layer: len(strings) for layer, strings in unfound.items()}, "unfound_strings": unfound,
         })
         return annotations
@@ -262,7 +287,12 @@ class LLMSystem(Adapter):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def run_summary(self, doc_ids: Sequence[str] | None = None) -> dict[str, JSONValue]:
-        """This run's usage: per document (the last record of each) and in total, for ``llm.run.json``."""
+        """This run's usage per document and in total, for ``llm.run.json``.
+
+        A document asked more than once in a run (the runner retries a failed batch one document at a
+        time) has its costs (tokens, requests, seconds) summed over every try; its other fields are
+        those of the last try. Unfound strings count once per document, from the last try.
+        """
         wanted = None if doc_ids is None else set(doc_ids)
         latest: dict[str, dict[str, Any]] = {}
         try:
@@ -274,8 +304,12 @@ class LLMSystem(Adapter):
                 entry = json.loads(line)
             except ValueError:
                 continue
-            if entry.get("run") == self.run_id and (wanted is None or entry.get("doc_id") in wanted):
-                latest[entry["doc_id"]] = entry
+            if entry.get("run") != self.run_id or (wanted is not None and entry.get("doc_id") not in wanted):
+                continue
+            earlier = latest.get(entry["doc_id"], {})
+            for name in _COSTS:
+                entry[name] = round(float(earlier.get(name) or 0) + float(entry.get(name) or 0), 3)
+            latest[entry["doc_id"]] = entry
         totals: Counter[str] = Counter()
         unfound: Counter[str] = Counter()
         for entry in latest.values():

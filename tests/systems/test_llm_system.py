@@ -324,6 +324,14 @@ def test_end_to_end_through_the_runner_without_writing_the_key(server: Server, t
     ]
     line = json.loads(result.path.read_text("utf-8").splitlines()[0])
     assert line["entities"] == [{"start": 13, "end": 18, "label": "GPE", "text": "Paris", "tags": ["grounding:exact"]}]
+    # the run record keeps what the run cost, counted against what the server itself received: every
+    # reply carries 100 prompt + 20 completion tokens, usable or not, so failed tries count too ("good" is
+    # asked once; "bad" twice in the batch, and not again when the runner retries it alone)
+    totals = json.loads(result.manifest.read_text("utf-8"))["usage"]["totals"]
+    sent = len(server.requests)
+    assert sent == 3
+    assert (totals["prompt_tokens"], totals["completion_tokens"], totals["requests"], totals["documents"]) == (
+        100 * sent, 20 * sent, sent, 2)
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert SECRET not in path.read_text("utf-8", errors="replace"), path
