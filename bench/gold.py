@@ -27,8 +27,10 @@ from bench.parse import ANNOTATIONS, GOLD_HEADER, TEXT_LINE, GoldHeader, TextLin
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.validate import check_annotations
 
-#: The gold folder shipped with the repository (override with ``NEWSBENCH_GOLD``).
-DEFAULT_GOLD = Path(os.environ.get("NEWSBENCH_GOLD", Path(__file__).resolve().parent.parent / "gold"))
+#: The gold folder shipped with the repository.
+SHIPPED_GOLD = Path(__file__).resolve().parent.parent / "gold"
+#: The gold commands read by default (override with ``NEWSBENCH_GOLD``).
+DEFAULT_GOLD = Path(os.environ.get("NEWSBENCH_GOLD", SHIPPED_GOLD))
 
 
 def sha256_hex(data: bytes) -> str:

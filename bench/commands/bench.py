@@ -38,14 +38,13 @@ from bench.score import score_corpus
 #: Where ``make bench`` writes reports; the committed baseline lives here too.
 DEFAULT_REPORTS = Path("reports")
 BASELINE_NAME = "baseline.json"
-#: The gold shipped with the repository: the only gold the committed baseline is about.
-SHIPPED_GOLD = Path(__file__).resolve().parents[2] / "gold"
-SHIPPED_BASELINE = Path(__file__).resolve().parents[2] / DEFAULT_REPORTS / BASELINE_NAME
+#: The committed baseline: it is about the shipped gold (:data:`bench.gold.SHIPPED_GOLD`) only.
+SHIPPED_BASELINE = gold.SHIPPED_GOLD.parent / DEFAULT_REPORTS / BASELINE_NAME
 
 
 def is_shipped(gold_path: Path) -> bool:
     """Whether ``gold_path`` is the repository's own gold folder (or its ``documents/``)."""
-    return gold_path.resolve() in (SHIPPED_GOLD, SHIPPED_GOLD / "documents")
+    return gold_path.resolve() in (gold.SHIPPED_GOLD, gold.SHIPPED_GOLD / "documents")
 
 
 def corpus_name(gold_path: Path) -> str:
