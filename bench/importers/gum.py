@@ -144,10 +144,13 @@ def trimmed(words: tuple[Word, ...], first: int, last: int) -> tuple[int, int] |
     return (first, last) if first <= last else None
 
 
-def is_named(words: tuple[Word, ...], mention: Mention, rule: str) -> bool:
-    """Whether ``mention`` counts as named under ``rule`` (linked, propn or either)."""
-    linked = mention.identity is not None
-    propn = head_word(words, mention).upos == "PROPN"
+def is_named(*, linked: bool, propn: bool, rule: str) -> bool:
+    """Whether a mention counts as named under ``rule``: ``linked`` (has a Wikipedia identity),
+    ``propn`` (its head is a proper noun) or ``either``.
+
+    >>> is_named(linked=True, propn=False, rule="propn"), is_named(linked=True, propn=False, rule="either")
+    (False, True)
+    """
     return {"linked": linked, "propn": propn, "either": linked or propn}[rule]
 
 
@@ -175,7 +178,7 @@ def convert(doc: ConlluDocument, split: str, *, rule: str, stats: ImportStats, w
         stats.linked += linked
         stats.propn += propn
         stats.either += linked or propn
-        if not {"linked": linked, "propn": propn, "either": linked or propn}[rule]:
+        if not is_named(linked=linked, propn=propn, rule=rule):
             continue
         label = LABELS.get(mention.etype)
         if label is None:
