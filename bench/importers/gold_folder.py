@@ -70,10 +70,9 @@ def write_gold_folder(documents: Iterable[ImportedDocument], out: Path) -> int:
         os.replace(staging, out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise UserError(f"{out}: cannot write: {error.strerror or error}", exit_code=2) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)  # a failed import leaves the earlier one in place
+        if isinstance(error, OSError):
+            raise UserError(f"{out}: cannot write: {error.strerror or error}", exit_code=2) from None
         raise
     return count
