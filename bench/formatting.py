@@ -1,4 +1,4 @@
-"""Plain-text formatting every renderer shares: the percentage, the dash for "no score", Markdown tables."""
+"""Plain-text formatting every renderer shares: the percentage, "n/a", the dash for "no score", Markdown tables."""
 
 from __future__ import annotations
 
@@ -6,15 +6,28 @@ from collections.abc import Iterable, Sequence
 
 #: Shown for a score that does not exist (layer not scored or not attempted).
 DASH = "—"
+#: Shown for a ratio that is not applicable (empty denominator, :mod:`bench.division`).
+NA = "n/a"
 
 
 def pct(value: float | None) -> str:
-    """A ratio as a percentage with one decimal; "—" when missing.
+    """A ratio as a percentage with one decimal; "n/a" when not applicable.
+
+    A layer that was not scored at all is shown as :data:`DASH` by the caller.
 
     >>> pct(0.7104), pct(None)
-    ('71.0', '—')
+    ('71.0', 'n/a')
     """
-    return DASH if value is None else f"{100 * value:.1f}"
+    return NA if value is None else f"{100 * value:.1f}"
+
+
+def layer_pct(value: float | None, *, scored: bool) -> str:
+    """:func:`pct` for a layer that was scored, :data:`DASH` for one that was not.
+
+    >>> layer_pct(None, scored=True), layer_pct(None, scored=False)
+    ('n/a', '—')
+    """
+    return pct(value) if scored else DASH
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], *, left: int = 1) -> str:

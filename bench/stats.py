@@ -21,6 +21,7 @@ shape ``(...)``; it must be vectorised over leading axes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -44,16 +45,42 @@ Counts = npt.NDArray[np.float64]
 Statistic = Callable[[Counts], npt.NDArray[np.float64]]
 
 TOO_FEW = f"fewer than {MIN_DOCUMENTS} documents: no interval"
+NOT_APPLICABLE = "not applicable: empty denominator"
+
+
+def _value(x: float) -> float | None:
+    """A statistic's value, ``None`` for NaN (not applicable)."""
+    return None if np.isnan(x) else float(x)
+
+
+def _bounds(result: object, level: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Percentile bounds of a scipy bootstrap result, over the resamples where the statistic is applicable.
+
+    Resamples with an empty denominator (NaN) are left out; with none of them the
+    bounds are scipy's own. All NaN gives NaN bounds.
+    """
+    low = np.asarray(result.confidence_interval.low, dtype=np.float64)  # type: ignore[attr-defined]
+    high = np.asarray(result.confidence_interval.high, dtype=np.float64)  # type: ignore[attr-defined]
+    distribution = np.asarray(result.bootstrap_distribution, dtype=np.float64)  # type: ignore[attr-defined]
+    if not np.isnan(distribution).any():
+        return low, high
+    alpha = (1 - level) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN row gives NaN bounds
+        low = np.nanpercentile(distribution, 100 * alpha, axis=-1)
+        high = np.nanpercentile(distribution, 100 * (1 - alpha), axis=-1)
+    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
 class Interval:
     """A point estimate on all documents and, when there are enough, its percentile interval.
 
-    ``low``/``high`` are ``None`` exactly when ``note`` says why.
+    ``low``/``high`` are ``None`` exactly when ``note`` says why; ``value`` is ``None``
+    when the statistic is not applicable (an empty denominator, :mod:`bench.division`).
     """
 
-    value: float
+    value: float | None
     low: float | None
     high: float | None
     documents: int
@@ -69,8 +96,8 @@ class Interval:
 class Comparison:
     """System A minus system B on one statistic, over the same documents."""
 
-    a: float
-    b: float
+    a: float | None
+    b: float | None
     difference: Interval
     p_value: float | None
     test: str
@@ -130,13 +157,13 @@ def bootstrap_interval(
     """
     counts = as_counts(counts)
     documents = counts.shape[0]
-    value = float(statistic(counts.sum(axis=0))) if documents else 0.0
+    value = _value(float(statistic(counts.sum(axis=0)))) if documents else None
     return _percentile_interval(value, documents, _on_documents(counts, statistic),
                                 resamples=resamples, seed=seed, level=level)
 
 
 def _percentile_interval(
-    value: float,
+    value: float | None,
     documents: int,
     of_indices: Callable[..., npt.NDArray[np.float64]],
     *,
@@ -148,19 +175,25 @@ def _percentile_interval(
 
     The interval is reported as scipy computes it, not widened to include ``value``.
     """
+    if value is None:
+        return Interval(None, None, None, documents, level, NOT_APPLICABLE)
     if documents < MIN_DOCUMENTS:
         return Interval(value, None, None, documents, level, TOO_FEW)
-    result = sps.bootstrap(
-        (np.arange(documents),),
-        of_indices,
-        n_resamples=resamples,
-        vectorized=True,
-        confidence_level=level,
-        method="percentile",
-        rng=np.random.default_rng(seed),
-    )
-    return Interval(value, float(result.confidence_interval.low), float(result.confidence_interval.high),
-                    documents, level)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN resamples are handled in _bounds
+        result = sps.bootstrap(
+            (np.arange(documents),),
+            of_indices,
+            n_resamples=resamples,
+            vectorized=True,
+            confidence_level=level,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        )
+    low, high = _bounds(result, level)
+    if np.isnan(low) or np.isnan(high):
+        return Interval(value, None, None, documents, level, NOT_APPLICABLE)
+    return Interval(value, float(low), float(high), documents, level)
 
 
 def bootstrap_intervals(
@@ -178,29 +211,42 @@ def bootstrap_intervals(
     """
     counts = as_counts(counts)
     documents = counts.shape[0]
-    values = np.atleast_1d(statistics(counts.sum(axis=0)))
+    values = [_value(v) for v in np.atleast_1d(statistics(counts.sum(axis=0)))]
     if documents < MIN_DOCUMENTS:
-        return [Interval(float(v) if documents else 0.0, None, None, documents, level, TOO_FEW) for v in values]
+        return [
+            Interval(None, None, None, documents, level, NOT_APPLICABLE) if v is None
+            else Interval(v, None, None, documents, level, TOO_FEW)
+            for v in values
+        ]
 
     def of_indices(indices: npt.NDArray[np.int64], axis: int = -1) -> npt.NDArray[np.float64]:
         picked = counts[np.moveaxis(np.asarray(indices), axis, -1)]
         return np.moveaxis(statistics(picked.sum(axis=-2)), -1, 0)
 
-    result = sps.bootstrap(
-        (np.arange(documents),),
-        of_indices,
-        n_resamples=resamples,
-        vectorized=True,
-        confidence_level=level,
-        method="percentile",
-        rng=np.random.default_rng(seed),
-    )
-    lows = np.atleast_1d(result.confidence_interval.low)
-    highs = np.atleast_1d(result.confidence_interval.high)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN resamples are handled in _bounds
+        result = sps.bootstrap(
+            (np.arange(documents),),
+            of_indices,
+            n_resamples=resamples,
+            vectorized=True,
+            confidence_level=level,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        )
+    lows, highs = (np.atleast_1d(b) for b in _bounds(result, level))
     return [
-        Interval(float(v), min(float(lo), float(v)), max(float(hi), float(v)), documents, level)
+        Interval(None, None, None, documents, level, NOT_APPLICABLE) if v is None
+        else _widened(v, float(lo), float(hi), documents, level)
         for v, lo, hi in zip(values, lows, highs, strict=True)
     ]
+
+
+def _widened(value: float, low: float, high: float, documents: int, level: float) -> Interval:
+    """The interval made to include ``value`` (no interval when no resample was applicable)."""
+    if np.isnan(low) or np.isnan(high):
+        return Interval(value, None, None, documents, level, NOT_APPLICABLE)
+    return Interval(value, min(low, value), max(high, value), documents, level)
 
 
 def _paired_difference(a: Counts, b: Counts, statistic: Statistic) -> Callable[..., npt.NDArray[np.float64]]:
@@ -228,7 +274,7 @@ def paired_bootstrap(
     if a.shape[0] != b.shape[0]:
         raise ValueError(f"paired counts need the same documents: {a.shape[0]} vs {b.shape[0]} rows")
     documents = a.shape[0]
-    value = float(statistic(a.sum(axis=0)) - statistic(b.sum(axis=0))) if documents else 0.0
+    value = _value(float(statistic(a.sum(axis=0)) - statistic(b.sum(axis=0)))) if documents else None
     return _percentile_interval(value, documents, _paired_difference(a, b, statistic),
                                 resamples=resamples, seed=seed, level=level)
 
@@ -287,11 +333,12 @@ def compare(
     """Paired bootstrap interval and approximate randomization p-value of A − B."""
     a, b = as_counts(a), as_counts(b)
     difference = paired_bootstrap(a, b, statistic, resamples=resamples, seed=seed)
-    p_value = approximate_randomization(a, b, statistic, permutations=permutations, seed=seed)
+    p_value = None if difference.value is None else approximate_randomization(
+        a, b, statistic, permutations=permutations, seed=seed)
     exhaustive = a.shape[0] > 0 and 2 ** a.shape[0] <= permutations
     return Comparison(
-        a=float(statistic(a.sum(axis=0))) if a.shape[0] else 0.0,
-        b=float(statistic(b.sum(axis=0))) if b.shape[0] else 0.0,
+        a=_value(float(statistic(a.sum(axis=0)))) if a.shape[0] else None,
+        b=_value(float(statistic(b.sum(axis=0)))) if b.shape[0] else None,
         difference=difference,
         p_value=p_value,
         test="approximate randomization (exact: all 2^n swaps)" if exhaustive

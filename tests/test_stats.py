@@ -38,9 +38,20 @@ def test_f1_statistic_is_the_harmonic_mean_of_ratio_of_sums() -> None:
     assert stats.recall_statistic(np.array([3.0, 4.0, 3.0, 6.0])) == pytest.approx(0.5)
 
 
-def test_undefined_ratios_are_zero_not_nan() -> None:
+def test_f1_is_zero_with_gold_and_no_predictions_and_not_applicable_with_neither() -> None:
     assert float(stats.f1_statistic(np.array([0.0, 0.0, 0.0, 5.0]))) == 0.0
-    assert float(stats.f1_statistic(np.array([0.0, 0.0, 0.0, 0.0]))) == 0.0
+    assert np.isnan(stats.precision_statistic(np.array([0.0, 0.0, 0.0, 5.0])))
+    assert np.isnan(stats.f1_statistic(np.array([0.0, 0.0, 0.0, 0.0])))
+
+
+def test_resamples_where_the_statistic_is_not_applicable_are_left_out_of_the_interval() -> None:
+    # Precision over 10 documents of which only the first has predictions (2 of 4 right):
+    # every resample that contains it gives 0.5, the rest are not applicable.
+    rows = np.zeros((10, 4))
+    rows[0] = [2.0, 4.0, 2.0, 4.0]
+    rows[1:, 3] = 1.0
+    interval = stats.bootstrap_interval(rows, stats.precision_statistic)
+    assert (interval.value, interval.low, interval.high) == (0.5, 0.5, 0.5)
 
 
 def test_f1_statistic_is_vectorised_over_leading_axes() -> None:
@@ -91,7 +102,7 @@ def test_fewer_than_five_documents_give_no_interval_and_say_so() -> None:
 
 def test_no_documents_at_all() -> None:
     interval = stats.bootstrap_interval(np.zeros((0, 4)), stats.f1_statistic)
-    assert interval.value == 0.0 and interval.documents == 0 and not interval.has_interval
+    assert interval.value is None and interval.documents == 0 and not interval.has_interval
 
 
 def test_a_perfect_system_has_a_degenerate_interval_at_one() -> None:

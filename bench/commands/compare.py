@@ -23,7 +23,7 @@ from rich.table import Table
 
 from bench import atomic, gold, runner
 from bench.errors import UserError
-from bench.formatting import DASH, pct
+from bench.formatting import DASH, NA, pct
 from bench.predictions import read_predictions
 from bench.registry import FILE_PREFIX
 from bench.report.build import MetricComparison, compare_scores
@@ -118,7 +118,7 @@ def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str) -
             row.metric.name + (" (main)" if row.metric.main else ""),
             pct(c.a),
             pct(c.b),
-            f"{100 * c.difference.value:+.1f}",
+            NA if c.difference.value is None else f"{100 * c.difference.value:+.1f}",
             _difference_interval(c),
             DASH if c.p_value is None else f"{c.p_value:.4f}",
             str(row.documents),

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from bench import gold
 from bench.atomic import write_text
-from bench.formatting import DASH, pct
+from bench.formatting import DASH, layer_pct, pct
 from bench.predictions import read_predictions
 from bench.score import CorpusScore, score_corpus
 from bench.score.markdown import render
@@ -40,7 +40,8 @@ def tables(score: CorpusScore) -> list[Table]:
     for column in ("layer", "main F1", "secondary F1"):
         main.add_column(column, justify="left" if column == "layer" else "right")
     for layer in ("entities", "numbers", "attributions"):
-        main.add_row(layer, pct(data["main"][layer]), pct(data["secondary"][layer]))
+        scored = data[layer] is not None
+        main.add_row(layer, layer_pct(data["main"][layer], scored=scored), layer_pct(data["secondary"][layer], scored=scored))
     out.append(main)
 
     entities = data["entities"]

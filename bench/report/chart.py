@@ -53,6 +53,9 @@ def chart_figure(result: BenchResult) -> Figure:
                         ax.text(x, 0.01, "—", ha="center", va="bottom", fontsize=7, color="0.45")
                         continue
                     f1 = cell.f1
+                    if f1.value is None:  # not applicable: nothing to draw, say so
+                        ax.text(x, 0.01, "n/a", ha="center", va="bottom", fontsize=7, color="0.45")
+                        continue
                     ax.bar(x, f1.value, width=width * 0.92, color=colours[s % len(colours)])
                     if f1.value == 0:  # a zero bar is invisible: say it is zero, not missing
                         ax.text(x, 0.01, "0", ha="center", va="bottom", fontsize=7, color=colours[s % len(colours)])

@@ -3,7 +3,7 @@
 Every record here adds with ``+`` (field by field), so scores for a corpus, a
 split or a bootstrap resample are the sum of per-document counts, and ratios are
 computed once from the sum (never averaged over documents) by the division rule
-of :mod:`bench.division` (an empty denominator yields its ``ZERO_DIVISION``).
+of :mod:`bench.division` (an empty denominator is not applicable: ``None``).
 """
 
 from __future__ import annotations
@@ -18,22 +18,24 @@ from bench.division import f1, ratio
 
 @dataclass(frozen=True, slots=True)
 class PRF:
-    """Precision, recall and their harmonic mean F1 (:func:`bench.division.f1`)."""
+    """Precision, recall and their harmonic mean F1 (:func:`bench.division.f1`); ``None`` = not applicable."""
 
-    precision: float
-    recall: float
-    f1: float
+    precision: float | None
+    recall: float | None
+    f1: float | None
 
     @classmethod
-    def of(cls, precision: float, recall: float) -> PRF:
-        """Build from precision and recall; F1 = 2PR / (P + R).
+    def of(cls, precision: float | None, recall: float | None) -> PRF:
+        """Build from precision and recall; F1 = 2PR / (P + R) (see :mod:`bench.division`).
 
-        >>> PRF.of(0.5, 1.0).f1 == 2 / 3
-        True
+        >>> PRF.of(0.5, 1.0).f1 == 2 / 3, PRF.of(None, 0.0).f1
+        (True, 0.0)
         """
-        return cls(float(precision), float(recall), f1(float(precision), float(recall)))
+        p = None if precision is None else float(precision)
+        r = None if recall is None else float(recall)
+        return cls(p, r, f1(p, r))
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, float | None]:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
 
 
@@ -81,7 +83,7 @@ class MatchCounts(_Addable):
             ratio(self.correct, self.gold),
         )
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | None]:
         return {**self.prf().to_dict(), "correct": self.correct,
                 "predicted": self.predicted, "gold": self.gold}
 
@@ -107,7 +109,7 @@ class OverlapCounts(_Addable):
             ratio(self.overlap, self.gold),
         )
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | None]:
         return {**self.prf().to_dict(), "overlap": self.overlap,
                 "predicted": self.predicted, "gold": self.gold}
 
@@ -147,7 +149,7 @@ class SemEvalCounts(_Addable):
             ratio(credit, self.possible),
         )
 
-    def to_dict(self, *, partial_weight: float) -> dict[str, float | int]:
+    def to_dict(self, *, partial_weight: float) -> dict[str, float | int | None]:
         return {
             **self.prf(partial_weight=partial_weight).to_dict(),
             "correct": self.correct,

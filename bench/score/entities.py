@@ -14,12 +14,19 @@ input order: per mode, the matching maximises that mode's credit (correct = 1,
 partial = 0.5), then exact boundaries, then matching labels, then characters of
 overlap (:mod:`bench.score.align`). Any overlap of one character or more counts.
 
-Per-label rows count the same pairs as the overall row: an aligned pair and a
-missed entity count under the gold label, a spurious prediction under its own
-label, so the label rows add up to the overall row. (A wrong-type pair thus
-lowers the gold label's precision as well as its recall; the confusion matrix
-shows which label was predicted instead.) Macro averages are the unweighted
-means of per-label precision, recall and F1 over labels seen in gold or predictions.
+Per-label rows count the standard way (CoNLL, seqeval, scikit-learn, nervaluate's
+per-tag results): label L is scored on its own, gold entities labelled L against
+predictions labelled L, with its own alignment — so L's precision is over the
+predictions labelled L and its recall over the gold entities labelled L. A
+prediction whose span matches a gold entity of another label is thus a spurious
+L' and a missed L in the label rows (in every mode), while in the overall
+row it is one incorrect (or, in exact/partial mode, correct) pair; the label rows
+therefore do not add up to the overall row. The confusion matrix shows which
+label was predicted instead. Macro averages are the unweighted means of the
+per-label precision, recall and F1 over every label that occurs in gold or
+predictions; a value that is not applicable (a label only ever predicted has no
+recall) is left out of its mean, as scikit-learn does with ``zero_division=nan``
+(such a label still counts with precision 0 and F1 0).
 
 The coarse view maps OntoNotes labels to CoNLL-style classes (:data:`COARSE_OF`)
 and re-scores with the mapped labels.
@@ -145,29 +152,44 @@ ENTITY_OUTCOMES: tuple[Outcome, ...] = (
 )
 
 
+def _mean(values: Sequence[float | None]) -> float | None:
+    """Mean of the applicable values (``None`` when there are none)."""
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class EntityCounts:
     """Addable entity counts of one document or many.
 
-    ``fine[m, l, c]``: count of category ``c`` (COR, INC, PAR, MIS, SPU) for mode
-    ``MODES[m]`` and label ``LABELS[l]``; ``coarse`` likewise over :data:`COARSE`;
-    ``errors[k]``: items with outcome ``ENTITY_OUTCOMES[k]`` in the strict alignment.
+    ``total[m, c]``: overall count of category ``c`` (COR, INC, PAR, MIS, SPU) for
+    mode ``MODES[m]``; ``fine[m, l, c]``: the same for label ``LABELS[l]`` scored on
+    its own (both sides filtered to that label); ``coarse_total`` and ``coarse``
+    likewise over :data:`COARSE`; ``errors[k]``: items with outcome
+    ``ENTITY_OUTCOMES[k]`` in the strict alignment.
     """
 
+    total: npt.NDArray[np.int64]
     fine: npt.NDArray[np.int64]
+    coarse_total: npt.NDArray[np.int64]
     coarse: npt.NDArray[np.int64]
     errors: npt.NDArray[np.int64]
 
     @classmethod
     def zero(cls) -> EntityCounts:
         return cls(
+            np.zeros((len(MODES), N_CATEGORIES), dtype=np.int64),
             np.zeros((len(MODES), len(LABELS), N_CATEGORIES), dtype=np.int64),
+            np.zeros((len(MODES), N_CATEGORIES), dtype=np.int64),
             np.zeros((len(MODES), len(COARSE), N_CATEGORIES), dtype=np.int64),
             np.zeros(len(ENTITY_OUTCOMES), dtype=np.int64),
         )
 
+    def _arrays(self) -> tuple[npt.NDArray[np.int64], ...]:
+        return (self.total, self.fine, self.coarse_total, self.coarse, self.errors)
+
     def __add__(self, other: EntityCounts) -> EntityCounts:
-        return EntityCounts(self.fine + other.fine, self.coarse + other.coarse, self.errors + other.errors)
+        return EntityCounts(*(a + b for a, b in zip(self._arrays(), other._arrays(), strict=True)))
 
     def __radd__(self, other: object) -> EntityCounts:
         if other == 0:
@@ -177,27 +199,18 @@ class EntityCounts:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, EntityCounts):
             return NotImplemented
-        return bool(
-            np.array_equal(self.fine, other.fine)
-            and np.array_equal(self.coarse, other.coarse)
-            and np.array_equal(self.errors, other.errors)
-        )
+        return all(np.array_equal(a, b) for a, b in zip(self._arrays(), other._arrays(), strict=True))
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _table(self, coarse: bool) -> tuple[npt.NDArray[np.int64], Sequence[str]]:
-        if coarse:
-            return self.coarse, COARSE
-        return self.fine, [str(label) for label in LABELS]
-
     def overall(self, mode: Mode, *, coarse: bool = False) -> SemEvalCounts:
-        """Micro counts of ``mode`` (all labels summed)."""
-        table, _ = self._table(coarse)
-        return SemEvalCounts(*(int(x) for x in table[MODES.index(mode)].sum(axis=0)))
+        """Micro counts of ``mode`` over all labels (one alignment over every entity)."""
+        table = self.coarse_total if coarse else self.total
+        return SemEvalCounts(*(int(x) for x in table[MODES.index(mode)]))
 
     def by_label(self, mode: Mode, *, coarse: bool = False) -> dict[str, SemEvalCounts]:
-        """Counts of ``mode`` per label, for labels seen in gold or predictions."""
-        table, names = self._table(coarse)
+        """Counts of ``mode`` per label scored on its own, for labels seen in gold or predictions."""
+        table, names = (self.coarse, COARSE) if coarse else (self.fine, [str(label) for label in LABELS])
         rows = table[MODES.index(mode)]
         return {
             name: SemEvalCounts(*(int(x) for x in rows[i]))
@@ -206,19 +219,23 @@ class EntityCounts:
         }
 
     def macro(self, mode: Mode, *, coarse: bool = False) -> PRF:
-        """Unweighted mean of per-label precision, recall and F1 (0 when no label is seen)."""
+        """Unweighted means of per-label P, R and F1 over labels seen in gold or predictions.
+
+        Values that are not applicable are left out of their mean; no label at all gives ``None`` throughout.
+        """
         weight = mode.strategy.partial_weight
         scores = [c.prf(partial_weight=weight) for c in self.by_label(mode, coarse=coarse).values()]
-        if not scores:
-            return PRF(0.0, 0.0, 0.0)
-        n = len(scores)
-        return PRF(sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.f1 for s in scores) / n)
+        return PRF(
+            _mean([s.precision for s in scores]),
+            _mean([s.recall for s in scores]),
+            _mean([s.f1 for s in scores]),
+        )
 
     def error_counts(self) -> dict[Outcome, int]:
         return {outcome: int(self.errors[k]) for k, outcome in enumerate(ENTITY_OUTCOMES)}
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``entities`` section of the score JSON (see :func:`bench.score.metrics.metrics`)."""
+        """The ``entities`` section of the score JSON (see :func:`bench.score.metrics.metric_dict`)."""
 
         def view(coarse: bool) -> dict[str, Any]:
             out: dict[str, Any] = {}
@@ -414,6 +431,27 @@ def _per_document(values: IntArray, doc: IntArray, n_docs: int) -> list[IntArray
     return np.split(values[order], bounds)
 
 
+def _label_restricted(
+    gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int, *, fast: bool
+) -> npt.NDArray[np.int64]:
+    """``(documents, modes, n_labels, 5)`` counts with each label scored on its own.
+
+    Every (document, label) pair becomes a document of its own holding only that
+    label's gold and predicted entities; those are aligned and tallied as usual.
+    """
+    n_groups = n_docs * n_labels
+    none = np.zeros(0, dtype=np.int64)
+    side_g = _Side(gold.starts, gold.ends, np.zeros_like(gl), gold.doc * n_labels + gl, none)
+    side_p = _Side(pred.starts, pred.ends, np.zeros_like(pl), pred.doc * n_labels + pl, none)
+    spans = _separate(side_g, side_p, n_groups)
+    found = clusters(*spans)
+    if not fast:
+        found = found.general()
+    (alignments,) = _align_views(found, spans, [(side_g.labels, side_p.labels)])
+    counts = _tally(alignments, spans, side_g, side_p, side_g.labels, side_p.labels, 1, n_groups)
+    return counts.reshape(n_docs, n_labels, len(MODES), N_CATEGORIES).transpose(0, 2, 1, 3).copy()
+
+
 def score_entity_documents(
     documents: Sequence[tuple[Sequence[Entity], Sequence[Entity]]], *, fast: bool = True
 ) -> list[EntityScore]:
@@ -434,8 +472,10 @@ def score_entity_documents(
         found = found.general()
     gc, pc = _COARSE_CODE[gold.labels], _COARSE_CODE[pred.labels]
     alignments, coarse_alignments = _align_views(found, spans, [(gold.labels, pred.labels), (gc, pc)])
-    fine = _tally(alignments, spans, gold, pred, gold.labels, pred.labels, len(LABELS), n_docs)
-    coarse = _tally(coarse_alignments, spans, gold, pred, gc, pc, len(COARSE), n_docs)
+    total = _tally(alignments, spans, gold, pred, gold.labels, pred.labels, len(LABELS), n_docs).sum(axis=2)
+    coarse_total = _tally(coarse_alignments, spans, gold, pred, gc, pc, len(COARSE), n_docs).sum(axis=2)
+    fine = _label_restricted(gold, pred, gold.labels, pred.labels, len(LABELS), n_docs, fast=fast)
+    coarse = _label_restricted(gold, pred, gc, pc, len(COARSE), n_docs, fast=fast)
     g, p = alignments[MODES.index(Mode.STRICT)]
     errors = _errors(spans, gold, pred, g, p, n_docs)
     pair_doc = gold.doc[g]
@@ -444,7 +484,10 @@ def score_entity_documents(
     out: list[EntityScore] = []
     for d, (gold_entities, pred_entities) in enumerate(documents):
         out.append(
-            EntityScore(EntityCounts(fine[d], coarse[d], errors[d]), tuple(gold_entities), tuple(pred_entities), local_g[d], local_p[d])
+            EntityScore(
+                EntityCounts(total[d], fine[d], coarse_total[d], coarse[d], errors[d]),
+                tuple(gold_entities), tuple(pred_entities), local_g[d], local_p[d],
+            )
         )
     return out
 

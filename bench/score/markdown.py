@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.formatting import DASH, pct, table
+from bench.formatting import DASH, layer_pct, pct, table
 from bench.score.result import CorpusScore
 
 
@@ -23,7 +23,9 @@ def render(score: CorpusScore) -> str:
     data = score.to_dict()
     parts = [f"# Scores: {data['system']}", "", f"Documents: {data['documents']}", ""]
     parts.append(table(["layer", "main F1", "secondary F1"],
-                       [[layer, pct(data["main"][layer]), pct(data["secondary"][layer])] for layer in ("entities", "numbers", "attributions")]))
+                       [[layer, layer_pct(data["main"][layer], scored=data[layer] is not None),
+                         layer_pct(data["secondary"][layer], scored=data[layer] is not None)]
+                        for layer in ("entities", "numbers", "attributions")]))
     entities = data["entities"]
     parts += ["", "## Entities", ""]
     counts = ("correct", "incorrect", "partial", "missed", "spurious")

@@ -74,9 +74,10 @@ def test_categories_group_outcomes_into_colours() -> None:
 
 
 def test_number_formatting() -> None:
-    assert pct(0.71) == "71.0" and pct(None) == DASH
+    assert pct(0.71) == "71.0" and pct(None) == "n/a"
     assert with_interval(Interval(0.5, 0.4, 0.61, 10)) == "50.0 [40.0–61.0]"
     assert with_interval(Interval(0.5, None, None, 3, note="few")) == "50.0"
     assert with_interval(None) == DASH
+    assert with_interval(Interval(None, None, None, 10, note="not applicable")) == "n/a"
     assert shorten("a " * 100, 21) == "a a a a a…a a a a a"
     assert shorten("short\n text") == "short text"

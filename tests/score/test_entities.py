@@ -74,27 +74,58 @@ def test_error_items_name_what_went_wrong_with_offsets() -> None:
     assert errors == {Outcome.MATCH: 1, Outcome.MISSED: 1, Outcome.SPURIOUS: 1, Outcome.WRONG_TYPE: 2, Outcome.WRONG_BOUNDARY: 2}
 
 
-def test_label_rows_add_up_to_the_overall_row_in_every_mode() -> None:
-    counts = score_entities(GOLD, PRED).counts
-    for mode in Mode:
-        assert sum(counts.by_label(mode).values(), SemEvalCounts()) == counts.overall(mode)
-        assert sum(counts.by_label(mode, coarse=True).values(), SemEvalCounts()) == counts.overall(mode, coarse=True)
-
-
-def test_pairs_count_under_the_gold_label_and_spurious_under_their_own() -> None:
+def test_each_label_row_scores_that_label_on_its_own() -> None:
+    # Label L: gold entities labelled L against predictions labelled L (CoNLL, seqeval, nervaluate).
+    #   PERSON: gold [0,5) [40,45); pred [0,5) [60,65)  -> 1 COR, 1 MIS, 1 SPU
+    #   ORG:    gold [10,15);       pred [38,47)         -> no overlap: 1 MIS, 1 SPU
+    #   GPE:    gold [20,30);       pred [10,15) [22,30) -> [22,30) INC (boundary), [10,15) SPU
+    #   LOC:    gold [50,55);       no prediction        -> 1 MIS
     strict = score_entities(GOLD, PRED).counts.by_label(Mode.STRICT)
-    assert strict["ORG"] == SemEvalCounts(incorrect=1)  # gold ORG predicted as GPE
-    assert strict["PERSON"] == SemEvalCounts(correct=1, incorrect=1, spurious=1)
-    assert strict["LOC"] == SemEvalCounts(missed=1)
+    assert strict == {
+        "PERSON": SemEvalCounts(correct=1, missed=1, spurious=1),
+        "ORG": SemEvalCounts(missed=1, spurious=1),
+        "GPE": SemEvalCounts(incorrect=1, spurious=1),
+        "LOC": SemEvalCounts(missed=1),
+    }
 
 
-def test_macro_is_the_unweighted_mean_over_seen_labels() -> None:
-    counts = score_entities(GOLD, PRED).counts
-    rows = counts.by_label(Mode.STRICT)
-    f1s = [c.prf(partial_weight=0).f1 for c in rows.values()]
-    assert counts.macro(Mode.STRICT).f1 == pytest.approx(sum(f1s) / len(f1s))
-    # PERSON 1/3 P 1/2 R; GPE, ORG, LOC all 0.
-    assert counts.macro(Mode.STRICT).precision == pytest.approx((1 / 3) / 4)
+def test_a_label_with_no_predictions_has_no_precision_but_recall_and_f1_zero() -> None:
+    loc = score_entities(GOLD, PRED).counts.by_label(Mode.STRICT)["LOC"].prf(partial_weight=0)
+    assert (loc.precision, loc.recall, loc.f1) == (None, 0.0, 0.0)
+
+
+def test_a_wrongly_labelled_exact_span_is_correct_overall_in_exact_mode_but_missed_and_spurious_per_label() -> None:
+    counts = score_entities([Entity(0, 5, PER)], [Entity(0, 5, ORG)]).counts
+    assert counts.overall(Mode.EXACT) == SemEvalCounts(correct=1)
+    assert counts.by_label(Mode.EXACT) == {"PERSON": SemEvalCounts(missed=1), "ORG": SemEvalCounts(spurious=1)}
+
+
+def test_labelling_everything_org_does_not_give_org_precision_one() -> None:
+    gold = [Entity(0, 5, PER), Entity(10, 15, ORG), Entity(20, 25, GPE)]
+    pred = [Entity(0, 5, ORG), Entity(10, 15, ORG), Entity(20, 25, ORG)]
+    org = score_entities(gold, pred).counts.by_label(Mode.STRICT)["ORG"].prf(partial_weight=0)
+    assert (org.precision, org.recall) == pytest.approx((1 / 3, 1.0))
+
+
+def test_macro_is_the_unweighted_mean_over_labels_seen_leaving_out_what_is_not_applicable() -> None:
+    macro = score_entities(GOLD, PRED).counts.macro(Mode.STRICT)
+    # precision: PERSON 1/2, ORG 0, GPE 0 (LOC has no predictions: not applicable) -> 1/6
+    # recall:    PERSON 1/2, ORG 0, GPE 0, LOC 0 -> 1/8;  F1: PERSON 1/2, the rest 0 -> 1/8
+    assert (macro.precision, macro.recall, macro.f1) == pytest.approx((1 / 6, 1 / 8, 1 / 8))
+
+
+def test_a_label_only_ever_predicted_counts_in_the_macro_with_precision_zero() -> None:
+    counts = score_entities([Entity(0, 5, PER)], [Entity(0, 5, PER), Entity(10, 15, ORG)]).counts
+    org = counts.by_label(Mode.STRICT)["ORG"].prf(partial_weight=0)
+    assert (org.precision, org.recall, org.f1) == (0.0, None, 0.0)
+    macro = counts.macro(Mode.STRICT)
+    # precision (1 + 0) / 2; recall: PERSON 1 alone (ORG has no gold); F1 (1 + 0) / 2
+    assert (macro.precision, macro.recall, macro.f1) == pytest.approx((0.5, 1.0, 0.5))
+
+
+def test_macro_of_nothing_is_not_applicable() -> None:
+    macro = score_entities([], []).counts.macro(Mode.STRICT)
+    assert (macro.precision, macro.recall, macro.f1) == (None, None, None)
 
 
 def test_coarse_view_merges_places_so_a_gpe_loc_confusion_is_forgiven() -> None:
@@ -104,7 +135,10 @@ def test_coarse_view_merges_places_so_a_gpe_loc_confusion_is_forgiven() -> None:
     assert counts.overall(Mode.STRICT).correct == 0
     coarse = counts.overall(Mode.STRICT, coarse=True)
     assert (coarse.correct, coarse.incorrect) == (2, 1)  # LOC=LOC twice; MISC vs PER stays wrong
-    assert set(counts.by_label(Mode.STRICT, coarse=True)) == {"LOC", "MISC"}
+    # per coarse label: LOC 2 of 2 (P and R 1); MISC gold only (missed); PER prediction only (spurious)
+    assert counts.by_label(Mode.STRICT, coarse=True) == {
+        "LOC": SemEvalCounts(correct=2), "MISC": SemEvalCounts(missed=1), "PER": SemEvalCounts(spurious=1),
+    }
 
 
 def test_every_label_has_a_coarse_class() -> None:
@@ -160,16 +194,16 @@ def test_greedy_order_dependence_of_nervaluate_does_not_affect_us() -> None:
         assert (counts.correct, counts.incorrect, counts.missed, counts.spurious) == (1, 1, 0, 0)
 
 
-def test_per_label_rows_agree_with_the_overall_row_unlike_nervaluate() -> None:
-    # nervaluate scores each label separately, so a boundary-exact prediction with the wrong
-    # label is correct overall in partial mode but missed + spurious in the per-label rows.
+def test_per_label_rows_equal_nervaluates_per_tag_rows_on_a_label_change() -> None:
+    # nervaluate scores each label separately: a boundary-exact prediction with the wrong
+    # label is correct overall in partial mode, but missed + spurious in the per-label rows.
     gold, pred = [Entity(0, 5, PER)], [Entity(0, 5, ORG)]
     reference = nervaluate_results([(gold, pred)])
     assert reference["overall"]["partial"].correct == 1
     assert reference["entities"]["PERSON"]["partial"].missed == 1
     assert reference["entities"]["ORG"]["partial"].spurious == 1
     counts = score_entities(gold, pred).counts
-    assert counts.by_label(Mode.PARTIAL) == {"PERSON": SemEvalCounts(correct=1)}
+    assert counts.by_label(Mode.PARTIAL) == {"PERSON": SemEvalCounts(missed=1), "ORG": SemEvalCounts(spurious=1)}
     assert counts.overall(Mode.PARTIAL) == SemEvalCounts(correct=1)
 
 
