@@ -166,9 +166,16 @@ def _layer_rows(system: str, split: str, layer: Layer, scores: Mapping[str, Any]
             for kind, block in sorted(scores["by_kind"].items()):
                 yield from _prf_rows(base(mode, kind), block[mode])
         for component in ("source", "cue", "content"):
-            for kind in ("exact", "overlap"):
-                yield from _prf_rows(base(f"{component}_{kind}"), scores[component][kind])
+            for kind in ("exact", "overlap", "overlap_jm"):
+                if kind in scores[component]:
+                    yield from _prf_rows(base(f"{component}_{kind}"), scores[component][kind])
         yield from _prf_rows(base("source_resolved"), scores["source"]["resolved"])
+        kind_block = scores.get("kind")
+        if kind_block:
+            yield from _prf_rows(base("kind"), kind_block)
+            for gold_kind, row in zip(kind_block["labels"], kind_block["matrix"], strict=True):
+                for pred_kind, count in zip(kind_block["labels"], row, strict=True):
+                    yield base("kind_confusion", gold_kind) + (f"predicted_{pred_kind}", float(count))
     for outcome, count in sorted(scores["errors"].items()):
         yield base("errors") + (outcome, float(count))
 

@@ -173,17 +173,32 @@ def _number_tables(scores: Mapping[str, Any]) -> list[str]:
 def _attribution_tables(scores: Mapping[str, Any]) -> list[str]:
     rows = [[name, *_prf(scores[name])] for name in ("strict", "lenient")]
     for component in ("source", "cue", "content"):
-        for kind in ("exact", "overlap"):
-            rows.append([f"{component} {kind}", *_prf(scores[component][kind])])
+        for kind in ("exact", "overlap", "overlap_jm"):
+            if kind in scores[component]:
+                rows.append([f"{component} {kind.replace('_', ' ')}", *_prf(scores[component][kind])])
     rows.append(["source resolved", *_prf(scores["source"]["resolved"])])
-    parts = [("strict: source, cue and content all exact; lenient: all three overlap; "
-             "overlap rows are token coverage."), "", table(["metric", "P", "R", "F1"], rows)]
+    parts = [("strict: source, cue and content all exact; lenient: all three exact or sharing a word; "
+             "overlap rows are token coverage pooled over aligned pairs, overlap jm the mean coverage per item "
+             "(Johansson & Moschitti). Each row is counted on the alignment that maximises it."), "",
+             table(["metric", "P", "R", "F1"], rows)]
+    parts += _kind_table(scores.get("kind"))
     kinds = [[kind, *_prf(block["strict"]), *_prf(block["lenient"])] for kind, block in sorted(scores["by_kind"].items())
              if block["strict"]["gold"] or block["strict"]["predicted"]]
     if kinds:
         parts += ["", "By kind:", "", table(["kind", "strict P", "strict R", "strict F1",
                                              "lenient P", "lenient R", "lenient F1"], kinds)]
     return parts
+
+
+def _kind_table(kind: Mapping[str, Any] | None) -> list[str]:
+    """Kind accuracy and the kind confusion matrix, when some aligned pair has a kind on both sides."""
+    if not kind or not kind["pairs"]:
+        return []
+    labels = kind["labels"]
+    return ["", (f"Kind (direct/indirect/mixed) over strictly aligned pairs where both have one: accuracy "
+                 f"{pct(kind['accuracy'])} ({kind['correct']} of {kind['pairs']}); rows gold, columns predicted:"), "",
+            table(["gold \\ predicted", *labels],
+                  [[label, *map(str, row)] for label, row in zip(labels, kind["matrix"], strict=True)])]
 
 
 def _error_breakdown(scores: Mapping[str, Any]) -> list[str]:

@@ -93,7 +93,8 @@ class OverlapCounts(_Addable):
     """Token coverage: tokens shared by aligned pairs, and all predicted / gold tokens.
 
     Precision = overlap / predicted tokens; recall = overlap / gold tokens
-    (Johansson & Moschitti's coverage, pooled over tokens).
+    (token coverage pooled over aligned pairs, as citron's PARC scorer pools it, so long spans weigh
+    more; Johansson & Moschitti's per-item average is :class:`bench.score.attributions.CoverageCounts`).
 
     >>> OverlapCounts(overlap=3, predicted=3, gold=6).prf()
     PRF(precision=1.0, recall=0.5, f1=0.6666666666666666)

@@ -44,11 +44,17 @@ def render(score: CorpusScore) -> str:
     parts += ["", "## Attributions", ""]
     rows = [_prf_row(m, None if attributions is None else attributions[m], *keys) for m in ("strict", "lenient")]
     for component in ("source", "cue", "content"):
-        for kind in ("exact", "overlap"):
-            block = None if attributions is None else attributions[component][kind]
-            rows.append(_prf_row(f"{component} {kind}", block, *(("correct", "predicted", "gold") if kind == "exact" else ("overlap", "predicted", "gold"))))
+        for kind in ("exact", "overlap", "overlap_jm"):
+            block = None if attributions is None else attributions[component].get(kind)
+            extra = {"exact": ("correct", "predicted", "gold"), "overlap": ("overlap", "predicted", "gold"),
+                     "overlap_jm": ("", "predicted", "gold")}[kind]
+            rows.append(_prf_row(f"{component} {kind.replace('_', ' ')}", block, *extra))
     rows.append(_prf_row("source resolved", None if attributions is None else attributions["source"]["resolved"], *keys))
     parts.append(table(["metric", "P", "R", "F1", "matched", "predicted", "gold"], rows))
+    agreement = None if attributions is None else attributions.get("kind")
+    if agreement is not None:
+        parts += ["", (f"Kind accuracy over strictly aligned pairs where both have a kind: {pct(agreement['accuracy'])} "
+                       f"({agreement['correct']} of {agreement['pairs']} pairs).")]
     errors = [(layer, data[layer]["errors"]) for layer in ("entities", "numbers", "attributions") if data[layer] is not None]
     if errors:
         parts += ["", "## Errors", ""]

@@ -28,10 +28,13 @@ system or not annotated in the gold — never 0):
   ``errors``: ``{missed, spurious, wrong_boundary, wrong_value, wrong_unit, wrong_qualifier}``.
 * ``attributions`` — ``strict``, ``lenient``: ``{precision, recall, f1, correct,
   predicted, gold}``; ``source``, ``cue``, ``content``: ``{exact: {...}, overlap:
-  {precision, recall, f1, overlap, predicted, gold}}`` (overlap in tokens), and
-  ``source.resolved`` (exact shape); ``by_kind``: ``{direct|indirect|mixed|unspecified:
-  {strict, lenient}}``; ``errors``: ``{missed, spurious, wrong_source, source_resolved,
-  wrong_cue, content_boundary}``.
+  {precision, recall, f1, overlap, predicted, gold}, overlap_jm: {precision, recall, f1,
+  predicted, gold}}`` (overlap in tokens, pooled over aligned pairs; overlap_jm the mean
+  coverage per item), and ``source.resolved`` (exact shape); ``kind``: ``{accuracy, correct,
+  pairs, labels, matrix}`` (rows gold, columns predicted); ``by_kind``:
+  ``{direct|indirect|mixed|unspecified: {strict, lenient}}``; ``errors``: ``{missed, spurious,
+  wrong_source, source_resolved, wrong_cue, content_boundary}``. Definitions and which
+  alignment each count uses: :mod:`bench.score.attributions`.
 
 Ratios with a zero denominator follow :mod:`bench.division` (``ZERO_DIVISION``, 0.0).
 """

@@ -2,7 +2,9 @@
 
 Overlap in the attribution layer is counted in tokens, not characters, so that
 a span boundary one character off inside a word costs one token, and white
-space costs nothing. A character span covers every token it touches.
+space costs nothing. A character span covers every token it touches. A *word*
+token has at least one alphanumeric character (a run of underscores, a quotation
+mark or a comma is not one): lenient attribution matches must share a word token.
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ from bench.schema import Span
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
+def is_word(token: str) -> bool:
+    """Whether a token has at least one alphanumeric character.
+
+    >>> is_word("Homs"), is_word("12"), is_word("__"), is_word("“")
+    (True, True, False, False)
+    """
+    return any(c.isalnum() for c in token)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Tokens:
     """Token boundaries of one text (character offsets, ``end`` exclusive)."""
@@ -28,6 +39,8 @@ class Tokens:
     ends: npt.NDArray[np.int64]
     _starts: list[int]
     _ends: list[int]
+    #: Indices of the word tokens (at least one alphanumeric character).
+    words: frozenset[int]
 
     @classmethod
     def of(cls, text: str) -> Tokens:
@@ -40,7 +53,8 @@ class Tokens:
         matches = list(TOKEN.finditer(text))
         starts = [m.start() for m in matches]
         ends = [m.end() for m in matches]
-        return cls(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), starts, ends)
+        words = frozenset(i for i, m in enumerate(matches) if is_word(m.group()))
+        return cls(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), starts, ends, words)
 
     def covered(self, span: Span) -> range:
         """Indices of the tokens that share at least one character with ``span``.

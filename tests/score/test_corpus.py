@@ -93,8 +93,10 @@ def test_json_has_the_documented_keys_sorted_with_plain_numbers() -> None:
     assert {"by_label", "macro", "coarse", "confusion", "errors"} <= set(data["entities"])
     assert {"span", "value", "full", "span_free", "errors"} <= set(data["numbers"])
     attributions = data["attributions"]
-    assert {"strict", "lenient", "source", "cue", "content", "by_kind", "errors"} <= set(attributions)
-    assert set(attributions["content"]) == {"exact", "overlap"}
+    assert {"strict", "lenient", "source", "cue", "content", "kind", "by_kind", "errors"} <= set(attributions)
+    assert set(attributions["content"]) == {"exact", "overlap", "overlap_jm"}
+    assert set(attributions["content"]["overlap_jm"]) == {"precision", "recall", "f1", "predicted", "gold"}
+    assert set(attributions["kind"]) == {"accuracy", "correct", "pairs", "labels", "matrix"}
     assert "resolved" in attributions["source"]
 
     def walk(value: Any) -> None:
