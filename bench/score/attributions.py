@@ -103,7 +103,7 @@ class CoverageCounts(_Addable):
     def prf(self) -> PRF:
         return PRF.of(ratio(self.precision_sum, self.predicted), ratio(self.recall_sum, self.gold))
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | None]:
         return {**self.prf().to_dict(), "predicted": self.predicted, "gold": self.gold}
 
 
