@@ -98,9 +98,19 @@ def test_anything_scored_against_itself_is_perfect(ann: Annotations) -> None:
     # Generated data may hold overlapping or duplicate items; the scorer must still pair
     # each with itself.
     for path, block in blocks(flat(ann)):
-        denominators = [block.get(k) for k in ("predicted", "gold", "possible", "actual") if k in block]
-        if any(denominators):
-            assert (block["precision"], block["recall"], block["f1"]) == (1.0, 1.0, 1.0), path
+        assert_perfect_or_not_applicable(path, block)
+
+
+def assert_perfect_or_not_applicable(path: str, block: dict[str, Any]) -> None:
+    """Against itself a metric is 1.0 where it is defined, and not applicable only where nothing is counted."""
+    values = (block["precision"], block["recall"], block["f1"])
+    denominators = [block[k] for k in ("predicted", "gold", "possible", "actual") if k in block]
+    if denominators and not any(denominators):
+        assert values == (None, None, None), path
+    elif denominators:
+        assert values == (1.0, 1.0, 1.0), path
+    else:  # a macro average: means of per-label values, none when no label is seen
+        assert values in ((1.0, 1.0, 1.0), (None, None, None)), path
 
 
 def real_gold() -> list[Any]:
@@ -118,10 +128,13 @@ def test_the_real_gold_scored_against_itself_is_one_on_every_metric() -> None:
     assert data["documents"] == len(documents)
     checked = 0
     for path, block in blocks(data):
-        if any(block.get(k) for k in ("predicted", "gold", "possible", "actual")):
-            assert (block["precision"], block["recall"], block["f1"]) == (1.0, 1.0, 1.0), path
-            checked += 1
+        assert_perfect_or_not_applicable(path, block)
+        checked += block["f1"] is not None
     assert checked > 20
+    assert data["main"] == {"entities": 1.0, "numbers": 1.0, "attributions": 1.0}
+    assert data["attributions"]["kind"]["accuracy"] == 1.0
+    # a kind no gold attribution has is not applicable, not 0 (it read 0.0 before)
+    assert data["attributions"]["by_kind"]["unspecified"]["strict"]["f1"] is None
     assert all(not item.is_error for item in result.items())
 
 
