@@ -196,6 +196,8 @@ class NumberMetric(StrEnum):
 
 #: Span-aligned number metrics, in report order.
 NUMBER_METRICS: tuple[NumberMetric, ...] = tuple(NumberMetric)
+#: Their keys in the score JSON's ``numbers`` section, for renderers.
+NUMBER_METRIC_NAMES: tuple[str, ...] = tuple(metric.value for metric in NUMBER_METRICS)
 
 
 def credits(gold: Number, pred: Number) -> frozenset[NumberMetric]:
