@@ -301,3 +301,14 @@ def test_every_metric_is_the_optimum_of_its_own_one_to_one_alignment(gold: list[
     assert counts.strict.correct <= min(counts.full.correct, counts.span.correct)
     assert counts.full.correct <= min(counts.value_unit.correct, counts.value_qualifier.correct)
     assert max(counts.value_unit.correct, counts.value_qualifier.correct) <= counts.value.correct
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_placed(), max_size=5), st.lists(_placed(), max_size=5))
+def test_the_reported_alignment_is_optimal_for_the_main_metric(gold: list[Number], pred: list[Number]) -> None:
+    scored = score_numbers(gold, pred)
+    pairs = list(zip(scored.gold_aligned.tolist(), scored.pred_aligned.tolist()))
+    assert all(min(gold[i].end, pred[j].end) > max(gold[i].start, pred[j].start) for i, j in pairs)
+    assert sum(values_equal(gold[i], pred[j]) for i, j in pairs) == scored.counts.value.correct
+    assert scored.counts.kind.pairs == 0  # generated numbers have no kind: their pairs sit in row "none"
+    assert sum(map(sum, scored.counts.kind.matrix)) == len(pairs)
