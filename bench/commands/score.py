@@ -22,6 +22,7 @@ from bench.formatting import DASH, layer_pct, pct
 from bench.predictions import read_predictions
 from bench.score import CorpusScore, score_corpus
 from bench.score.markdown import render
+from bench.score.numbers import NUMBER_METRIC_NAMES
 
 MODES = ("strict", "exact", "partial", "type")
 
@@ -58,7 +59,7 @@ def tables(score: CorpusScore) -> list[Table]:
     table = Table(title="Numbers")
     for column in ("metric", "P", "R", "F1"):
         table.add_column(column, justify="left" if column == "metric" else "right")
-    for metric in ("span", "value", "full"):
+    for metric in NUMBER_METRIC_NAMES:
         table.add_row(metric, *_prf_cells(None if numbers is None else numbers[metric]))
     for metric in ("value", "full"):
         table.add_row(f"span-free {metric}", *_prf_cells(None if numbers is None else numbers["span_free"][metric]))

@@ -33,6 +33,7 @@ from bench.report.describe import context, describe
 from bench.report.model import BenchResult, Cell, SystemResult
 from bench.schema import Attribution, Entity, Layer, Number, Span
 from bench.score.items import Record, ScoredItem
+from bench.score.numbers import NUMBER_METRIC_NAMES
 from bench.stats import Interval
 
 COLUMNS = ("system", "split", "layer", "mode", "label", "metric", "value")
@@ -156,10 +157,12 @@ def _layer_rows(system: str, split: str, layer: Layer, scores: Mapping[str, Any]
                     if mode in by_mode:
                         yield from _prf_rows(base(mode, f"coarse:{label}"), by_mode[mode])
     elif layer is Layer.NUMBERS:
-        for mode in ("span", "value", "full"):
+        for mode in NUMBER_METRIC_NAMES:
             yield from _prf_rows(base(mode), scores[mode])
         for mode in ("value", "full"):
             yield from _prf_rows(base(f"span_free_{mode}"), scores["span_free"][mode])
+        if "kind" in scores:
+            yield from _prf_rows(base("kind"), scores["kind"])  # accuracy, correct, pairs
     else:
         for mode in ("strict", "lenient"):
             yield from _prf_rows(base(mode), scores[mode])

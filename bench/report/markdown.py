@@ -17,6 +17,7 @@ from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitR
 from bench.schema import Layer
 from bench.score.items import Outcome, ScoredItem
 from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC
+from bench.score.numbers import NUMBER_METRIC_NAMES
 
 #: Concrete errors listed per layer and outcome on a system page; the rest are counted.
 ERRORS_SHOWN = 25
@@ -162,12 +163,23 @@ def _entity_tables(scores: Mapping[str, Any]) -> list[str]:
 
 def _number_tables(scores: Mapping[str, Any]) -> list[str]:
     rows = [[name, *_prf(scores[name]), str(scores[name]["correct"]), str(scores[name]["predicted"]),
-             str(scores[name]["gold"])] for name in ("span", "value", "full")]
+             str(scores[name]["gold"])] for name in NUMBER_METRIC_NAMES]
     rows += [[f"span-free {name}", *_prf(scores["span_free"][name]), str(scores["span_free"][name]["correct"]),
               str(scores["span_free"][name]["predicted"]), str(scores["span_free"][name]["gold"])]
              for name in ("value", "full")]
-    return ["span: offsets overlap; value: and the value agrees; full: and unit and qualifier agree.", "",
-            table(["metric", "P", "R", "F1", "matched", "predicted", "gold"], rows)]
+    parts = [("Spans must overlap; each metric takes its own best one-to-one alignment. span: identical span; "
+             "value: equal value; value_unit / value_qualifier: and equal unit / qualifier; full: value, unit and "
+             "qualifier; strict: full and identical span; span-free: matched by value, offsets ignored."), "",
+             table(["metric", "P", "R", "F1", "matched", "predicted", "gold"], rows)]
+    kind = scores.get("kind")
+    if kind and kind["pairs"]:
+        labels, matrix = kind["labels"], kind["matrix"]
+        used = [i for i in range(len(labels)) if any(matrix[i]) or any(row[i] for row in matrix)]
+        parts += ["", (f"Kind accuracy over aligned pairs: {pct(kind['accuracy'])} ({kind['correct']} of {kind['pairs']}); "
+                  "confusion (rows gold, columns predicted, none = no kind):"), ""]
+        parts.append(table(["gold \\ predicted", *[labels[j] for j in used]],
+                           [[labels[i], *[str(matrix[i][j]) for j in used]] for i in used]))
+    return parts
 
 
 def _attribution_tables(scores: Mapping[str, Any]) -> list[str]:

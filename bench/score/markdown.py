@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.formatting import DASH, layer_pct, pct, table
+from bench.score.numbers import NUMBER_METRIC_NAMES
 from bench.score.result import CorpusScore
 
 
@@ -39,7 +40,7 @@ def render(score: CorpusScore) -> str:
     parts += ["", "## Numbers", ""]
     keys = ("correct", "predicted", "gold")
     parts.append(table(["metric", "P", "R", "F1", *keys],
-                       [_prf_row(m, None if numbers is None else numbers[m], *keys) for m in ("span", "value", "full")]))
+                       [_prf_row(m, None if numbers is None else numbers[m], *keys) for m in NUMBER_METRIC_NAMES]))
     attributions = data["attributions"]
     parts += ["", "## Attributions", ""]
     rows = [_prf_row(m, None if attributions is None else attributions[m], *keys) for m in ("strict", "lenient")]

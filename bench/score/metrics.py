@@ -23,9 +23,15 @@ system or not annotated in the gold — never 0):
   ``errors``: ``{missed, spurious, wrong_type, wrong_boundary}`` in the strict
   alignment; and, from :meth:`bench.score.result.CorpusScore.to_dict` only, ``confusion``:
   ``{labels, matrix}`` (rows gold, columns predicted, aligned pairs).
-* ``numbers`` — ``span``, ``value``, ``full``: ``{precision, recall, f1, correct,
-  predicted, gold}``; ``span_free``: ``{value, full}`` of the same shape;
-  ``errors``: ``{missed, spurious, wrong_boundary, wrong_value, wrong_unit, wrong_qualifier}``.
+* ``numbers`` — ``span`` (identical span), ``value`` (overlapping span, equal value),
+  ``value_unit`` (and equal unit), ``value_qualifier`` (and equal qualifier), ``full``
+  (value, unit and qualifier), ``strict`` (identical span and full), each under its own
+  best alignment of overlapping pairs: ``{precision, recall, f1, correct, predicted,
+  gold}``; ``span_free``: ``{value, full}`` of the same shape (matched by value, offsets
+  ignored); ``errors``: ``{missed, spurious, wrong_boundary, wrong_value, wrong_unit,
+  wrong_qualifier}``; ``kind``: ``{accuracy, correct, pairs, labels, matrix}`` (number
+  kind over aligned pairs whose gold has a kind; matrix rows gold, columns predicted,
+  label ``none`` = no kind).
 * ``attributions`` — ``strict``, ``lenient``: ``{precision, recall, f1, correct,
   predicted, gold}``; ``source``, ``cue``, ``content``: ``{exact: {...}, overlap:
   {precision, recall, f1, overlap, predicted, gold}, overlap_jm: {precision, recall, f1,
@@ -65,7 +71,7 @@ def f1_of(counts: ScoreCounts, layer: Layer, metric: str) -> float | None:
         numbers = counts.numbers
         if numbers is None:
             return None
-        return {"span": numbers.span, "value": numbers.value, "full": numbers.full}[metric].prf().f1
+        return numbers.metric(metric).prf().f1
     attributions = counts.attributions
     if attributions is None:
         return None

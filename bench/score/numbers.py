@@ -1,22 +1,29 @@
-"""Number scores: span, value and full P/R/F, a span-free value mode, and error counts.
+"""Number scores: span-aligned P/R/F per metric, a span-free value mode, error counts and kind.
 
-Predicted numbers are aligned to gold numbers one-to-one by span overlap,
-preferring (in order) more credit — exact span, then also equal value, then also
-equal unit and qualifier — then more characters of overlap.
+A predicted number can be credited for a gold number only when their spans
+overlap (one character or more); each pair is credited one-to-one. Metrics
+(:class:`NumberMetric`), each under its own best one-to-one alignment of
+overlapping pairs — the one that maximises that metric's correct pairs, as the
+entity modes do:
 
-* ``span``  — correct when the aligned spans are identical;
-* ``value`` — correct when the spans are identical and the values are equal
-  within relative tolerance 1e-5 (:data:`REL_TOL`); a range needs both ends equal;
-* ``full``  — ``value`` plus equal unit (after :func:`normalise_unit`) and qualifier.
+* ``span``            — identical span;
+* ``value``           — equal value within relative tolerance 1e-5 (:data:`REL_TOL`),
+  a range needing both ends equal (the main metric: "$4.2 billion" vs "4.2 billion"
+  with the same value is correct, whatever the span convention);
+* ``value_unit``      — ``value`` plus equal unit (after :func:`normalise_unit`);
+* ``value_qualifier`` — ``value`` plus equal qualifier;
+* ``full``            — ``value`` plus equal unit and qualifier (the secondary metric);
+* ``strict``          — ``full`` plus identical span.
 
 Precision divides by all predicted numbers, recall by all gold numbers.
 ``span_free`` ignores offsets: within each document predictions are matched to
 gold numbers one-to-one by value (maximising full matches, then value matches),
 for systems and corpora that give no usable offsets.
 
-Error counts (per aligned pair several may apply): missed, spurious,
-wrong_boundary (overlapping, not identical spans), wrong_value, wrong_unit,
-wrong_qualifier.
+Error counts (per aligned pair several may apply: missed, spurious,
+wrong_boundary = overlapping, not identical spans, wrong_value, wrong_unit,
+wrong_qualifier) and kind accuracy (:class:`KindCounts`) use one reported
+alignment, the best for ``value`` (ties: full, strict, span, characters shared).
 """
 
 from __future__ import annotations
@@ -24,16 +31,20 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
+import inflect
 import numpy as np
 import numpy.typing as npt
 
-from bench.schema import Layer, Number
+from bench.division import ratio
+from bench.schema import Layer, Number, NumberKind
 from bench.score.align import (
     BoolArray,
+    Clusters,
     IntArray,
     as_int_array,
     assign,
@@ -82,33 +93,74 @@ def values_equal(gold: Number, pred: Number) -> bool:
 
 
 _SPACE = re.compile(r"\s+")
+_INFLECT = inflect.engine()
+
+#: Symbols, abbreviations and variant names → one canonical unit (keys and values case-folded).
+#: Looked up on the whole unit before and after its last word is made singular.
+UNIT_ALIASES: Mapping[str, str] = {
+    "%": "percent", "per cent": "percent", "pct": "percent", "percentage": "percent",
+    "pp": "percentage point", "ppt": "percentage point", "pt": "percentage point",
+    "bp": "basis point", "bps": "basis point",
+    "$": "dollar", "us$": "dollar", "usd": "dollar", "us dollar": "dollar",
+    "£": "pound", "gbp": "pound", "pound sterling": "pound", "sterling": "pound",
+    "p": "penny", "pence": "penny",
+    "€": "euro", "eur": "euro",
+    "¥": "yen", "jpy": "yen", "japanese yen": "yen",
+    "chf": "swiss franc",
+    "km": "kilometre", "kilometer": "kilometre",
+    "m": "metre", "meter": "metre",
+    "cm": "centimetre", "centimeter": "centimetre",
+    "mm": "millimetre", "millimeter": "millimetre",
+    "mi": "mile",
+    "kg": "kilogram", "g": "gram",
+    "t": "tonne", "metric ton": "tonne",
+    "°c": "degree celsius", "℃": "degree celsius", "celsius": "degree celsius", "degrees celsius": "degree celsius",
+    "°f": "degree fahrenheit", "℉": "degree fahrenheit", "fahrenheit": "degree fahrenheit",
+    "degrees fahrenheit": "degree fahrenheit",
+    "h": "hour", "hr": "hour", "min": "minute", "yr": "year",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def singular(word: str) -> str:
+    """``word`` as a singular noun (:mod:`inflect`), or unchanged when it already is one.
+
+    :func:`inflect.engine.singular_noun` strips an ``s`` from any word, so "bus" alone
+    would become "bu". A word counts as already singular when inflect pluralises it to
+    something else that singularises back to it ("bus" → "buses" → "bus"); a plural
+    pluralises to nonsense ("buses" → "busess") that does not.
+
+    >>> [singular(w) for w in ("buses", "bus", "crises", "statuses", "status", "kms", "news", "percent")]
+    ['bus', 'bus', 'crisis', 'status', 'status', 'km', 'news', 'percent']
+    """
+    one = _INFLECT.singular_noun(word)
+    if not one:
+        return word
+    plural = _INFLECT.plural_noun(word)
+    if plural != word and _INFLECT.singular_noun(plural) == word:
+        return word
+    return str(one)
 
 
 @functools.lru_cache(maxsize=4096)
 def normalise_unit(unit: str | None) -> str | None:
-    """Case-folded, white space collapsed, last word singular (simple English rules).
+    """Case-folded, white space collapsed, last word singular (:func:`singular`), then :data:`UNIT_ALIASES`.
 
-    ``-ies`` → ``-y``; ``-ches``, ``-shes``, ``-sses``, ``-xes``, ``-zes`` lose ``es``;
-    otherwise a final ``s`` after a letter other than ``s``, ``u`` or ``i`` is dropped
-    in words longer than three letters. Empty units count as missing.
+    Empty units count as missing.
 
-    >>> [normalise_unit(u) for u in ("Militants", "casualties", "inches", "US dollars", "bus", "%", " ")]
-    ['militant', 'casualty', 'inch', 'us dollar', 'bus', '%', None]
+    >>> [normalise_unit(u) for u in ("Militants", "casualties", "US dollars", "$", "kms", "pence", "%", " ")]
+    ['militant', 'casualty', 'dollar', 'dollar', 'kilometre', 'penny', 'percent', None]
     """
     if unit is None:
         return None
     text = _SPACE.sub(" ", unit.strip().casefold())
     if not text:
         return None
+    if text in UNIT_ALIASES:
+        return UNIT_ALIASES[text]
     head, _, last = text.rpartition(" ")
-    if len(last) > 3:
-        if last.endswith("ies"):
-            last = last[:-3] + "y"
-        elif last.endswith(("ches", "shes", "sses", "xes", "zes")):
-            last = last[:-2]
-        elif last.endswith("s") and last[-2] not in "sui" and last[-2].isalpha():
-            last = last[:-1]
-    return f"{head} {last}" if head else last
+    text = f"{head} {singular(last)}" if head else singular(last)
+    return UNIT_ALIASES.get(text, text)
 
 
 def units_equal(gold: Number, pred: Number) -> bool:
@@ -116,53 +168,177 @@ def units_equal(gold: Number, pred: Number) -> bool:
     return normalise_unit(gold.unit) == normalise_unit(pred.unit)
 
 
+def qualifiers_equal(gold: Number, pred: Number) -> bool:
+    """Same qualifier (two missing qualifiers are equal; a missing one equals no other)."""
+    return gold.qualifier == pred.qualifier
+
+
 def full_equal(gold: Number, pred: Number) -> bool:
     """Value, unit and qualifier all agree."""
-    return values_equal(gold, pred) and units_equal(gold, pred) and gold.qualifier == pred.qualifier
+    return values_equal(gold, pred) and units_equal(gold, pred) and qualifiers_equal(gold, pred)
+
+
+def same_span(gold: Number, pred: Number) -> bool:
+    """Identical offsets."""
+    return (gold.start, gold.end) == (pred.start, pred.end)
+
+
+class NumberMetric(StrEnum):
+    """A criterion for an aligned (overlapping) pair; each is scored under its own best alignment."""
+
+    SPAN = "span"  #: identical span
+    VALUE = "value"  #: equal value (the main metric)
+    VALUE_UNIT = "value_unit"  #: equal value and unit
+    VALUE_QUALIFIER = "value_qualifier"  #: equal value and qualifier
+    FULL = "full"  #: equal value, unit and qualifier (the secondary metric)
+    STRICT = "strict"  #: identical span, equal value, unit and qualifier
+
+
+#: Span-aligned number metrics, in report order.
+NUMBER_METRICS: tuple[NumberMetric, ...] = tuple(NumberMetric)
+#: Their keys in the score JSON's ``numbers`` section, for renderers.
+NUMBER_METRIC_NAMES: tuple[str, ...] = tuple(metric.value for metric in NUMBER_METRICS)
+
+
+def credits(gold: Number, pred: Number) -> frozenset[NumberMetric]:
+    """The metrics in which an overlapping pair is correct.
+
+    >>> sorted(m.value for m in credits(Number(0, 4, value=4.2e9, unit="dollar"), Number(1, 4, value=4.2e9, unit="$")))
+    ['full', 'value', 'value_qualifier', 'value_unit']
+    """
+    out: set[NumberMetric] = set()
+    span = same_span(gold, pred)
+    if span:
+        out.add(NumberMetric.SPAN)
+    if values_equal(gold, pred):
+        out.add(NumberMetric.VALUE)
+        unit, qualifier = units_equal(gold, pred), qualifiers_equal(gold, pred)
+        if unit:
+            out.add(NumberMetric.VALUE_UNIT)
+        if qualifier:
+            out.add(NumberMetric.VALUE_QUALIFIER)
+        if unit and qualifier:
+            out.add(NumberMetric.FULL)
+            if span:
+                out.add(NumberMetric.STRICT)
+    return frozenset(out)
 
 
 def pair_outcomes(gold: Number, pred: Number) -> tuple[Outcome, ...]:
     """Outcomes of an aligned number pair: MATCH, or every field that differs."""
     out: list[Outcome] = []
-    if (gold.start, gold.end) != (pred.start, pred.end):
+    if not same_span(gold, pred):
         out.append(Outcome.WRONG_BOUNDARY)
     if not values_equal(gold, pred):
         out.append(Outcome.WRONG_VALUE)
     if not units_equal(gold, pred):
         out.append(Outcome.WRONG_UNIT)
-    if gold.qualifier != pred.qualifier:
+    if not qualifiers_equal(gold, pred):
         out.append(Outcome.WRONG_QUALIFIER)
     return tuple(out) or (Outcome.MATCH,)
 
 
+#: Rows and columns of the kind confusion matrix: every :class:`NumberKind`, then ``none`` (no kind given).
+KIND_LABELS: tuple[str, ...] = (*(kind.value for kind in NumberKind), "none")
+_KIND_INDEX = {label: i for i, label in enumerate(KIND_LABELS)}
+_NONE = len(KIND_LABELS) - 1
+
+
+def _kind_index(kind: NumberKind | None) -> int:
+    return _NONE if kind is None else _KIND_INDEX[kind.value]
+
+
+@dataclass(frozen=True, slots=True)
+class KindCounts:
+    """Number kind over aligned pairs: a confusion matrix, rows gold kind, columns predicted (``none``: no kind).
+
+    Accuracy = pairs whose predicted kind equals the gold kind / pairs whose gold number has a
+    kind (a prediction without a kind is wrong; pairs without a gold kind are shown, not counted).
+
+    >>> k = KindCounts.of([(NumberKind.MONEY, NumberKind.MONEY), (NumberKind.COUNT, None), (None, NumberKind.DATE)])
+    >>> k.correct, k.pairs, k.accuracy
+    (1, 2, 0.5)
+    """
+
+    cells: tuple[int, ...] = (0,) * len(KIND_LABELS) ** 2
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[NumberKind | None, NumberKind | None]]) -> KindCounts:
+        cells = [0] * len(KIND_LABELS) ** 2
+        for gold, pred in pairs:
+            cells[_kind_index(gold) * len(KIND_LABELS) + _kind_index(pred)] += 1
+        return cls(tuple(cells))
+
+    def __add__(self, other: KindCounts) -> KindCounts:
+        if not isinstance(other, KindCounts):
+            return NotImplemented
+        return KindCounts(tuple(a + b for a, b in zip(self.cells, other.cells, strict=True)))
+
+    def __radd__(self, other: object) -> KindCounts:
+        if other == 0:
+            return self
+        return NotImplemented
+
+    @property
+    def matrix(self) -> list[list[int]]:
+        size = len(KIND_LABELS)
+        return [list(self.cells[row * size : (row + 1) * size]) for row in range(size)]
+
+    @property
+    def correct(self) -> int:
+        return sum(self.matrix[i][i] for i in range(_NONE))
+
+    @property
+    def pairs(self) -> int:
+        return sum(sum(row) for row in self.matrix[:_NONE])
+
+    @property
+    def accuracy(self) -> float:
+        return ratio(self.correct, self.pairs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{accuracy, correct, pairs, labels, matrix}``."""
+        return {"accuracy": self.accuracy, "correct": self.correct, "pairs": self.pairs,
+                "labels": list(KIND_LABELS), "matrix": self.matrix}
+
+
 @dataclass(frozen=True, slots=True)
 class NumberCounts(_Addable):
-    """Addable number counts: span/value/full matches, span-free matches, and error outcomes."""
+    """Addable number counts: one :class:`MatchCounts` per :class:`NumberMetric`, span-free matches,
+    error outcomes and kind agreement (the last two over the reported alignment of :func:`score_numbers`)."""
 
     span: MatchCounts = field(default_factory=MatchCounts)
     value: MatchCounts = field(default_factory=MatchCounts)
+    value_unit: MatchCounts = field(default_factory=MatchCounts)
+    value_qualifier: MatchCounts = field(default_factory=MatchCounts)
     full: MatchCounts = field(default_factory=MatchCounts)
+    strict: MatchCounts = field(default_factory=MatchCounts)
     span_free_value: MatchCounts = field(default_factory=MatchCounts)
     span_free_full: MatchCounts = field(default_factory=MatchCounts)
     errors: Tally[Outcome] = field(default_factory=Tally)
+    kind: KindCounts = field(default_factory=KindCounts)
+
+    def metric(self, metric: NumberMetric | str) -> MatchCounts:
+        """The counts of one span-aligned metric."""
+        counts: MatchCounts = getattr(self, NumberMetric(metric).value)
+        return counts
 
     def to_dict(self) -> dict[str, Any]:
         """The ``numbers`` section of the score JSON."""
         return {
-            "span": self.span.to_dict(),
-            "value": self.value.to_dict(),
-            "full": self.full.to_dict(),
+            **{metric.value: self.metric(metric).to_dict() for metric in NUMBER_METRICS},
             "span_free": {
                 "value": self.span_free_value.to_dict(),
                 "full": self.span_free_full.to_dict(),
             },
             "errors": self.errors.to_dict(NUMBER_OUTCOMES),
+            "kind": self.kind.to_dict(),
         }
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class NumberScore:
-    """One document's number result: counts plus the span alignment for the error list."""
+    """One document's number result: counts plus the reported alignment (error list, kind)."""
 
     counts: NumberCounts
     gold: tuple[Number, ...]
@@ -189,30 +365,53 @@ def _key(number: Number) -> tuple[Any, ...]:
     )
 
 
-def _credit(gold: Number, pred: Number) -> int:
-    """0 no credit, 1 identical span, 2 also equal value, 3 also equal unit and qualifier."""
-    if (gold.start, gold.end) != (pred.start, pred.end):
-        return 0
-    if not values_equal(gold, pred):
-        return 1
-    return 3 if full_equal(gold, pred) else 2
+#: Tiers of the reported alignment, most important first (then characters of overlap).
+_REPORTED_TIERS: tuple[NumberMetric, ...] = (NumberMetric.VALUE, NumberMetric.FULL, NumberMetric.STRICT, NumberMetric.SPAN)
 
 
-def _span_alignment(gold: Sequence[Number], pred: Sequence[Number]) -> tuple[IntArray, IntArray]:
-    gs = as_int_array([n.start for n in gold])
-    ge = as_int_array([n.end for n in gold])
-    ps = as_int_array([n.start for n in pred])
-    pe = as_int_array([n.end for n in pred])
-    found = clusters(gs, ge, ps, pe)
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    """The overlap clusters of one document and each overlapping pair's :func:`credits`."""
+
+    found: Clusters
+    spans: tuple[IntArray, IntArray, IntArray, IntArray]
+    credit: dict[tuple[int, int], frozenset[NumberMetric]]
+
+    @classmethod
+    def of(cls, gold: Sequence[Number], pred: Sequence[Number]) -> _Candidates:
+        spans = (as_int_array([n.start for n in gold]), as_int_array([n.end for n in gold]),
+                 as_int_array([n.start for n in pred]), as_int_array([n.end for n in pred]))
+        found = clusters(*spans)
+        pairs = list(zip(found.simple_gold.tolist(), found.simple_pred.tolist()))
+        for g, p in found.complex:
+            shared = overlaps(spans[0][g], spans[1][g], spans[2][p], spans[3][p])
+            pairs += [(int(g[r]), int(p[c])) for r, c in zip(*np.nonzero(shared))]
+        return cls(found, spans, {(i, j): credits(gold[i], pred[j]) for i, j in pairs})
+
+    def tier(self, g: IntArray, p: IntArray, metric: NumberMetric) -> IntArray:
+        """0/1 matrix: overlapping pairs of ``g`` × ``p`` correct in ``metric``."""
+        empty: frozenset[NumberMetric] = frozenset()
+        return np.array([[metric in self.credit.get((i, j), empty) for j in p.tolist()] for i in g.tolist()],
+                        dtype=np.int64).reshape(len(g), len(p))
+
+    def best(self, metric: NumberMetric) -> int:
+        """Pairs correct in ``metric`` under the one-to-one alignment of overlapping pairs that maximises them."""
+        simple = sum(metric in self.credit[(i, j)]
+                     for i, j in zip(self.found.simple_gold.tolist(), self.found.simple_pred.tolist()))
+        return simple + sum(len(assign(self.tier(g, p, metric))[0]) for g, p in self.found.complex)
+
+
+def _reported_alignment(gold: Sequence[Number], pred: Sequence[Number], candidates: _Candidates) -> tuple[IntArray, IntArray]:
+    """One alignment for the error list, error counts and kind: most value matches (so it is optimal
+    for the main metric), then full, strict and span matches, then most characters of overlap."""
+    gs, ge, ps, pe = candidates.spans
 
     def weights(g: IntArray, p: IntArray) -> Any:
-        shared = overlaps(gs[g], ge[g], ps[p], pe[p])
-        credit = np.array([[_credit(gold[i], pred[j]) for j in p.tolist()] for i in g.tolist()], dtype=np.int64)
-        value = np.array([[values_equal(gold[i], pred[j]) for j in p.tolist()] for i in g.tolist()], dtype=np.int64)
-        touching = shared > 0
-        return lexicographic(credit * touching, shared, value * touching)
+        tiers = [candidates.tier(g, p, metric) for metric in _REPORTED_TIERS]
+        return lexicographic(*tiers, overlaps(gs[g], ge[g], ps[p], pe[p]))
 
-    return solve(found, (gs, ge, ps, pe), weights, gold_key=lambda i: _key(gold[i]), pred_key=lambda j: _key(pred[j]))
+    return solve(candidates.found, candidates.spans, weights,
+                 gold_key=lambda i: _key(gold[i]), pred_key=lambda j: _key(pred[j]))
 
 
 def _floats(values: Sequence[float | None]) -> npt.NDArray[np.float64]:
@@ -268,20 +467,27 @@ def _span_free(gold: Sequence[Number], pred: Sequence[Number]) -> tuple[int, int
 
 
 def score_numbers(gold: Sequence[Number], pred: Sequence[Number]) -> NumberScore:
-    """Score one document's predicted numbers against its gold numbers."""
-    g, p = _span_alignment(gold, pred)
+    """Score one document's predicted numbers against its gold numbers.
+
+    Each :class:`NumberMetric` counts the pairs correct in it under its own best
+    one-to-one alignment of overlapping pairs (as entity modes do): one shared
+    alignment cannot be optimal for all of them (gold "12" at [0,2); predictions
+    "12" at [0,2) with value 13 and "12 km" at [0,5) with value 12: span wants the
+    first, value the second).
+    """
     n_gold, n_pred = len(gold), len(pred)
-    credits = [_credit(gold[i], pred[j]) for i, j in zip(g.tolist(), p.tolist())]
+    candidates = _Candidates.of(gold, pred)
+    g, p = _reported_alignment(gold, pred, candidates)
     outcomes: list[Outcome] = [Outcome.MISSED] * (n_gold - len(g)) + [Outcome.SPURIOUS] * (n_pred - len(p))
     for i, j in zip(g.tolist(), p.tolist()):
         outcomes += [o for o in pair_outcomes(gold[i], pred[j]) if o is not Outcome.MATCH]
     free_value, free_full = _span_free(gold, pred)
+    best = {metric.value: MatchCounts(candidates.best(metric), n_pred, n_gold) for metric in NUMBER_METRICS}
     counts = NumberCounts(
-        span=MatchCounts(sum(c >= 1 for c in credits), n_pred, n_gold),
-        value=MatchCounts(sum(c >= 2 for c in credits), n_pred, n_gold),
-        full=MatchCounts(sum(c >= 3 for c in credits), n_pred, n_gold),
+        **best,
         span_free_value=MatchCounts(free_value, n_pred, n_gold),
         span_free_full=MatchCounts(free_full, n_pred, n_gold),
         errors=Tally(outcomes),
+        kind=KindCounts.of((gold[i].kind, pred[j].kind) for i, j in zip(g.tolist(), p.tolist())),
     )
     return NumberScore(counts, tuple(gold), tuple(pred), g, p)
