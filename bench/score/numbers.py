@@ -293,7 +293,7 @@ class KindCounts:
         return sum(sum(row) for row in self.matrix[:_NONE])
 
     @property
-    def accuracy(self) -> float:
+    def accuracy(self) -> float | None:
         return ratio(self.correct, self.pairs)
 
     def to_dict(self) -> dict[str, Any]:
