@@ -42,7 +42,8 @@ system or not annotated in the gold — never 0):
   wrong_source, source_resolved, wrong_cue, content_boundary}``. Definitions and which
   alignment each count uses: :mod:`bench.score.attributions`.
 
-Ratios with a zero denominator follow :mod:`bench.division` (``ZERO_DIVISION``, 0.0).
+Ratios with a zero denominator are not applicable, ``null`` (:mod:`bench.division`); ``main``/``secondary``
+are ``null`` both for a layer not scored and for an F1 that is not applicable (no gold and no predictions).
 """
 
 from __future__ import annotations

@@ -67,3 +67,5 @@ def test_per_label_strict_scores_equal_seqevals_report_label_changes_included(
         assert same(prf.precision, row["precision"], empty=counts.actual == 0)
         assert same(prf.recall, row["recall"], empty=counts.possible == 0)
         assert same(prf.f1, row["f1-score"], empty=False)
+    if mine:  # every seen label has an F1, so the macro F1 is seqeval's whatever its zero_division
+        assert total.macro(Mode.STRICT).f1 == pytest.approx(float(report["macro avg"]["f1-score"]))
