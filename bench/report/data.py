@@ -129,7 +129,9 @@ def results_json(result: BenchResult) -> str:
 
 # --- tidy rows --------------------------------------------------------------------------------
 
-Row = tuple[str, str, str, str, str, str, float]
+Row = tuple[str, str, str, str, str, str, float | None]
+#: Ratios written even when not applicable (an empty ``value`` cell, never a made-up 0).
+_RATIOS = frozenset({"precision", "recall", "f1", "accuracy"})
 
 
 def _prf_rows(prefix: tuple[str, str, str, str, str], block: Mapping[str, Any]) -> Iterator[Row]:
@@ -137,6 +139,8 @@ def _prf_rows(prefix: tuple[str, str, str, str, str], block: Mapping[str, Any]) 
         value = block[metric]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             yield (*prefix, metric, float(value))
+        elif value is None and metric in _RATIOS:
+            yield (*prefix, metric, None)
 
 
 def _layer_rows(system: str, split: str, layer: Layer, scores: Mapping[str, Any]) -> Iterator[Row]:

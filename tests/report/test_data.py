@@ -70,3 +70,13 @@ def test_results_csv_is_tidy_and_matches_the_json(result: BenchResult) -> None:
     assert frame[(frame["system"] == "beta") & (frame["layer"] == "attributions")].empty
     # one document: no interval rows
     assert frame[(frame["split"] == "seed") & frame["metric"].str.endswith("_low")].empty
+
+
+def test_a_ratio_that_is_not_applicable_is_an_empty_csv_value_and_null_in_the_json(result: BenchResult) -> None:
+    frame = pd.read_csv(io.StringIO(results_csv(result)))
+    empty = frame[frame["value"].isna()]
+    assert len(empty) > 0 and set(empty["metric"]) <= {"precision", "recall", "f1", "accuracy"}
+    data = json.loads(results_json(result))
+    row = empty.iloc[0]
+    assert row["layer"] in ("entities", "numbers", "attributions")
+    assert data["systems"][row["system"]]["splits"][row["split"]]["scores"][row["layer"]] is not None
