@@ -162,7 +162,9 @@ def check_annotations(
     found.extend(_check_numbers(numbers))
     found.extend(_duplicates([(e.start, e.end) for e in entities], "entities"))
     found.extend(_duplicates([(n.start, n.end) for n in numbers], "numbers"))
-    found.extend(_duplicates([tuple(sorted(a.content)) for a in attributions], "attributions"))
+    # one content may be reported by two sources (PolNeAR: "earned him the adulation of X and hostility
+    # from Y"): a duplicate is the same content, source and cue
+    found.extend(_duplicates([(tuple(sorted(a.content)), a.source, a.cue) for a in attributions], "attributions"))
     by_start = sorted(range(len(entities)), key=lambda k: (entities[k].start, entities[k].end))
     for left, right in pairwise(by_start):
         if entities[right].start < entities[left].end and (entities[left].start, entities[left].end) != (

@@ -7,12 +7,16 @@ passes ``newsbench validate``. Bad input is one line naming file and line (exit 
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from bench.atomic import write_text
+from bench.errors import UserError
+from bench.importers.brat import Conversion
 from bench.importers.gold_folder import ImportedDocument, write_gold_folder
 
 import_app = typer.Typer(help="Import an annotated corpus as gold (entities, numbers or attributions).",
@@ -25,9 +29,84 @@ def _written(corpus: str, documents: list[ImportedDocument], out: Path, started:
     for doc in documents:
         splits[doc.split] = splits.get(doc.split, 0) + 1
     entities = sum(len(d.entities) for d in documents)
+    attributions = sum(len(d.attributions) for d in documents)
+    items = f"{attributions} attributions" if attributions and not entities else f"{entities} entities"
     shown = ", ".join(f"{k} {v}" for k, v in sorted(splits.items()))
-    typer.echo(f"{corpus}: {count} documents ({shown}), {entities} entities → {out} "
+    typer.echo(f"{corpus}: {count} documents ({shown}), {items} → {out} "
                f"({time.perf_counter() - started:.1f} s)")
+
+
+def _conversion_summary(conversion: Conversion) -> str:
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(conversion.kinds.items()))
+    share = conversion.ambiguous_kind / conversion.events if conversion.events else 0.0
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(conversion.skipped_types.items())) or "none"
+    return (f"attributions {conversion.events}: no source {conversion.no_source}, discontinuous content "
+            f"{conversion.discontinuous_content}, discontinuous source/cue joined {conversion.joined_source_or_cue}, "
+            f"brat text differs from the .txt {conversion.text_mismatches}, edge white space trimmed "
+            f"{conversion.trimmed}, left out with no content {conversion.no_content}, duplicates left out {conversion.duplicates}; kind {kinds}; kind ambiguous "
+            f"{conversion.ambiguous_kind} ({100 * share:.1f}%); other event types skipped: {skipped}")
+
+
+@import_app.command("polnear")
+def polnear(
+    path: Annotated[Path, typer.Argument(help="PolNeAR copy: the repository folder (with data/) or its data/ folder.")],
+    out: Annotated[Path, typer.Option(help="Gold folder to write.")] = Path("data/polnear"),
+    split: Annotated[list[str] | None, typer.Option("--split", help="Split(s) to import: train, dev, test "
+                                                    "(default all three) or annotator-training.")] = None,
+    agreement: Annotated[Path | None, typer.Option("--agreement", help="Also write the inter-annotator agreement "
+                                                   "of multiply annotated documents to this JSON file.")] = None,
+) -> None:
+    """PolNeAR → attribution gold (source, cue, content, kind; other layers not annotated), with agreement."""
+    from bench.importers.polnear import import_polnear
+    from bench.importers.polnear_agreement import agreement_report, agreement_text
+
+    started = time.perf_counter()
+    imported = import_polnear(path, splits=split or None)
+    typer.echo(_conversion_summary(imported.conversion))
+    _written("polnear", imported.documents, out, started)
+    report = agreement_report(imported)
+    typer.echo(agreement_text(report))
+    if agreement is not None:
+        write_text(agreement, json.dumps(report, indent=2, sort_keys=True) + "\n")
+
+
+@import_app.command("brat")
+def brat(
+    path: Annotated[Path, typer.Argument(help="A brat project folder: <doc>.txt beside <doc>.ann (searched recursively).")],
+    out: Annotated[Path, typer.Option(help="Gold folder to write.")] = Path("data/brat"),
+    role_map: Annotated[str, typer.Option("--map", help="brat role → component, e.g. "
+                                          "Source=source,Cue=cue,Content=content (the default).")] = "",
+    event: Annotated[list[str] | None, typer.Option("--event", help="Event type(s) that are attributions "
+                                                    "(default Attribution, Attribution-no-source).")] = None,
+    no_source: Annotated[list[str] | None, typer.Option("--no-source", help="Event type(s) without a source "
+                                                        "(default Attribution-no-source).")] = None,
+    split: Annotated[str, typer.Option(help="Split name for every document.")] = "default",
+) -> None:
+    """A brat standoff project → attribution gold (one document per .ann with its .txt)."""
+    from bench.gold import read_text
+    from bench.importers.brat import Conversion, attributions, parse_role_map, read_ann
+    from bench.schema import Layer
+
+    started = time.perf_counter()
+    roles = parse_role_map(role_map)
+    total = Conversion()
+    documents: list[ImportedDocument] = []
+    files = sorted(path.rglob("*.ann")) if path.is_dir() else [path]
+    if not files:
+        raise UserError(f"{path}: no .ann files", exit_code=2)
+    for ann_path in files:
+        text_path = ann_path.with_suffix(".txt")
+        if not text_path.is_file():
+            raise UserError(f"{ann_path}: no text file {text_path}", exit_code=2)
+        text = read_text(text_path)
+        found, stats = attributions(read_ann(ann_path), text,
+                                    event_types=event or ("Attribution", "Attribution-no-source"),
+                                    no_source=no_source or ("Attribution-no-source",), roles=roles)
+        total.add(stats)
+        documents.append(ImportedDocument(ann_path.stem, split, text, provenance=f"brat {ann_path.name}",
+                                          attributions=found, layers=(Layer.ATTRIBUTIONS,)))
+    typer.echo(_conversion_summary(total))
+    _written("brat", documents, out, started)
 
 
 @import_app.command("gum")

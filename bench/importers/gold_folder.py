@@ -18,33 +18,52 @@ from pathlib import Path
 
 from bench.errors import UserError
 from bench.gold import sha256_hex
-from bench.schema import Entity, Layer
+from bench.schema import Attribution, Entity, Layer, Span
 
 
 @dataclass(frozen=True, slots=True)
 class ImportedDocument:
-    """One imported document: id, split, raw text, entities (other layers are not annotated)."""
+    """One imported document: id, split, raw text and the layers the corpus annotates.
+
+    ``layers`` names the annotated layers (the others are not annotated and left out).
+    """
 
     doc_id: str
     split: str
     text: str
-    entities: tuple[Entity, ...]
+    entities: tuple[Entity, ...] = ()
     provenance: str | None = None
+    attributions: tuple[Attribution, ...] = ()
+    layers: tuple[Layer, ...] = (Layer.ENTITIES,)
+
+
+def _span(span: Span | None, text: str) -> dict[str, object] | None:
+    if span is None:
+        return None
+    return {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
 
 
 def document_json(doc: ImportedDocument) -> str:
-    """The annotation file of ``doc``: the header, ``layers: ["entities"]`` and the entities."""
-    data = {
+    """The annotation file of ``doc``: the header, its ``layers`` and those layers' items."""
+    data: dict[str, object] = {
         "doc_id": doc.doc_id,
         "split": doc.split,
         "sha256": sha256_hex(doc.text.encode("utf-8")),
         "provenance": doc.provenance,
-        "layers": [Layer.ENTITIES.value],
-        "entities": [
+        "layers": [layer.value for layer in doc.layers],
+    }
+    if Layer.ENTITIES in doc.layers:
+        data["entities"] = [
             {"id": e.id, "start": e.start, "end": e.end, "text": e.text, "label": e.label.value}
             for e in doc.entities
-        ],
-    }
+        ]
+    if Layer.ATTRIBUTIONS in doc.layers:
+        data["attributions"] = [
+            {"id": a.id, "source": _span(a.source, doc.text), "cue": _span(a.cue, doc.text),
+             "content": [_span(c, doc.text) for c in a.content],
+             "kind": None if a.kind is None else a.kind.value, "source_entity": a.source_entity, "parent": a.parent}
+            for a in doc.attributions
+        ]
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
