@@ -260,8 +260,7 @@ def attributions(
         content = tuple(_span(text, s, e) for s, e in fragments)
         stats.discontinuous_content += len(content) > 1
 
-        def single(name: str) -> Span | None:
-            bounds = parts[name]
+        def single(bounds: Sequence[TextBound]) -> Span | None:
             frags = [t for t in (trim(f) for bound in bounds for f in bound.fragments) if t is not None]
             if not frags:
                 return None
@@ -269,13 +268,13 @@ def attributions(
                 stats.joined_source_or_cue += 1
             return _span(text, min(s for s, _ in frags), max(e for _, e in frags))
 
-        source = None if event.type in no_source else single("source")
+        source = None if event.type in no_source else single(parts["source"])
         stats.no_source += source is None
         kind, ambiguous = quote_kind(" ".join(text[s:e] for s, e in fragments))
         stats.kinds[kind.value] = stats.kinds.get(kind.value, 0) + 1
         stats.ambiguous_kind += ambiguous
         stats.events += 1
-        out.append(Attribution(content=content, source=source, cue=single("cue"), kind=kind, id=event.eid))
+        out.append(Attribution(content=content, source=source, cue=single(parts["cue"]), kind=kind, id=event.eid))
     out.sort(key=lambda a: (a.content[0].start, a.content[0].end, a.id or ""))
     unique: dict[tuple[object, ...], Attribution] = {}
     for a in out:  # the same source, cue and content annotated twice counts once
