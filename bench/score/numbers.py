@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import inflect
 import numpy as np
 import numpy.typing as npt
 
@@ -93,7 +92,14 @@ def values_equal(gold: Number, pred: Number) -> bool:
 
 
 _SPACE = re.compile(r"\s+")
-_INFLECT = inflect.engine()
+
+
+@functools.cache
+def _inflect() -> Any:
+    """The inflect engine, made on first use (importing inflect costs ~2 s: not at start-up)."""
+    import inflect
+
+    return inflect.engine()
 
 #: Symbols, abbreviations and variant names → one canonical unit (keys and values case-folded).
 #: Looked up on the whole unit before and after its last word is made singular.
@@ -133,11 +139,12 @@ def singular(word: str) -> str:
     >>> [singular(w) for w in ("buses", "bus", "crises", "statuses", "status", "kms", "news", "percent")]
     ['bus', 'bus', 'crisis', 'status', 'status', 'km', 'news', 'percent']
     """
-    one = _INFLECT.singular_noun(word)
+    engine = _inflect()
+    one = engine.singular_noun(word)
     if not one:
         return word
-    plural = _INFLECT.plural_noun(word)
-    if plural != word and _INFLECT.singular_noun(plural) == word:
+    plural = engine.plural_noun(word)
+    if plural != word and engine.singular_noun(plural) == word:
         return word
     return str(one)
 
