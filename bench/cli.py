@@ -7,12 +7,95 @@ each on stderr, with the command's documented exit code, never as a traceback.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import typer
+import typer.core
 
 from bench.errors import UserError
+
+#: Every command: name → (module in :mod:`bench.commands` whose ``register(app)`` defines it, one-line help).
+#: The module is imported only when the command runs (or its own ``--help`` is asked for), so start-up
+#: and ``newsbench --help`` import no scoring, plotting or NLP library. A test checks this table
+#: against what the modules register.
+COMMANDS: Mapping[str, tuple[str, str]] = {
+    "bench": ("bench", "Run, score and report every system; fail if the regression gate trips (exit 1)."),
+    "compare": ("compare", "Per-layer F1 difference A − B with a paired bootstrap interval and an "
+                           "approximate randomization p-value."),
+    "export": ("export", "Write the (validated) gold for use elsewhere; texts and annotations, offsets unchanged."),
+    "import": ("imports", "Import an annotated corpus as gold (entities, numbers or attributions)."),
+    "phenomena": ("phenomena", "Print (or write into the datasheet) the phenomenon counts per split."),
+    "run": ("run", "Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."),
+    "score": ("score", "Score PREDICTIONS against the gold; print tables, optionally write JSON and Markdown."),
+    "summary": ("summary", "Print how many documents and annotations the gold holds."),
+    "summary-external": ("summary_external", "Write REPORTS/summary.md and summary.json from every "
+                                             "REPORTS/<corpus>/results.json."),
+    "systems": ("systems", "List built-in systems and those installed through the `newsbench.systems` entry point."),
+    "validate": ("validate", "Check SHA-256, offsets, text slices, labels, ids, parents and duplicates; "
+                             "one line per problem."),
+}
+
+
+def load_command(name: str) -> Any:
+    """The real command ``name``: its module imported and registered on a Typer app of its own."""
+    module_name, _ = COMMANDS[name]
+    module = importlib.import_module(f"bench.commands.{module_name}")
+    single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    module.register(single)
+    built = typer.main.get_command(single)
+    commands: Mapping[str, Any] | None = getattr(built, "commands", None)
+    if commands is None:  # typer turns an app of one command into that command
+        built.name = name
+        return built
+    if name in commands:
+        return commands[name]
+    raise RuntimeError(f"bench.commands.{module_name} does not register {name!r}")
+
+
+class LazyGroup(typer.core.TyperGroup):
+    """A command group that imports a command's module only when that command is run.
+
+    Listing commands (``newsbench --help``) uses the help lines of :data:`COMMANDS`;
+    :meth:`resolve_command` (invocation) and a direct :meth:`get_command` for a run load the real one.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded: dict[str, Any] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def _real(self, name: str) -> Any:
+        if name not in self._loaded:
+            self._loaded[name] = load_command(name)
+        return self._loaded[name]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        own = super().get_command(ctx, cmd_name)
+        if own is not None or cmd_name not in COMMANDS:
+            return own
+        if cmd_name in self._loaded:
+            return self._loaded[cmd_name]
+        if getattr(ctx, "_newsbench_listing", False):
+            _, help_text = COMMANDS[cmd_name]
+            return typer.core.TyperCommand(cmd_name, help=help_text, short_help=help_text)
+        return self._real(cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        ctx._newsbench_listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            ctx._newsbench_listing = False
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] in COMMANDS:
+            return args[0], self._real(args[0]), args[1:]
+        return super().resolve_command(ctx, args)
+
 
 app = typer.Typer(
     name="newsbench",
@@ -20,19 +103,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyGroup,
 )
 
 
-def _register_commands() -> None:
-    """Import every module in ``bench.commands``; each defines ``register(app)``."""
-    import bench.commands as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"bench.commands.{info.name}")
-        module.register(app)
-
-
-_register_commands()
+@app.callback()
+def _root() -> None:
+    """Evaluate news-extraction systems on entities, numbers and attributions."""
 
 
 def main() -> None:
