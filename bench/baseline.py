@@ -11,13 +11,17 @@ the tolerance. A run fails the gate when
   (``make bench-update``).
 
 New systems, newly attempted layers and improvements are reported but pass.
+Only *gated* systems can fail it: by default those shipped with newsbench
+(:func:`bench.registry.shipped_systems`); any other system (a private plugin, a
+predictions file) is reported with the status "not gated", whether it ran or is
+only in the baseline, so a plugin installed on one machine never fails another's run.
 Everything here is pure except :func:`read_baseline` and :func:`write_baseline`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -47,6 +51,7 @@ class Status(StrEnum):
     DROPPED = "dropped"
     MISSING = "system missing"
     NOT_ATTEMPTED = "no longer attempted"
+    NOT_GATED = "not gated"
 
     @property
     def fails(self) -> bool:
@@ -131,6 +136,40 @@ def compare_gold(baseline: Mapping[str, str], current: Mapping[str, str]) -> Gol
     )
 
 
+def _ungated_rows(
+    name: str, old: Mapping[Layer, float | None] | None, new: Mapping[Layer, float | None] | None
+) -> list[Row]:
+    """Rows for a system the gate does not watch: its numbers shown, nothing judged."""
+    if new is None:
+        return [Row(name, None, None, None, Status.NOT_GATED)]
+    rows = []
+    for layer in Layer:
+        before = None if old is None else old.get(layer)
+        after = _rounded(new.get(layer))
+        if before is not None or after is not None:
+            rows.append(Row(name, layer, before, after, Status.NOT_GATED))
+    return rows or [Row(name, None, None, None, Status.NOT_GATED)]
+
+
+def updated(
+    accepted: Baseline | None, scores: Scores, gold: Mapping[str, str], *, only: Collection[str] | None = None
+) -> Baseline:
+    """The baseline after accepting ``scores``: all rows replaced, or with ``only`` just those systems' rows.
+
+    A partial update keeps every other system's row and the tolerance; it is refused (exit 2) when
+    the gold changed, because the kept rows were measured on the old gold.
+    """
+    tolerance = accepted.tolerance if accepted is not None else DEFAULT_TOLERANCE
+    if only is None or accepted is None:
+        chosen = scores if only is None else {k: v for k, v in scores.items() if k in only}
+        return make_baseline(chosen, gold, tolerance=tolerance)
+    if compare_gold(accepted.gold, gold).changed:
+        raise UserError("the gold changed since the baseline was made: update the whole baseline "
+                        "(without --system/--exclude), so no row rests on the old gold", exit_code=2)
+    merged = {**accepted.systems, **{k: v for k, v in scores.items() if k in only}}
+    return make_baseline(merged, gold, tolerance=tolerance)
+
+
 def _judge(old: float | None, new: float | None, tolerance: float) -> Status:
     if old is None:
         return Status.OK if new is None else Status.NEW
@@ -144,10 +183,18 @@ def _judge(old: float | None, new: float | None, tolerance: float) -> Status:
     return Status.OK
 
 
-def check(baseline: Baseline, scores: Scores, gold: Mapping[str, str]) -> Verdict:
-    """Judge a run's ``scores`` (system → layer → main F1) and gold hashes against ``baseline``."""
+def check(
+    baseline: Baseline, scores: Scores, gold: Mapping[str, str], *, gated: Collection[str] | None = None
+) -> Verdict:
+    """Judge a run's ``scores`` (system → layer → main F1) and gold hashes against ``baseline``.
+
+    ``gated``: the systems that can fail the gate (default: all); the others get "not gated" rows.
+    """
     rows: list[Row] = []
     for name in sorted(set(baseline.systems) | set(scores)):
+        if gated is not None and name not in gated:
+            rows.extend(_ungated_rows(name, baseline.systems.get(name), scores.get(name)))
+            continue
         if name not in scores:
             rows.append(Row(name, None, None, None, Status.MISSING))
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 import typer.core
@@ -22,19 +22,20 @@ from bench.errors import UserError
 #: against what the modules register.
 COMMANDS: Mapping[str, tuple[str, str]] = {
     "bench": ("bench", "Run, score and report every system; fail if the regression gate trips (exit 1)."),
-    "compare": ("compare", "Per-layer F1 difference A − B with a paired bootstrap interval and an "
-                           "approximate randomization p-value."),
+    "compare": ("compare", ("Per-layer F1 difference A − B with a paired bootstrap interval and an "
+                           "approximate randomization p-value.")),
     "export": ("export", "Write the (validated) gold for use elsewhere; texts and annotations, offsets unchanged."),
     "import": ("imports", "Import an annotated corpus as gold (entities, numbers or attributions)."),
     "phenomena": ("phenomena", "Print (or write into the datasheet) the phenomenon counts per split."),
     "run": ("run", "Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."),
-    "score": ("score", "Score PREDICTIONS against the gold; print tables, optionally write JSON and Markdown."),
+    "score": ("score", ("Score PREDICTIONS (a file or a system name) against the gold; print tables, optionally "
+                         "write JSON and Markdown.")),
     "summary": ("summary", "Print how many documents and annotations the gold holds."),
-    "summary-external": ("summary_external", "Write REPORTS/summary.md and summary.json from every "
-                                             "REPORTS/<corpus>/results.json."),
+    "summary-external": ("summary_external", ("Write REPORTS/summary.md and summary.json from every "
+                                             "REPORTS/<corpus>/results.json.")),
     "systems": ("systems", "List built-in systems and those installed through the `newsbench.systems` entry point."),
-    "validate": ("validate", "Check SHA-256, offsets, text slices, labels, ids, parents and duplicates; "
-                             "one line per problem."),
+    "validate": ("validate", ("Check SHA-256, offsets, text slices, labels, ids, parents and duplicates; "
+                             "one line per problem.")),
 }
 
 
@@ -107,8 +108,29 @@ app = typer.Typer(
 )
 
 
+def version() -> str:
+    """The installed distribution's version (``pyproject.toml``'s ``version``)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("newsbench")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"newsbench {version()}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _options(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Evaluate news-extraction systems on entities, numbers and attributions."""
 
 

@@ -39,6 +39,8 @@ from bench.schema import Annotations, Document, Layer
 
 #: The entry-point group third-party packages declare their adapters in.
 ENTRY_POINT_GROUP = "newsbench.systems"
+#: The distribution whose entry points count as shipped with the project (see :attr:`Entry.shipped`).
+PROJECT_DISTRIBUTION = "newsbench"
 #: Prefix that turns a predictions file into a system.
 FILE_PREFIX = "file:"
 
@@ -186,13 +188,16 @@ Factory = Callable[..., SystemAdapter]
 class Entry:
     """A discovered system before instantiation: where it came from and how to make it.
 
-    ``error`` is set when the module or entry point could not even be loaded.
+    ``error`` is set when the module or entry point could not even be loaded. ``shipped``: the
+    system comes with newsbench itself (a built-in, or an entry point of the ``newsbench``
+    distribution), so the regression gate watches it by default.
     """
 
     name: str
     origin: str
     factory: Factory | None
     error: str = ""
+    shipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,13 +236,14 @@ def _builtin_entries() -> list[Entry]:
         try:
             module = importlib.import_module(module_name)
         except Exception as error:  # noqa: BLE001 — a broken built-in must not break the listing
-            entries.append(Entry(info.name, f"built-in {module_name}", None, f"cannot import: {_one_line(error)}"))
+            entries.append(Entry(info.name, f"built-in {module_name}", None, f"cannot import: {_one_line(error)}",
+                                 shipped=True))
             continue
         factory = getattr(module, "SYSTEM", None)
         if factory is None:
             continue
         name = getattr(factory, "name", None) or info.name
-        entries.append(Entry(str(name), f"built-in {module_name}", factory))
+        entries.append(Entry(str(name), f"built-in {module_name}", factory, shipped=True))
     return entries
 
 
@@ -246,12 +252,13 @@ def _entry_point_entries() -> list[Entry]:
     for point in metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = point.dist.name if point.dist is not None else "?"
         origin = f"entry point {point.value} ({dist})"
+        shipped = dist == PROJECT_DISTRIBUTION
         try:
             factory = point.load()
         except Exception as error:  # noqa: BLE001 — a broken system must not break discovery
-            entries.append(Entry(point.name, origin, None, f"cannot load: {_one_line(error)}"))
+            entries.append(Entry(point.name, origin, None, f"cannot load: {_one_line(error)}", shipped=shipped))
             continue
-        entries.append(Entry(point.name, origin, factory))
+        entries.append(Entry(point.name, origin, factory, shipped=shipped))
     return entries
 
 
@@ -265,6 +272,17 @@ def discover() -> Discovery:
             continue
         found[entry.name] = entry
     return Discovery(found, tuple(warnings))
+
+
+def shipped_systems(*, discovery: Discovery | None = None) -> frozenset[str]:
+    """Names of the systems shipped with newsbench: the ones the regression gate watches by default."""
+    return frozenset(name for name, entry in (discovery or discover()).entries.items() if entry.shipped)
+
+
+def misnamed(entry_name: str, adapter_name: str) -> str:
+    """The reason a system whose entry-point (or module) name differs from its adapter's ``name`` cannot run."""
+    return (f"registered as {entry_name!r} but the adapter's name is {adapter_name!r}; "
+            "the entry-point name and the adapter's `name` must agree")
 
 
 def _accepted(factory: Factory, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -322,7 +340,7 @@ def create(name: str, options: Mapping[str, Any] | None = None, *, discovery: Di
     except Exception as error:  # noqa: BLE001 — a broken system must not break discovery
         raise UserError(f"system {name!r} ({entry.origin}) cannot be created: {_one_line(error)}", exit_code=2) from None
     if adapter.name != name:
-        raise UserError(f"system {name!r} ({entry.origin}) calls itself {adapter.name!r}; the names must agree", exit_code=2)
+        raise UserError(f"system {name!r} ({entry.origin}) is not available: {misnamed(name, adapter.name)}", exit_code=2)
     return adapter
 
 
@@ -343,6 +361,8 @@ def describe(entry: Entry, options: Mapping[str, Any] | None = None) -> SystemIn
         status = adapter.availability()
     except Exception as error:  # noqa: BLE001 — a broken system must not break discovery
         return SystemInfo(entry.name, "?", frozenset(), entry.origin, Availability.no(f"cannot be created: {_one_line(error)}"))
+    if adapter.name != entry.name:
+        status = Availability.no(misnamed(entry.name, adapter.name))
     return SystemInfo(
         entry.name, adapter.version, frozenset(adapter.layers), entry.origin, status, getattr(adapter, "description", "")
     )

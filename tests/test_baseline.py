@@ -139,3 +139,25 @@ def test_a_malformed_file_is_one_clear_line(tmp_path: Path, content: str, messag
         gate.read_baseline(path)
     assert len(caught.value.lines) == 1 and message in caught.value.lines[0]
     assert caught.value.exit_code == 2
+
+
+def test_a_system_that_is_not_gated_is_reported_and_never_fails() -> None:
+    # spacy dropped 0.80 → 0.10 and "theirs" (only in the baseline) did not run: neither is gated
+    base = gate.make_baseline({**ACCEPTED, "theirs": {E: 0.5, N: None, A: None}}, GOLD)
+    verdict = gate.check(base, with_score("spacy", E, 0.10), GOLD, gated={"rules"})
+    assert verdict.passed
+    spacy = [(row.layer, row.baseline, row.current, row.status) for row in verdict.rows if row.system == "spacy"]
+    assert spacy == [(E, 0.8, 0.1, Status.NOT_GATED), (N, 0.6, 0.6, Status.NOT_GATED)]
+    assert [row.status for row in verdict.rows if row.system == "theirs"] == [Status.NOT_GATED]
+
+
+def test_a_partial_update_replaces_only_the_selected_rows() -> None:
+    new = gate.updated(accepted(0.05), with_score("rules", E, 0.9), GOLD, only=["rules"])
+    assert new.systems["rules"][E] == 0.9
+    assert new.systems["spacy"] == {E: 0.8, N: 0.6, A: None}
+    assert new.tolerance == 0.05
+
+
+def test_a_partial_update_on_changed_gold_is_refused() -> None:
+    with pytest.raises(UserError, match="the gold changed"):
+        gate.updated(accepted(), ACCEPTED, {**GOLD, "doc-c": "cc" * 32}, only=["rules"])

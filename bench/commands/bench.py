@@ -3,8 +3,12 @@
 Runs every available system (or those given with ``--system``) over the gold
 texts through the runner (cached, fault-contained), scores each on every split
 and on all documents, prints the leaderboard and per-layer tables, writes the
-reports (see :mod:`bench.report.write`) and applies the regression gate against
-``baseline.json`` in the reports folder.
+reports (see :mod:`bench.report.write`) and applies the regression gate against the
+baseline (see :mod:`bench.paths` for where each lives; none depends on ``--out`` or the
+current directory). Selecting systems (``--system``, ``--exclude``) writes the reports to
+``partial/`` and limits the gate, and an update, to the selected systems. Only systems
+shipped with newsbench (or selected with ``--system``) are gated; others are reported
+"not gated".
 
 Exit codes: 0 reports written and the gate passed (or there is no baseline yet);
 1 the gate failed (a drop beyond the tolerance, a system or layer gone, or changed
@@ -19,6 +23,7 @@ baseline and exits 0.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +31,7 @@ import typer
 from rich.console import Console
 
 from bench import baseline as gate
-from bench import gold, registry, runner
+from bench import gold, paths, registry, runner
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
 from bench.report.model import BenchResult, Failure
@@ -35,44 +40,29 @@ from bench.report.write import write_reports
 from bench.schema import GoldDocument, Layer
 from bench.score import score_corpus
 
-#: Where ``make bench`` writes reports; the committed baseline lives here too.
-DEFAULT_REPORTS = Path("reports")
-BASELINE_NAME = "baseline.json"
 #: The committed baseline: it is about the shipped gold (:data:`bench.gold.SHIPPED_GOLD`) only.
-SHIPPED_BASELINE = gold.SHIPPED_GOLD.parent / DEFAULT_REPORTS / BASELINE_NAME
+SHIPPED_BASELINE = gold.SHIPPED_GOLD.parent / paths.REPORTS / paths.BASELINE_NAME
+BASELINE_NAME = paths.BASELINE_NAME
+is_shipped = paths.is_shipped
+corpus_name = paths.corpus_name
+reports_folder = paths.reports_folder
 
 
-def is_shipped(gold_path: Path) -> bool:
-    """Whether ``gold_path`` is the repository's own gold folder (or its ``documents/``)."""
-    return gold_path.resolve() in (gold.SHIPPED_GOLD, gold.SHIPPED_GOLD / "documents")
-
-
-def corpus_name(gold_path: Path) -> str:
-    """A name for imported gold: its folder's name (``data/gum`` → ``gum``), or a JSONL file's stem."""
-    path = gold_path.resolve()
-    if path.name == "documents":
-        path = path.parent
-    return path.stem if path.is_file() else path.name
-
-
-def reports_folder(gold_path: Path, out: Path | None) -> Path:
-    """``--out``, else ``reports/`` for the shipped gold and ``reports/<corpus>/`` for any other."""
-    if out is not None:
-        return out
-    return DEFAULT_REPORTS if is_shipped(gold_path) else DEFAULT_REPORTS / corpus_name(gold_path)
-
-
-def select_systems(requested: list[str] | None, console: Console) -> list[str]:
-    """The requested systems, or every available one (unavailable ones are listed with the reason)."""
+def select_systems(requested: list[str] | None, console: Console, excluded: list[str] | None = None) -> list[str]:
+    """The requested systems, or every available one (unavailable ones are listed with the reason); minus ``excluded``."""
+    skip = set(excluded or [])
     if requested:
-        return list(dict.fromkeys(requested))
-    chosen = []
-    for info in registry.list_systems():
-        if info.availability.ok:
-            chosen.append(info.name)
-            continue
-        hint = f" (install: {info.availability.install})" if info.availability.install else ""
-        console.print(f"[yellow]skipped[/yellow] {info.name}: {info.availability.reason}{hint}")
+        chosen = [name for name in dict.fromkeys(requested) if name not in skip]
+    else:
+        chosen = []
+        for info in registry.list_systems():
+            if info.name in skip:
+                console.print(f"[yellow]excluded[/yellow] {info.name}")
+            elif info.availability.ok:
+                chosen.append(info.name)
+            else:
+                hint = f" (install: {info.availability.install})" if info.availability.install else ""
+                console.print(f"[yellow]skipped[/yellow] {info.name}: {info.availability.reason}{hint}")
     if not chosen:
         raise UserError("no system is available to run (see `newsbench systems`)", exit_code=2)
     return chosen
@@ -105,17 +95,30 @@ def apply_gate(
     update: bool,
     only: list[str] | None,
     console: Console,
+    gated: Collection[str] | None = None,
 ) -> bool:
-    """Check (or with ``update`` rewrite) the baseline; print the verdict; return whether the run passes."""
+    """Check (or with ``update`` rewrite) the baseline; print the verdict; return whether the run passes.
+
+    ``only``: the systems selected on purpose; an update then rewrites only their rows and keeps
+    every other system's. ``gated``: the systems that can fail the gate (default: all); a full
+    update records only those.
+    """
     scores = main_scores(result)
     hashes = {d.doc_id: d.sha256 for d in documents}
     accepted = gate.read_baseline(path)
     if update:
-        tolerance = accepted.tolerance if accepted is not None else gate.DEFAULT_TOLERANCE
-        gate.write_baseline(path, gate.make_baseline(scores, hashes, tolerance=tolerance))
-        console.print(f"baseline updated: {path} ({', '.join(sorted(scores))}; {len(hashes)} gold documents; "
-                      f"tolerance {tolerance:g})")
-        dropped = sorted(set(accepted.systems) - set(scores)) if accepted is not None else []
+        if only is None and gated is not None:
+            ungated = sorted(set(scores) - set(gated))
+            if ungated:
+                console.print(f"not recorded in the baseline (not shipped with newsbench, so not gated): "
+                              f"{', '.join(ungated)}")
+            scores = {k: v for k, v in scores.items() if k in gated}
+        new = gate.updated(accepted, scores, hashes, only=only)
+        gate.write_baseline(path, new)
+        which = ", ".join(sorted(only)) + " only" if only is not None else ", ".join(sorted(scores))
+        console.print(f"baseline updated: {path} ({which}; {len(hashes)} gold documents; "
+                      f"tolerance {new.tolerance:g})")
+        dropped = sorted(set(accepted.systems) - set(new.systems)) if accepted is not None else []
         if dropped:
             console.print(f"[yellow]no longer in the baseline: {', '.join(dropped)}[/yellow]")
         return True
@@ -127,7 +130,7 @@ def apply_gate(
         accepted = gate.Baseline(accepted.tolerance, accepted.gold,
                                  {k: v for k, v in accepted.systems.items() if k in set(only)})
         console.print("gate limited to the selected systems")
-    verdict = gate.check(accepted, scores, hashes)
+    verdict = gate.check(accepted, scores, hashes, gated=gated)
     console.print(gate_table(verdict))
     if verdict.gold.changed:
         console.print(f"[bold red]the gold changed since {path} was made[/bold red] "
@@ -142,16 +145,28 @@ def bench(
         list[str] | None,
         typer.Option("--system", "-s", help="Run only this system (name or file:PATH); repeatable. Default: all available."),
     ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", "-x", help="Do not run this system; repeatable.")
+    ] = None,
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
     out: Annotated[
-        Path | None, typer.Option(help="Reports folder (default: reports/, or reports/<corpus>/ for other gold).")
+        Path | None,
+        typer.Option(help="Reports folder (default: the project's reports/, or reports/<corpus>/ for other gold; "
+                     "with --system or --exclude, partial/ inside it)."),
     ] = None,
-    predictions: Annotated[Path, typer.Option(help="Where each system's predictions JSONL is written.")] = runner.DEFAULT_OUT,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(help="Where each system's predictions JSONL is written (default: the project's "
+                     "predictions/, or predictions/<corpus>/ for other gold)."),
+    ] = None,
     baseline: Annotated[
-        Path | None, typer.Option(help="Baseline file for the regression gate (default: OUT/baseline.json).")
+        Path | None,
+        typer.Option(help="Baseline file for the regression gate (default: the project's reports/baseline.json, "
+                     "or reports/<corpus>/baseline.json for other gold; never depends on --out)."),
     ] = None,
     update_baseline: Annotated[
-        bool, typer.Option("--update-baseline", help="Accept this run as the new baseline (make bench-update).")
+        bool, typer.Option("--update-baseline", help="Accept this run as the new baseline (make bench-update); "
+                           "with --system or --exclude only the selected systems' rows.")
     ] = False,
     jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process).")] = 1,
     cache: Annotated[
@@ -169,14 +184,15 @@ def bench(
     documents = gold.load_gold(gold_path)
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
-    names = select_systems(system, errors)
+    names = select_systems(system, errors, exclude)
+    selected = bool(system or exclude)
     # A new baseline is always computed afresh, so it never rests on anything cached.
     use_cache = cache and not update_baseline
     bar, progress = runner.rich_progress()
     with bar:
         runs = runner.run_systems(
-            names, [d.document for d in documents], out_dir=predictions, jobs=jobs, use_cache=use_cache,
-            timeout=timeout, progress=progress,
+            names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
+            jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress,
         )
     result = score_runs(documents, runs)
     for table in tables(result):
@@ -186,18 +202,24 @@ def bench(
             errors.print(f"[red]failed[/red] {item.name} on {failure.doc_id}: {failure.reason}")
         if len(item.failures) > 5:
             errors.print(f"  … {len(item.failures) - 5} more failures of {item.name} in its report")
-    out = reports_folder(gold_path, out)
-    written = write_reports(result, out)
-    console.print(f"reports: {len(written)} files in {out}/ (leaderboard: {out / 'leaderboard.md'})")
-    gate_file = baseline or out / BASELINE_NAME
+    folder = paths.reports_folder(gold_path, out, partial=selected)
+    written = write_reports(result, folder)
+    console.print(f"reports: {len(written)} files in {folder}/ (leaderboard: {folder / 'leaderboard.md'})")
+    if selected and out is None:
+        console.print(f"partial run (selected systems only): the full reports in {paths.default_reports(gold_path)}/ "
+                      "are left as they were")
+    gate_file = paths.baseline_file(gold_path, baseline)
     if not is_shipped(gold_path) and gate_file.resolve() == SHIPPED_BASELINE:
         # The committed baseline describes the shipped gold only: never read or rewrite it for other gold.
         console.print(f"no baseline for this gold ({gold_path}): the regression gate is off "
                       f"({SHIPPED_BASELINE.parent.name}/{BASELINE_NAME} is for the shipped gold only)")
         passed = True
     else:
-        passed = apply_gate(result, documents, gate_file, update=update_baseline,
-                            only=sorted(runs) if system else None, console=console)
+        # Systems shipped with newsbench are gated; others only if selected on purpose with --system.
+        gated = set(runs) if system else registry.shipped_systems()
+        only = sorted(runs) if system else sorted(set(runs) & gated) if exclude else None
+        passed = apply_gate(result, documents, gate_file, update=update_baseline, only=only, console=console,
+                            gated=gated)
     sys.stdout.flush()
     if not passed:
         raise typer.Exit(1)

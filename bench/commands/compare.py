@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bench import atomic, gold, runner
+from bench import atomic, gold, paths, runner
 from bench.errors import UserError
 from bench.formatting import DASH, NA, pct
 from bench.predictions import read_predictions
@@ -34,7 +34,8 @@ from bench.score import CorpusScore, score_corpus
 from bench.stats import MIN_DOCUMENTS, RESAMPLES, SEED, Comparison
 
 
-def _as_file(spec: str) -> Path | None:
+def as_file(spec: str) -> Path | None:
+    """The predictions file ``spec`` names (``file:PATH``, a ``.jsonl`` path or an existing file); None: a system name."""
     if spec.startswith(FILE_PREFIX):
         return Path(spec[len(FILE_PREFIX):])
     if spec.endswith(".jsonl") or Path(spec).is_file():
@@ -51,7 +52,7 @@ def load_side(
     ``texts`` (doc_id → text, default: the documents') is what a predictions file is checked against,
     so lines for gold documents outside the compared split are not reported as unknown.
     """
-    path = _as_file(spec)
+    path = as_file(spec)
     if path is not None:
         known = texts if texts is not None else {d.doc_id: d.text for d in documents}
         found = read_predictions(path, known)
@@ -131,7 +132,11 @@ def compare(
     b: Annotated[str, typer.Argument(help="System B: a name, file:PATH or a predictions .jsonl.")],
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
     split: Annotated[str, typer.Option(help="Compare on one split only (default: all documents).")] = OVERALL,
-    predictions: Annotated[Path, typer.Option(help="Where systems' predictions are written.")] = runner.DEFAULT_OUT,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(help="Where named systems' predictions are written (default: the project's predictions/, "
+                     "or predictions/<corpus>/ for other gold, so runs on different gold never overwrite each other)."),
+    ] = None,
     cache: Annotated[
         bool, typer.Option("--cache/--no-cache", help="Reuse cached predictions of named systems (keyed by name, "
                            "version, code, configuration and text); --no-cache runs them afresh.")
@@ -149,7 +154,8 @@ def compare(
             raise UserError(f"no gold documents in split {split!r} (splits: {', '.join(splits)})", exit_code=2)
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
-    sides = [load_side(spec, documents, predictions=predictions, use_cache=cache, console=console, texts=texts)
+    folder = paths.predictions_folder(gold_path, predictions)
+    sides = [load_side(spec, documents, predictions=folder, use_cache=cache, console=console, texts=texts)
              for spec in (a, b)]
     rows = compare_scores(sides[0], sides[1], [d.doc_id for d in documents])
     console.print(comparison_table(rows, a, b, split))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from bench import gold, runner
+from bench import gold, paths, runner
 from bench.schema import Document
 
 
@@ -34,7 +34,11 @@ def run(
         Path | None, typer.Option(help="A folder of .txt files or a JSONL with doc_id and text (default: the gold texts).")
     ] = None,
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder whose texts are used without --docs.")] = gold.DEFAULT_GOLD,
-    out: Annotated[Path, typer.Option(help="Output folder: <system>.jsonl and <system>.run.json.")] = runner.DEFAULT_OUT,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output folder: <system>.jsonl and <system>.run.json (default: the project's predictions/; "
+                     "predictions/<corpus>/ for the texts of other gold)."),
+    ] = None,
     jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process, no timeouts).")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update cached predictions.")] = False,
     model: Annotated[
@@ -57,11 +61,13 @@ def run(
         "response_cache": not no_cache,  # systems with their own caches (llm) ask again under --no-cache
         "document_timeout": timeout,  # llm: no retry starts that could not end within it
     }
+    # the gold's own predictions folder for its texts; the project's predictions/ for --docs
+    out_folder = paths.predictions_folder(gold_path, out) if docs is None else out or paths.PROJECT_ROOT / paths.PREDICTIONS
     console = Console(stderr=True)
     bar, progress = runner.rich_progress()
     with bar:
         results = runner.run_systems(
-            systems, documents, out_dir=out, jobs=jobs, use_cache=not no_cache, options=options,
+            systems, documents, out_dir=out_folder, jobs=jobs, use_cache=not no_cache, options=options,
             timeout=timeout, progress=progress,
         )
     for result in results.values():

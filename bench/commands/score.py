@@ -1,5 +1,9 @@
 """``newsbench score PRED.jsonl``: score a system's predictions against the gold.
 
+``PRED`` may also be a system name (anything that is not ``file:PATH``, a ``.jsonl`` path or
+an existing file, exactly as in ``newsbench compare``): the system is then run through the
+runner (its cache reused unless ``--no-cache``) and its predictions scored.
+
 Prints rich tables; ``--json`` writes :meth:`bench.score.CorpusScore.to_json`,
 ``--markdown`` a Markdown summary (both atomically). Exit codes: 0 scored;
 1 the gold is defective; 2 the prediction file (or an argument) is unusable,
@@ -16,8 +20,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bench import gold
+from bench import gold, paths, runner
 from bench.atomic import write_text
+from bench.commands.compare import as_file
 from bench.formatting import DASH, layer_pct, pct
 from bench.predictions import read_predictions
 from bench.score import CorpusScore, score_corpus
@@ -89,20 +94,42 @@ def tables(score: CorpusScore) -> list[Table]:
 
 
 def score(
-    predictions: Annotated[Path, typer.Argument(help="Predictions JSONL, one object per document.")],
+    predictions: Annotated[
+        str,
+        typer.Argument(help="Predictions JSONL, one object per document (or file:PATH); or a system name, run "
+                       "through the runner and its cache as `compare` does.", show_default=False),
+    ],
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.")] = gold.DEFAULT_GOLD,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write a Markdown summary here.")] = None,
     system: Annotated[str | None, typer.Option("--system", help="System name (default: the file name).")] = None,
+    predictions_dir: Annotated[
+        Path | None,
+        typer.Option("--predictions-dir", help="For a system name: where its predictions are written (default as "
+                     "in `compare`: the project's predictions/, or predictions/<corpus>/ for other gold)."),
+    ] = None,
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="For a system name: reuse cached predictions (as in `compare`).")
+    ] = True,
 ) -> None:
-    """Score PREDICTIONS against the gold; print tables, optionally write JSON and Markdown."""
+    """Score PREDICTIONS (a file or a system name) against the gold; print tables, optionally write JSON and Markdown."""
     documents = gold.load_gold(gold_path)
     texts = {doc.doc_id: doc.text for doc in documents}
-    found = read_predictions(predictions, texts)
-    for warning in found.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    name = system if system is not None else predictions.name.removesuffix(".jsonl")
-    result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
+    path = as_file(predictions)
+    if path is None:
+        run = runner.run_systems([predictions], [d.document for d in documents],
+                                 out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
+        for failure in run.failures:
+            print(f"warning: {predictions} failed on {failure.doc_id}: {failure.reason} (scored as empty)",
+                  file=sys.stderr)
+        name = system if system is not None else predictions
+        result = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
+    else:
+        found = read_predictions(path, texts)
+        for warning in found.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        name = system if system is not None else path.name.removesuffix(".jsonl")
+        result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
     console = Console()
     for table in tables(result):
         console.print(table)

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from bench import paths
+
 
 def summary_external(
     reports: Annotated[Path, typer.Argument(help="Folder holding one reports folder per corpus (<corpus>/results.json).")]
-    = Path("reports/external"),
+    = paths.PROJECT_ROOT / paths.REPORTS / "external",
 ) -> None:
     """Write REPORTS/summary.md and summary.json from every REPORTS/<corpus>/results.json."""
     from bench.errors import UserError

@@ -85,7 +85,11 @@ _STYLE = {
     Status.DROPPED: "bold red",
     Status.MISSING: "bold red",
     Status.NOT_ATTEMPTED: "bold red",
+    Status.NOT_GATED: "dim",
 }
+#: The gate table's note when some systems are only reported.
+NOT_GATED_NOTE = ("not gated: not shipped with newsbench (e.g. a locally installed plugin), so it is "
+                  "reported but cannot fail the gate; select it with --system to gate it")
 
 
 def gate_table(verdict: Verdict) -> Table:
@@ -93,7 +97,10 @@ def gate_table(verdict: Verdict) -> Table:
     verdict_text = "PASSED" if verdict.passed else "FAILED"
     table = Table(
         title=f"Regression gate {verdict_text} (tolerance {verdict.tolerance:g} absolute F1)",
-        caption="accept new results with `make bench-update`" if not verdict.passed else None,
+        caption="\n".join(note for note in (
+            "accept new results with `make bench-update`" if not verdict.passed else "",
+            NOT_GATED_NOTE if any(row.status is Status.NOT_GATED for row in verdict.rows) else "",
+        ) if note) or None,
     )
     for column, justify in (("system", "left"), ("layer", "left"), ("baseline F1", "right"),
                             ("current F1", "right"), ("change", "right"), ("status", "left")):

@@ -23,7 +23,8 @@ SYSTEMS = ("--system", f"file:{FIXTURE / 'alpha.jsonl'}", "--system", f"file:{FI
 
 def bench(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *args: str, out: str = "reports") -> int:
     argv = ["newsbench", "bench", "--gold", str(GOLD), *SYSTEMS, "--out", str(tmp_path / out),
-            "--predictions", str(tmp_path / "predictions"), "--no-cache", "--jobs", "0", *args]
+            "--predictions", str(tmp_path / "predictions"), "--baseline", str(tmp_path / out / "baseline.json"),
+            "--no-cache", "--jobs", "0", *args]
     monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exit_info:
         main()

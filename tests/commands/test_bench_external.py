@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import paths
 from bench.cli import main
 from bench.commands.bench import SHIPPED_BASELINE, reports_folder
 from bench.importers.gold_folder import write_gold_folder
@@ -54,15 +55,16 @@ def predictions(tmp_path: Path, gold: Path) -> tuple[Path, Path]:
 
 
 def test_default_reports_folder_is_reports_for_shipped_gold_and_per_corpus_otherwise(gum_gold: Path) -> None:
-    assert reports_folder(REPO / "gold", None) == Path("reports")
-    assert reports_folder(gum_gold, None) == Path("reports/gum")
+    assert reports_folder(REPO / "gold", None) == REPO / "reports"
+    assert reports_folder(gum_gold, None) == REPO / "reports" / "gum"
+    assert reports_folder(gum_gold, None, partial=True) == REPO / "reports" / "gum" / "partial"
     assert reports_folder(gum_gold, Path("elsewhere")) == Path("elsewhere")
 
 
 def test_bench_on_imported_gold_reports_per_corpus_and_never_touches_the_shipped_baseline(
     tmp_path: Path, gum_gold: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path)
     before = SHIPPED_BASELINE.read_bytes()
     ents, nums = predictions(tmp_path, gum_gold)
     common = ("bench", "--gold", str(gum_gold), "--system", f"file:{ents}", "--system", f"file:{nums}",
@@ -70,7 +72,8 @@ def test_bench_on_imported_gold_reports_per_corpus_and_never_touches_the_shipped
     assert run(monkeypatch, *common) == 0
     printed = capsys.readouterr().out
     assert "no baseline for this gold" in printed
-    leaderboard = (tmp_path / "reports" / "gum" / "leaderboard.md").read_text()
+    # two systems selected on purpose: a partial run, beside (never over) the corpus' full reports
+    leaderboard = (tmp_path / "reports" / "gum" / "partial" / "leaderboard.md").read_text()
     # one of the 3 gold entities found exactly: P 1/1, R 1/3, F1 = 2·1·(1/3)/(1 + 1/3) = 50.0
     assert "| [ents](systems/ents.md) | 50.0 | 50.0 | — | — | — | — | 0 |" in leaderboard
     # the numbers-only system does not attempt entities, and the gold has no numbers: all "—"
