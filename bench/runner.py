@@ -19,7 +19,9 @@ Fault containment: an exception, a timeout or invalid output on one document is 
 no line in the JSONL, so the scorer scores it as empty (everything missed), and the report
 counts the failures from :attr:`RunResult.failures` or the ``.run.json`` file. A worker that
 crashes or exceeds the timeout is killed and replaced; if it was working on several documents
-they are retried one at a time so only the culprit fails.
+they are retried one at a time so only the culprit fails. The timeout is per document: a chunk
+of several documents must finish within one document's timeout, and when it does not, the
+system's remaining documents run one at a time, each under its own (see :func:`_run_in_workers`).
 
 Systems only ever receive :class:`~bench.schema.Document` (id and text): whatever documents the
 caller passes are reduced to those two fields before anything reaches an adapter.
@@ -391,11 +393,14 @@ class _Worker:
         self.conn.send((list(sys.path), payload))
         self.ready = False
         self.chunk: list[Document] = []
-        self.deadline = time.monotonic() + SETUP_TIMEOUT
+        self.sent = time.monotonic()
+        self.deadline = self.sent + SETUP_TIMEOUT
 
     def send(self, chunk: list[Document], timeout: float | None) -> None:
+        """Hand over ``chunk``; it must be answered within ``timeout`` seconds, however many documents it holds."""
         self.chunk = chunk
-        self.deadline = math.inf if timeout is None else time.monotonic() + timeout * len(chunk)
+        self.sent = time.monotonic()
+        self.deadline = math.inf if timeout is None else self.sent + timeout
         self.conn.send(chunk)
 
     def exit_code(self) -> int | None:
@@ -454,10 +459,22 @@ def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document]) -> It
         yield from predict_chunk(adapter, chunk)
 
 
+def timed_out(elapsed: float, timeout: float | None) -> str:
+    """The failure reason of a document stopped after ``elapsed`` seconds (measured) under ``timeout``."""
+    return f"timed out: stopped after {elapsed:.1f} s (limit {timeout:g} s per document)"
+
+
 def _run_in_workers(
     adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None
 ) -> Iterator[Outcome]:
-    """Spawned worker processes with hard per-document timeouts and crash isolation."""
+    """Spawned worker processes with hard per-document timeouts and crash isolation.
+
+    ``timeout`` is per document: a chunk must be answered within it, however many documents it
+    holds, so every prediction kept took at most ``timeout`` seconds. A chunk of several
+    documents that runs out of time proves nothing about any one of them: its documents, and
+    every chunk still queued, are re-run one at a time, each under its own ``timeout``. The
+    reason of a document that timed out alone states the time it was measured to run.
+    """
     try:
         payload = pickle.dumps(adapter)
     except Exception as error:  # noqa: BLE001 — any pickling error means the same to the user
@@ -503,7 +520,17 @@ def _run_in_workers(
                             worker.chunk = []
                         continue
                 elif time.monotonic() >= worker.deadline:
-                    problem = f"timed out after {timeout:g} s" if worker.ready else f"setup timed out after {SETUP_TIMEOUT:g} s"
+                    if not worker.ready:
+                        yield from abort(f"setup failed: setup timed out after {SETUP_TIMEOUT:g} s")
+                        return
+                    problem = timed_out(time.monotonic() - worker.sent, timeout)
+                    if len(worker.chunk) > 1:
+                        # A batch over one document's limit proves nothing about any one document:
+                        # from now on this system runs one document at a time, each under its own limit.
+                        singles = [[d] for chunk in (worker.chunk, *queue) for d in chunk]
+                        queue.clear()
+                        queue.extend(singles)
+                        worker.chunk = []
                 else:
                     continue
                 if not worker.ready:

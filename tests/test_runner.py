@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -146,6 +147,19 @@ class HashReporter(Adapter):
         return Annotations(document.doc_id, entities=())
 
 
+class Sluggish(Adapter):
+    """Sleeps as many seconds as the first word of the text says; hands out batches of four."""
+
+    name = "sluggish"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+    batch_size = 4
+
+    def predict(self, document: Document) -> Annotations:
+        time.sleep(float(document.text.split()[0]))
+        return Annotations(document.doc_id, entities=())
+
+
 def _run(adapter: Adapter, docs: Sequence[Document], tmp_path: Path, **options: object) -> runner.RunResult:
     options.setdefault("cache_dir", tmp_path / "cache")
     return runner.run_system(adapter, docs, out_dir=tmp_path / "out", **options)  # type: ignore[arg-type]
@@ -268,8 +282,44 @@ def test_a_document_that_exceeds_the_timeout_is_killed_and_recorded(tmp_path: Pa
     started = time.monotonic()
     result = _run(Troublemaker(), docs, tmp_path, timeout=1.0)
     assert time.monotonic() - started < 30
-    assert [(f.doc_id, f.reason) for f in result.failures] == [("sleeps", "timed out after 1 s")]
+    assert [f.doc_id for f in result.failures] == ["sleeps"]
+    assert re.fullmatch(r"timed out: stopped after 1\.\d s \(limit 1 s per document\)", result.failures[0].reason)
     assert sorted(result.predictions) == ["after", "before"]
+
+
+def _stopped_after(reason: str) -> float:
+    found = re.fullmatch(r"timed out: stopped after (\d+\.\d) s \(limit (\S+) s per document\)", reason)
+    assert found, reason
+    return float(found.group(1))
+
+
+def test_the_timeout_is_per_document_even_inside_a_batch(tmp_path: Path) -> None:
+    """Before: a batch of four had four timeouts between them, so a 2.5 s document passed a 1 s timeout."""
+    docs = [Document("quick1", "0 s"), Document("slow", "2.5 s"), Document("quick2", "0 s"), Document("quick3", "0 s")]
+    started = time.monotonic()
+    result = _run(Sluggish(), docs, tmp_path, timeout=1.0)
+    elapsed = time.monotonic() - started
+    assert [f.doc_id for f in result.failures] == ["slow"]
+    assert sorted(result.predictions) == ["quick1", "quick2", "quick3"]
+    # the batch is stopped after 1 s, then the slow document alone after 1 s
+    assert elapsed < 20
+
+
+def test_a_timeout_reports_the_time_the_document_was_measured_to_run_alone(tmp_path: Path) -> None:
+    """Before: a document cut after a batch's 4 × 1 s was reported as "timed out after 1 s"."""
+    docs = [Document("slow", "30 s"), Document("quick", "0 s")]
+    result = _run(Sluggish(), docs, tmp_path, timeout=1.5)
+    (failure,) = result.failures
+    assert failure.doc_id == "slow"
+    assert 1.5 <= _stopped_after(failure.reason) < 3.0
+
+
+def test_a_batch_over_one_documents_timeout_is_rerun_one_document_at_a_time(tmp_path: Path) -> None:
+    """Four documents of 0.6 s each: the batch (2.4 s) exceeds the 1.5 s timeout, no document does."""
+    docs = [Document(f"d{i}", "0.6 s") for i in range(4)]
+    result = _run(Sluggish(), docs, tmp_path, timeout=1.5)
+    assert result.failures == ()
+    assert list(result.predictions) == ["d0", "d1", "d2", "d3"]
 
 
 def test_a_worker_that_dies_fails_only_the_document_it_died_on(tmp_path: Path) -> None:
