@@ -2,8 +2,8 @@
 
 For each system the runner
 
-1. looks every document up in the cache, keyed by SHA-256 of (system name, version, config,
-   SHA-256 of the document's text) — re-runs are instant, ``use_cache=False`` bypasses it;
+1. looks every document up in the cache, keyed by SHA-256 of (system name, version, code,
+   config, the options it was created with, SHA-256 of the document's text) — re-runs are instant, ``use_cache=False`` bypasses it;
 2. predicts the rest in ``jobs`` worker processes (fresh interpreters, each holding one copy of the
    adapter, set up once, with ``PYTHONHASHSEED=0`` unless it is set, so set-order-dependent
    libraries are deterministic), in small chunks so batch adapters can use their batch path;
@@ -54,6 +54,7 @@ from bench.registry import (
     Discovery,
     JSONValue,
     SystemAdapter,
+    accepted_options,
     create,
     discover,
     layer_names,
@@ -262,19 +263,48 @@ def code_fingerprint(adapter: SystemAdapter) -> str:
     return _package_fingerprint(type(adapter).__module__)
 
 
-def cache_key(adapter: SystemAdapter, document: Document, *, config: Mapping[str, JSONValue] | None = None) -> str:
-    """SHA-256 over the system's name, version, code, config and the document text's SHA-256.
+#: Options that say how a system runs or authenticates, never what it outputs: left out of the
+#: cache key (``api_key`` is a secret and must never reach a key, a file or a message).
+RUN_OPTIONS = frozenset({"api_key", "response_cache", "document_timeout"})
+
+
+def key_options(options: Mapping[str, Any]) -> dict[str, JSONValue]:
+    """The options a system was created with that belong in its cache key: all but :data:`RUN_OPTIONS` and None.
+
+    >>> key_options({"model": "foo", "api_key": "secret", "base_url": None})
+    {'model': 'foo'}
+    """
+    return {k: _jsonable(v) for k, v in sorted(options.items()) if k not in RUN_OPTIONS and v is not None}
+
+
+def _jsonable(value: object) -> JSONValue:
+    """``value`` as JSON (a path or other object as its string), so any option can be keyed."""
+    return json.loads(json.dumps(value, default=str, sort_keys=True))  # type: ignore[no-any-return]
+
+
+def cache_key(
+    adapter: SystemAdapter,
+    document: Document,
+    *,
+    config: Mapping[str, JSONValue] | None = None,
+    options: Mapping[str, JSONValue] | None = None,
+) -> str:
+    """SHA-256 over the system's name, version, code, config, options and the document text's SHA-256.
 
     Pass ``config`` when keying many documents, so ``adapter.config()`` (which may read model
-    files) runs once per run rather than once per document.
+    files) runs once per run rather than once per document. ``options`` are those the system
+    was created with (see :func:`key_options`): part of the key whether or not ``config()``
+    reports them, so ``--model mine=foo`` and ``--model mine=bar`` never share predictions.
     """
-    material = {
+    material: dict[str, Any] = {
         "system": adapter.name,
         "version": adapter.version,
         "code": code_fingerprint(adapter),
         "config": dict(adapter.config()) if config is None else dict(config),
         "document": document_sha256(document),
     }
+    if options:
+        material["options"] = dict(options)
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -568,15 +598,21 @@ def run_system(
     cache_dir: Path = DEFAULT_CACHE,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> RunResult:
-    """Run one (available) adapter over ``documents`` and write its JSONL and run record."""
+    """Run one (available) adapter over ``documents`` and write its JSONL and run record.
+
+    ``options`` are those the adapter was created with (:func:`run_systems` passes them); they
+    are part of the cache key (see :func:`key_options`).
+    """
     started = time.monotonic()
     docs = [_as_document(d) for d in documents]
     layers = frozenset(adapter.layers)
     config = dict(adapter.config())
     cache = PredictionCache(cache_dir)
     cacheable = use_cache and bool(getattr(adapter, "cache", True))
-    keys = {d.doc_id: cache_key(adapter, d, config=config) for d in docs} if cacheable else {}
+    keyed = key_options(options or {})
+    keys = {d.doc_id: cache_key(adapter, d, config=config, options=keyed) for d in docs} if cacheable else {}
     by_id = {d.doc_id: d for d in docs}
     if len(by_id) != len(docs):
         raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)
@@ -661,19 +697,24 @@ def run_systems(
     """Run each system (a registry name, ``file:PATH``, or an adapter instance) over ``documents``.
 
     ``options`` reach each system's factory if it accepts them (``{"model": ...}``); a key
-    ``"SYSTEM"`` holding a mapping gives options for that system only. Every system is created
+    ``"SYSTEM"`` holding a mapping gives options for that system only. The options a system
+    accepts are part of its cache key (but for :data:`RUN_OPTIONS`). Every system is created
     and checked for availability before any runs, so an unknown or unavailable one fails fast
     with a :class:`UserError` naming the reason and the install command.
     """
     docs = [_as_document(d) for d in documents]
     found = discovery
     adapters: list[SystemAdapter] = []
+    given: list[dict[str, Any]] = []
     for system in systems:
         if isinstance(system, str):
             found = found or discover()
-            adapters.append(create(system, system_options(options, system), discovery=found))
+            own = system_options(options, system)
+            adapters.append(create(system, own, discovery=found))
+            given.append(accepted_options(system, own, discovery=found))
         else:
             adapters.append(system)
+            given.append({})
     names = [a.name for a in adapters]
     if len(set(names)) != len(names):
         raise UserError(f"systems named twice: {', '.join(sorted({n for n in names if names.count(n) > 1}))}", exit_code=2)
@@ -682,9 +723,9 @@ def run_systems(
     return {
         adapter.name: run_system(
             adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
-            timeout=timeout, progress=progress,
+            timeout=timeout, progress=progress, options=own,
         )
-        for adapter in adapters
+        for adapter, own in zip(adapters, given, strict=True)
     }
 
 

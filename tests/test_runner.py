@@ -6,6 +6,7 @@ runner's worker processes can unpickle them.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -21,7 +22,7 @@ import pytest
 from bench import gold, runner
 from bench.errors import InvalidInput, UserError
 from bench.predictions import read_predictions
-from bench.registry import Adapter
+from bench.registry import Adapter, Discovery, Entry
 from bench.schema import (
     Annotations,
     Attribution,
@@ -160,6 +161,19 @@ class Sluggish(Adapter):
         return Annotations(document.doc_id, entities=())
 
 
+class ModelTaker(FirstWord):
+    """Takes a ``model`` option but, like many a first adapter, does not report it in ``config()``."""
+
+    name = "model-taker"
+
+    def __init__(self, *, model: str = "default", log_dir: str = "") -> None:
+        super().__init__(Path(log_dir))
+        self.model = model
+
+    def config(self) -> dict[str, str]:
+        return {}
+
+
 def _run(adapter: Adapter, docs: Sequence[Document], tmp_path: Path, **options: object) -> runner.RunResult:
     options.setdefault("cache_dir", tmp_path / "cache")
     return runner.run_system(adapter, docs, out_dir=tmp_path / "out", **options)  # type: ignore[arg-type]
@@ -230,6 +244,27 @@ def test_cache_key_covers_version_config_and_document_text(tmp_path: Path, chang
     docs = [Document("a", "Changed text here.")] if change == "text" else DOCS[:1]
     result = _run(adapter, docs, tmp_path)
     assert (_calls(logs), result.cached) == (2, 0)
+
+
+def test_options_passed_to_a_system_are_part_of_its_cache_key_even_when_config_omits_them(tmp_path: Path) -> None:
+    """Before: ``--model model-taker=bar`` after ``=foo`` was served foo's predictions from the cache."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    found = Discovery({"model-taker": Entry("model-taker", "test", functools.partial(ModelTaker, log_dir=str(logs)))})
+
+    def run(model: str) -> runner.RunResult:
+        options = {"model-taker": {"model": model}}
+        return runner.run_systems(["model-taker"], DOCS[:1], out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
+                                  jobs=0, options=options, discovery=found)["model-taker"]
+
+    assert run("foo").cached == 0
+    assert (run("bar").cached, _calls(logs)) == (0, 2)  # another option value: computed again
+    assert (run("foo").cached, _calls(logs)) == (1, 2)  # the same value again: a cache hit
+
+
+def test_the_api_key_and_run_controls_are_not_part_of_a_cache_key() -> None:
+    assert runner.key_options({"model": "m", "api_key": "sk-secret", "response_cache": False,
+                               "document_timeout": 5.0, "base_url": None}) == {"model": "m"}
 
 
 def test_the_same_text_under_another_id_is_a_cache_hit_relabelled(tmp_path: Path) -> None:
