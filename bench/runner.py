@@ -12,7 +12,10 @@ For each system the runner
    integer offsets) and pass :func:`bench.validate.check_annotations` (offsets in range,
    end after start, ``text`` equal to the slice);
 4. writes ``<out>/<system>.jsonl`` (one line per document predicted, in document order) and
-   ``<out>/<system>.run.json`` (version, config, layers, counts and the failures), atomically.
+   ``<out>/<system>.run.json`` (version, config, layers, counts, the failures and any warnings), atomically.
+
+A document a replayed predictions file (``file:PATH``) has no line for is not a failure: it is
+left out and scored as empty, with the same warning as ``newsbench score``.
 
 Fault containment: an exception, a timeout or invalid output on one document is recorded as a
 :class:`Failure` (document id and a one-line reason) and the run goes on. A failed document has
@@ -50,8 +53,10 @@ from typing import Any, Protocol
 from bench import atomic
 from bench.errors import InvalidInput, Problem, UserError
 from bench.parse import ANNOTATIONS, validate
+from bench.predictions import missing_warning
 from bench.registry import (
     Discovery,
+    FileSystem,
     JSONValue,
     SystemAdapter,
     accepted_options,
@@ -100,6 +105,8 @@ class RunResult:
     documents: int
     cached: int
     seconds: float
+    #: Non-fatal notes, e.g. the documents a replayed predictions file has no line for.
+    warnings: tuple[str, ...] = ()
 
 
 class Progress(Protocol):
@@ -618,10 +625,22 @@ def run_system(
         raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)
     predictions: dict[str, Annotations] = {}
     failures: dict[str, str] = {}
+    warnings: list[str] = []
+    if isinstance(adapter, FileSystem):
+        # A document a predictions file has no line for is scored as empty, as `newsbench score` does.
+        present = adapter.doc_ids()
+        absent = [d.doc_id for d in docs if d.doc_id not in present]
+        if absent:
+            warnings.append(missing_warning(adapter.path, absent))
+        docs_to_predict = [d for d in docs if d.doc_id in present]
+    else:
+        docs_to_predict = docs
     if progress is not None:
         progress.start(adapter.name, len(docs))
+        for _ in range(len(docs) - len(docs_to_predict)):
+            progress.advance(adapter.name, failed=False)
     todo: list[Document] = []
-    for document in docs:
+    for document in docs_to_predict:
         hit = cache.get(adapter.name, keys[document.doc_id], document.doc_id) if cacheable else None
         if hit is not None:
             predictions[document.doc_id] = hit
@@ -664,6 +683,8 @@ def run_system(
         "failures": [{"doc_id": f.doc_id, "reason": f.reason} for f in failed],
         "seconds": round(seconds, 3),
     }
+    if warnings:
+        run_record["warnings"] = warnings
     summary = getattr(adapter, "run_summary", None)  # optional for adapters that do not subclass Adapter
     usage = summary([d.doc_id for d in docs]) if callable(summary) else None
     if usage is not None:
@@ -678,7 +699,10 @@ def run_system(
         )
         + "\n",
     )
-    return RunResult(adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds)
+    return RunResult(
+        adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds,
+        tuple(warnings),
+    )
 
 
 def run_systems(

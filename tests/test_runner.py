@@ -449,9 +449,39 @@ def test_a_predictions_file_runs_as_a_system(tmp_path: Path) -> None:
     assert not (tmp_path / "cache").exists()  # replaying a file is not worth caching
     assert result.layers == frozenset({Layer.ENTITIES})
     assert sorted(result.predictions) == ["a", "b"]
-    assert [(f.doc_id, f.reason) for f in result.failures] == [
-        ("c", "LookupError: theirs.jsonl has no line for this document")
-    ]
+    assert result.failures == ()
+
+
+def test_a_document_missing_from_a_predictions_file_is_scored_empty_with_the_same_warning_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a warning in `score`, but a LookupError failure per document in `run file:` and `bench`."""
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text("".join(json.dumps({"doc_id": d.doc_id, "text": d.text, "entities": []}) + "\n" for d in DOCS),
+                         "utf-8")
+    file = tmp_path / "theirs.jsonl"
+    file.write_text('{"doc_id": "a", "entities": []}\n', "utf-8")
+    expected = f"{file}: 2 document(s) have no predictions, scored as empty: b, c"
+    # the library
+    result = runner.run_systems([f"file:{file}"], DOCS, out_dir=tmp_path / "out")["theirs"]
+    assert (result.failures, result.warnings) == ((), (expected,))
+    assert runner.read_run_record(result.manifest)["warnings"] == [expected]
+    # the commands: score, run, bench
+    from bench.cli import main
+
+    def command(*args: str) -> str:
+        monkeypatch.setattr(sys, "argv", ["newsbench", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code in (0, None)
+        return " ".join(capsys.readouterr().err.split())
+
+    assert f"warning: {expected}" in command("score", str(file), "--gold", str(gold_file))
+    ran = command("run", f"file:{file}", "--docs", str(gold_file), "--out", str(tmp_path / "run"))
+    assert f"warning {expected}" in ran and "0 failed" in ran
+    benched = command("bench", "--gold", str(gold_file), "--system", f"file:{file}", "--out", str(tmp_path / "reports"),
+                      "--predictions", str(tmp_path / "preds"))
+    assert f"warning {expected}" in benched and "failed theirs" not in benched
 
 
 # --- documents ------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ def run(
             timeout=timeout, progress=progress,
         )
     for result in results.values():
+        for warning in result.warnings:
+            console.print(f"[yellow]warning[/yellow] {warning}")
         console.print(
             f"{result.system}: {len(result.predictions)}/{result.documents} documents "
             f"({result.cached} cached), {len(result.failures)} failed → {result.path}"
