@@ -43,12 +43,13 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from bench import atomic
 from bench.errors import InvalidInput, Problem, UserError
@@ -355,22 +356,39 @@ def _reason(error: BaseException) -> str:
     return _short(f"{type(error).__name__}: {message}" if message else type(error).__name__)
 
 
-def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document]) -> list[Outcome]:
+#: Told about each exception an adapter raises: what it was doing (``"document 'a'"``) and the exception.
+OnError = Callable[[str, BaseException], None]
+
+
+def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None) -> list[Outcome]:
     """Predict ``documents``: one batch call, and on an exception one call per document."""
     if len(documents) > 1:
         try:
             outputs = adapter.predict_batch(documents)
             if isinstance(outputs, list) and len(outputs) == len(documents):
                 return [(d.doc_id, out, "") for d, out in zip(documents, outputs)]
-        except Exception:  # noqa: BLE001, S110 — retried one by one below, so only the document at fault fails
-            pass
+        except Exception as error:  # noqa: BLE001 — retried one by one below, so only the document at fault fails
+            if on_error is not None:
+                on_error(f"a batch of {len(documents)} documents (retried one by one)", error)
     outcomes: list[Outcome] = []
     for document in documents:
         try:
             outcomes.append((document.doc_id, adapter.predict(document), ""))
         except Exception as error:  # noqa: BLE001 — contained per document
+            if on_error is not None:
+                on_error(f"document {document.doc_id!r}", error)
             outcomes.append((document.doc_id, None, _reason(error)))
     return outcomes
+
+
+def traceback_printer(system: str, stream: TextIO | None = None) -> OnError:
+    """An :data:`OnError` that prints the full traceback (``--jobs 0``, for debugging) to ``stream`` (stderr)."""
+
+    def show(what: str, error: BaseException) -> None:
+        text = "".join(traceback.format_exception(error))
+        print(f"{system} raised on {what}:\n{text}", end="", file=stream or sys.stderr, flush=True)
+
+    return show
 
 
 def _worker_main(fd: int) -> None:
@@ -483,17 +501,20 @@ def _chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) -
     return [list(documents[i : i + size]) for i in range(0, len(documents), size)]
 
 
-def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document]) -> Iterator[Outcome]:
-    """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``)."""
+def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None) -> Iterator[Outcome]:
+    """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``, which passes a
+    :func:`traceback_printer` as ``on_error``)."""
     try:
         adapter.setup()
     except Exception as error:  # noqa: BLE001 — every document fails with this reason
+        if on_error is not None:
+            on_error("setup", error)
         reason = f"setup failed: {_reason(error)}"
         for document in documents:
             yield document.doc_id, None, reason
         return
     for chunk in _chunks(documents, 1, getattr(adapter, "batch_size", None)):
-        yield from predict_chunk(adapter, chunk)
+        yield from predict_chunk(adapter, chunk, on_error)
 
 
 def timed_out(elapsed: float, timeout: float | None) -> str:
@@ -651,7 +672,10 @@ def run_system(
     cached = len(predictions)
     if todo:
         isolate = bool(getattr(adapter, "isolate", True)) and jobs > 0
-        outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout) if isolate else _run_in_process(adapter, todo)
+        if isolate:
+            outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout)
+        else:
+            outcomes = _run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None)
         for doc_id, output, reason in outcomes:
             record: Annotations | None = None
             if not reason:

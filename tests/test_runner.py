@@ -357,6 +357,31 @@ def test_a_batch_over_one_documents_timeout_is_rerun_one_document_at_a_time(tmp_
     assert list(result.predictions) == ["d0", "d1", "d2", "d3"]
 
 
+def test_jobs_0_prints_the_full_traceback_of_an_adapter_exception_and_still_records_the_failure(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    docs = [Document("raises", "some text"), Document("fine", "some text")]
+    result = _run(Troublemaker(), docs, tmp_path, jobs=0)
+    assert [(f.doc_id, f.reason) for f in result.failures] == [("raises", "ValueError: cannot read this one")]
+    err = capfd.readouterr().err
+    assert "troublemaker raised on document 'raises':\nTraceback (most recent call last):\n" in err
+    assert 'raise ValueError("cannot read this one")' in err  # the adapter's own line, from test_runner.py
+    assert err.rstrip().endswith("ValueError: cannot read this one")
+
+
+def test_jobs_0_prints_the_traceback_of_a_setup_failure(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    _run(BrokenSetup(), DOCS, tmp_path, jobs=0)
+    err = capfd.readouterr().err
+    assert err.count("Traceback (most recent call last)") == 1
+    assert "broken-setup raised on setup:" in err and "ImportError: model files missing" in err
+
+
+def test_worker_runs_record_the_one_line_reason_without_a_traceback(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    result = _run(Troublemaker(), [Document("raises", "some text")], tmp_path, jobs=1)
+    assert [f.reason for f in result.failures] == ["ValueError: cannot read this one"]
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def test_a_worker_that_dies_fails_only_the_document_it_died_on(tmp_path: Path) -> None:
     docs = [Document(f"ok{i}", "abc def") for i in range(5)] + [Document("dies", "abc def")]
     result = _run(Troublemaker(), docs, tmp_path, jobs=2)

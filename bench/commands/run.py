@@ -35,7 +35,7 @@ def run(
     ] = None,
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder whose texts are used without --docs.")] = gold.DEFAULT_GOLD,
     out: Annotated[Path, typer.Option(help="Output folder: <system>.jsonl and <system>.run.json.")] = runner.DEFAULT_OUT,
-    jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process, no timeouts).")] = 1,
+    jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process, no timeouts, full tracebacks).")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update cached predictions.")] = False,
     model: Annotated[
         list[str] | None, typer.Option(help="Model name or path; SYSTEM=NAME for one system. Repeatable.")
