@@ -12,7 +12,8 @@ For each system the runner
    integer offsets) and pass :func:`bench.validate.check_annotations` (offsets in range,
    end after start, ``text`` equal to the slice);
 4. writes ``<out>/<system>.jsonl`` (one line per document predicted, in document order) and
-   ``<out>/<system>.run.json`` (version, config, layers, counts, the failures and any warnings), atomically.
+   ``<out>/<system>.run.json`` (version, config, layers, counts, the failures and any warnings), atomically,
+   and ``<out>/<system>.log`` with whatever its workers printed to stdout (only if they did).
 
 A document a replayed predictions file (``file:PATH``) has no line for is not a failure: it is
 left out and scored as empty, with the same warning as ``newsbench score``.
@@ -32,6 +33,7 @@ caller passes are reduced to those two fields before anything reaches an adapter
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -108,6 +110,8 @@ class RunResult:
     seconds: float
     #: Non-fatal notes, e.g. the documents a replayed predictions file has no line for.
     warnings: tuple[str, ...] = ()
+    #: ``<out>/<system>.log``: what the system's workers printed to stdout, if anything.
+    printed: Path | None = None
 
 
 class Progress(Protocol):
@@ -204,6 +208,39 @@ def _short(text: str) -> str:
     return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
 
 
+_ITEM_TYPES: tuple[tuple[str, type], ...] = (("entities", Entity), ("numbers", Number), ("attributions", Attribution))
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def _shape_problem(output: Annotations) -> str:
+    """Where ``output`` holds an object of the wrong class (``"entities[0]: a dict, not an Entity"``), or ``""``.
+
+    Field values (a string offset, an unknown label) are left to the strict re-parse, which names them.
+    """
+    for layer, item_type in _ITEM_TYPES:
+        items = getattr(output, layer)
+        if items is None:
+            continue
+        if not isinstance(items, (tuple, list)):
+            return f"{layer}: a {_kind(items)}, not a tuple of {item_type.__name__}"
+        for index, item in enumerate(items):
+            if not isinstance(item, item_type):
+                return f"{layer}[{index}]: a {_kind(item)}, not {item_type.__name__}"
+            if isinstance(item, Attribution):
+                spans = {"source": item.source, "cue": item.cue}
+                if not isinstance(item.content, (tuple, list)):
+                    return f"{layer}[{index}].content: a {_kind(item.content)}, not a tuple of Span"
+                spans.update({f"content[{i}]": span for i, span in enumerate(item.content)})
+                for name, span in spans.items():
+                    optional = not name.startswith("content")
+                    if not isinstance(span, Span) and not (span is None and optional):
+                        return f"{layer}[{index}].{name}: a {_kind(span)}, not Span"
+    return ""
+
+
 def check_output(layers: frozenset[Layer], document: Document, output: object) -> tuple[Annotations | None, str]:
     """``(record, "")`` when ``output`` is a valid prediction for ``document``, else ``(None, reason)``.
 
@@ -214,13 +251,16 @@ def check_output(layers: frozenset[Layer], document: Document, output: object) -
         return None, f"invalid output: returned {type(output).__name__}, not Annotations"
     if output.doc_id != document.doc_id:
         return None, f"invalid output: doc_id is {output.doc_id!r}"
+    shape = _shape_problem(output)
+    if shape:
+        return None, _short(f"invalid output: {shape}")
     extra = output.attempted() - layers
     if extra:
         return None, f"invalid output: layer(s) {', '.join(layer_names(extra))} not declared by the system"
     try:
         line = to_json_line(output)
-    except (TypeError, ValueError) as error:
-        return None, _short(f"invalid output: not JSON-serialisable ({error})")
+    except Exception as error:  # noqa: BLE001 — whatever an adapter returned, it fails its document only
+        return None, _short(f"invalid output: not JSON-serialisable ({_reason(error)})")
     parsed, found = validate(ANNOTATIONS, line, root="")
     if parsed is None:
         where, message = found[0]
@@ -425,21 +465,22 @@ def _worker_environment() -> dict[str, str]:
 
 
 #: How a worker is started: a fresh interpreter that imports only this module (never the caller's
-#: ``__main__``, so scripts need no ``if __name__ == "__main__"`` guard). Its stdout goes to our stderr.
+#: ``__main__``, so scripts need no ``if __name__ == "__main__"`` guard). Its stdout goes to a log file
+#: (what a system prints must not mix with our output or progress bar); its stderr is ours.
 _WORKER_CODE = "import sys; from bench.runner import _worker_main; _worker_main(int(sys.argv[1]))"
 
 
 class _Worker:
     """One worker process, the socket to it, and the chunk it is busy with."""
 
-    def __init__(self, payload: bytes) -> None:
+    def __init__(self, payload: bytes, stdout: int) -> None:
         ours, theirs = socket.socketpair()
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _WORKER_CODE, str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
-                stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else subprocess.DEVNULL,
+                stdout=stdout,
                 env=_worker_environment(),
             )
         finally:
@@ -503,9 +544,10 @@ def _chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) -
 
 def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None) -> Iterator[Outcome]:
     """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``, which passes a
-    :func:`traceback_printer` as ``on_error``)."""
+    :func:`traceback_printer` as ``on_error``). What the system prints to stdout goes to stderr."""
     try:
-        adapter.setup()
+        with contextlib.redirect_stdout(sys.stderr):
+            adapter.setup()
     except Exception as error:  # noqa: BLE001 — every document fails with this reason
         if on_error is not None:
             on_error("setup", error)
@@ -514,7 +556,9 @@ def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document], on_er
             yield document.doc_id, None, reason
         return
     for chunk in _chunks(documents, 1, getattr(adapter, "batch_size", None)):
-        yield from predict_chunk(adapter, chunk, on_error)
+        with contextlib.redirect_stdout(sys.stderr):  # what a system prints must not mix with our output
+            outcomes = predict_chunk(adapter, chunk, on_error)
+        yield from outcomes
 
 
 def timed_out(elapsed: float, timeout: float | None) -> str:
@@ -523,7 +567,8 @@ def timed_out(elapsed: float, timeout: float | None) -> str:
 
 
 def _run_in_workers(
-    adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None
+    adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None,
+    stdout: int = subprocess.DEVNULL,
 ) -> Iterator[Outcome]:
     """Spawned worker processes with hard per-document timeouts and crash isolation.
 
@@ -532,13 +577,14 @@ def _run_in_workers(
     documents that runs out of time proves nothing about any one of them: its documents, and
     every chunk still queued, are re-run one at a time, each under its own ``timeout``. The
     reason of a document that timed out alone states the time it was measured to run.
+    The workers' stdout goes to ``stdout`` (a file descriptor; default: discarded).
     """
     try:
         payload = pickle.dumps(adapter)
     except Exception as error:  # noqa: BLE001 — any pickling error means the same to the user
         raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
     queue: deque[list[Document]] = deque(_chunks(documents, jobs, getattr(adapter, "batch_size", None)))
-    workers = [_Worker(payload) for _ in range(min(jobs, len(queue)))]
+    workers = [_Worker(payload, stdout) for _ in range(min(jobs, len(queue)))]
 
     def abort(reason: str) -> Iterator[Outcome]:
         """The adapter cannot start: every document not yet answered fails with the same reason."""
@@ -598,7 +644,7 @@ def _run_in_workers(
                 chunk = worker.chunk
                 worker.chunk = []
                 worker.kill()
-                workers[index] = _Worker(payload)
+                workers[index] = _Worker(payload, stdout)
                 if len(chunk) == 1:
                     yield chunk[0].doc_id, None, problem
                 else:
@@ -670,26 +716,34 @@ def run_system(
         else:
             todo.append(document)
     cached = len(predictions)
+    log_path = out_dir / f"{_safe(adapter.name)}.log"
+    log_path.unlink(missing_ok=True)  # a previous run's output is not this run's
     if todo:
-        isolate = bool(getattr(adapter, "isolate", True)) and jobs > 0
-        if isolate:
-            outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout)
-        else:
-            outcomes = _run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None)
-        for doc_id, output, reason in outcomes:
-            record: Annotations | None = None
-            if not reason:
-                record, reason = check_output(layers, by_id[doc_id], output)
-            if record is not None:
-                predictions[doc_id] = record
-                if cacheable:
-                    cache.put(adapter.name, keys[doc_id], record)
+        with contextlib.ExitStack() as stack:
+            isolate = bool(getattr(adapter, "isolate", True)) and jobs > 0
+            if isolate:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                log = stack.enter_context(open(log_path, "wb"))
+                outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno())
             else:
-                failures[doc_id] = reason
-            if progress is not None:
-                progress.advance(adapter.name, failed=record is None)
+                outcomes = _run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None)
+            for doc_id, output, reason in outcomes:
+                record: Annotations | None = None
+                if not reason:
+                    record, reason = check_output(layers, by_id[doc_id], output)
+                if record is not None:
+                    predictions[doc_id] = record
+                    if cacheable:
+                        cache.put(adapter.name, keys[doc_id], record)
+                else:
+                    failures[doc_id] = reason
+                if progress is not None:
+                    progress.advance(adapter.name, failed=record is None)
     if progress is not None:
         progress.finish(adapter.name)
+    printed = log_path if log_path.is_file() and log_path.stat().st_size > 0 else None
+    if printed is None:
+        log_path.unlink(missing_ok=True)
     ordered = {d.doc_id: predictions[d.doc_id] for d in docs if d.doc_id in predictions}
     failed = tuple(Failure(d.doc_id, failures[d.doc_id]) for d in docs if d.doc_id in failures)
     seconds = time.monotonic() - started
@@ -709,6 +763,8 @@ def run_system(
     }
     if warnings:
         run_record["warnings"] = warnings
+    if printed is not None:
+        run_record["printed"] = printed.name
     summary = getattr(adapter, "run_summary", None)  # optional for adapters that do not subclass Adapter
     usage = summary([d.doc_id for d in docs]) if callable(summary) else None
     if usage is not None:
@@ -725,7 +781,7 @@ def run_system(
     )
     return RunResult(
         adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds,
-        tuple(warnings),
+        tuple(warnings), printed,
     )
 
 

@@ -174,6 +174,40 @@ class ModelTaker(FirstWord):
         return {}
 
 
+class Chatty(Adapter):
+    """Prints to stdout while it sets up and predicts, as careless libraries do."""
+
+    name = "chatty"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+
+    def setup(self) -> None:
+        print("CHATTER loading the model")
+
+    def predict(self, document: Document) -> Annotations:
+        print(f"CHATTER predicting {document.doc_id}")
+        return Annotations(document.doc_id, entities=(Entity(0, 5, EntityLabel.PERSON),))
+
+
+class WrongTypes(Adapter):
+    """Returns objects of the wrong types, in the way a document's id names."""
+
+    name = "wrong-types"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES, Layer.ATTRIBUTIONS})
+
+    def predict(self, document: Document) -> Annotations:
+        wrong: dict[str, object] = {
+            "string-offset": (Entity("0", 5, EntityLabel.ORG),),  # type: ignore[arg-type]
+            "dict-entity": ({"start": 0, "end": 5, "label": "ORG"},),
+            "not-a-tuple": "ORG",
+            "number-as-entity": (Number(0, 5, value=1.0),),
+        }
+        if document.doc_id == "dict-source":
+            return Annotations(document.doc_id, attributions=(Attribution((Span(0, 3),), source={"start": 0}),))  # type: ignore[arg-type]
+        return Annotations(document.doc_id, entities=wrong.get(document.doc_id, ()))  # type: ignore[arg-type]
+
+
 def _run(adapter: Adapter, docs: Sequence[Document], tmp_path: Path, **options: object) -> runner.RunResult:
     options.setdefault("cache_dir", tmp_path / "cache")
     return runner.run_system(adapter, docs, out_dir=tmp_path / "out", **options)  # type: ignore[arg-type]
@@ -380,6 +414,51 @@ def test_worker_runs_record_the_one_line_reason_without_a_traceback(tmp_path: Pa
     result = _run(Troublemaker(), [Document("raises", "some text")], tmp_path, jobs=1)
     assert [f.reason for f in result.failures] == ["ValueError: cannot read this one"]
     assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_what_a_system_prints_never_reaches_stdout(tmp_path: Path, capfd: pytest.CaptureFixture[str], jobs: int) -> None:
+    """stdout carries the tables and JSON of the commands; a system's prints must not mix into it."""
+    result = _run(Chatty(), DOCS, tmp_path, jobs=jobs)
+    out, err = capfd.readouterr()
+    assert "CHATTER" not in out
+    assert len(result.predictions) == 3 and result.failures == ()
+    if jobs == 0:  # debugging in this process: the prints are shown, on stderr
+        assert err.count("CHATTER") == 4
+        assert result.printed is None
+    else:  # workers: kept in <out>/<system>.log, named in the run record, off the terminal and the progress bar
+        assert "CHATTER" not in err
+        assert result.printed == tmp_path / "out" / "chatty.log"
+        assert result.printed.read_text("utf-8").splitlines() == [
+            "CHATTER loading the model", "CHATTER predicting a", "CHATTER predicting b", "CHATTER predicting c",
+        ]
+        assert runner.read_run_record(result.manifest)["printed"] == "chatty.log"
+
+
+def test_a_system_that_prints_nothing_leaves_no_log_and_a_stale_log_is_removed(tmp_path: Path) -> None:
+    _run(Chatty(), DOCS[:1], tmp_path, jobs=1)
+    assert (tmp_path / "out" / "chatty.log").is_file()
+    again = _run(Chatty(), DOCS[:1], tmp_path, jobs=1)  # all cached: nothing printed this time
+    assert again.cached == 1 and again.printed is None
+    assert not (tmp_path / "out" / "chatty.log").exists()
+
+
+WRONG_TYPES = {
+    "string-offset": "invalid output: entities[0].start: Input should be a valid integer, got '0'",
+    "dict-entity": "invalid output: entities[0]: a dict, not Entity",
+    "not-a-tuple": "invalid output: entities: a str, not a tuple of Entity",
+    "number-as-entity": "invalid output: entities[0]: a Number, not Entity",
+    "dict-source": "invalid output: attributions[0].source: a dict, not Span",
+}
+
+
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_output_of_the_wrong_types_fails_its_document_with_a_clear_reason(tmp_path: Path, jobs: int) -> None:
+    """Before: a dict where an Entity belongs crashed the whole run with an AttributeError."""
+    docs = [Document(doc_id, "Twenty characters ok") for doc_id in WRONG_TYPES] + [Document("fine", "Twenty characters ok")]
+    result = _run(WrongTypes(), docs, tmp_path, jobs=jobs)
+    assert {f.doc_id: f.reason for f in result.failures} == WRONG_TYPES
+    assert list(result.predictions) == ["fine"]
 
 
 def test_a_worker_that_dies_fails_only_the_document_it_died_on(tmp_path: Path) -> None:

@@ -71,6 +71,8 @@ def run(
             f"{result.system}: {len(result.predictions)}/{result.documents} documents "
             f"({result.cached} cached), {len(result.failures)} failed → {result.path}"
         )
+        if result.printed is not None:
+            console.print(f"  what {result.system} printed to stdout: {result.printed}")
         for failure in result.failures[:10]:
             console.print(f"  [red]failed[/red] {failure.doc_id}: {failure.reason}")
         if len(result.failures) > 10:
