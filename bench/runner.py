@@ -525,14 +525,6 @@ class _Worker:
             self.conn.close()
 
 
-def _has_fileno(stream: Any) -> bool:
-    try:
-        stream.fileno()
-    except (AttributeError, OSError, ValueError):
-        return False
-    return True
-
-
 def _chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) -> list[list[Document]]:
     """Chunks for the workers: the adapter's ``batch_size`` if it declares one, else about four per worker."""
     if hint:
