@@ -8,7 +8,7 @@ may be null. Every problem is reported as ``file:line: field: problem``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +83,15 @@ def read_predictions(path: Path | str, texts: Mapping[str, str] | None = None) -
     if texts is not None:
         missing = sorted(set(texts) - set(by_doc))
         if missing:
-            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-            warnings.append(f"{path}: {len(missing)} gold document(s) have no predictions, scored as empty: {shown}")
+            warnings.append(missing_warning(path, missing))
     return Predictions(by_doc, tuple(warnings), attempted)
+
+
+def missing_warning(path: Path | str, missing: Sequence[str]) -> str:
+    """The one warning about documents a predictions file has no line for (``score``, ``compare``, ``file:``).
+
+    >>> missing_warning("p.jsonl", ["a", "b"])
+    'p.jsonl: 2 document(s) have no predictions, scored as empty: a, b'
+    """
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return f"{path}: {len(missing)} document(s) have no predictions, scored as empty: {shown}"

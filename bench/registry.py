@@ -133,8 +133,9 @@ class FileSystem(Adapter):
     """``file:PATH``: a predictions JSONL replayed as a system (for systems run elsewhere).
 
     The name is the file's stem, the version its SHA-256 prefix, the layers the union of the
-    layers its lines attempt. A document absent from the file raises, so the runner records it
-    as a failure ("no line for this document").
+    layers its lines attempt. The runner does not ask it for a document absent from the file
+    (see :meth:`doc_ids`): that document is scored as empty, with the warning ``newsbench score``
+    gives (:func:`bench.predictions.missing_warning`).
     """
 
     description = "predictions read from a JSONL file"
@@ -170,6 +171,10 @@ class FileSystem(Adapter):
 
     def config(self) -> Mapping[str, JSONValue]:
         return {"path": str(self.path.resolve())}
+
+    def doc_ids(self) -> frozenset[str]:
+        """The documents the file has a line for."""
+        return frozenset(self._records())
 
     def predict(self, document: Document) -> Annotations:
         record = self._records().get(document.doc_id)

@@ -2,8 +2,8 @@
 
 For each system the runner
 
-1. looks every document up in the cache, keyed by SHA-256 of (system name, version, config,
-   SHA-256 of the document's text) — re-runs are instant, ``use_cache=False`` bypasses it;
+1. looks every document up in the cache, keyed by SHA-256 of (system name, version, code,
+   config, the options it was created with, SHA-256 of the document's text) — re-runs are instant, ``use_cache=False`` bypasses it;
 2. predicts the rest in ``jobs`` worker processes (fresh interpreters, each holding one copy of the
    adapter, set up once, with ``PYTHONHASHSEED=0`` unless it is set, so set-order-dependent
    libraries are deterministic), in small chunks so batch adapters can use their batch path;
@@ -12,14 +12,20 @@ For each system the runner
    integer offsets) and pass :func:`bench.validate.check_annotations` (offsets in range,
    end after start, ``text`` equal to the slice);
 4. writes ``<out>/<system>.jsonl`` (one line per document predicted, in document order) and
-   ``<out>/<system>.run.json`` (version, config, layers, counts and the failures), atomically.
+   ``<out>/<system>.run.json`` (version, config, layers, counts, the failures and any warnings), atomically,
+   and ``<out>/<system>.log`` with whatever its workers printed to stdout (only if they did).
+
+A document a replayed predictions file (``file:PATH``) has no line for is not a failure: it is
+left out and scored as empty, with the same warning as ``newsbench score``.
 
 Fault containment: an exception, a timeout or invalid output on one document is recorded as a
 :class:`Failure` (document id and a one-line reason) and the run goes on. A failed document has
 no line in the JSONL, so the scorer scores it as empty (everything missed), and the report
 counts the failures from :attr:`RunResult.failures` or the ``.run.json`` file. A worker that
 crashes or exceeds the timeout is killed and replaced; if it was working on several documents
-they are retried one at a time so only the culprit fails.
+they are retried one at a time so only the culprit fails. The timeout is per document: a chunk
+of several documents must finish within one document's timeout, and when it does not, the
+system's remaining documents run one at a time, each under its own (see :func:`_run_in_workers`).
 
 Systems only ever receive :class:`~bench.schema.Document` (id and text): whatever documents the
 caller passes are reduced to those two fields before anything reaches an adapter.
@@ -27,6 +33,7 @@ caller passes are reduced to those two fields before anything reaches an adapter
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -38,20 +45,24 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from bench import atomic
 from bench.errors import InvalidInput, Problem, UserError
 from bench.parse import ANNOTATIONS, validate
+from bench.predictions import missing_warning
 from bench.registry import (
     Discovery,
+    FileSystem,
     JSONValue,
     SystemAdapter,
+    accepted_options,
     create,
     discover,
     layer_names,
@@ -97,6 +108,10 @@ class RunResult:
     documents: int
     cached: int
     seconds: float
+    #: Non-fatal notes, e.g. the documents a replayed predictions file has no line for.
+    warnings: tuple[str, ...] = ()
+    #: ``<out>/<system>.log``: what the system's workers printed to stdout, if anything.
+    printed: Path | None = None
 
 
 class Progress(Protocol):
@@ -193,6 +208,39 @@ def _short(text: str) -> str:
     return line if len(line) <= MAX_REASON else line[: MAX_REASON - 1] + "…"
 
 
+_ITEM_TYPES: tuple[tuple[str, type], ...] = (("entities", Entity), ("numbers", Number), ("attributions", Attribution))
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def _shape_problem(output: Annotations) -> str:
+    """Where ``output`` holds an object of the wrong class (``"entities[0]: a dict, not an Entity"``), or ``""``.
+
+    Field values (a string offset, an unknown label) are left to the strict re-parse, which names them.
+    """
+    for layer, item_type in _ITEM_TYPES:
+        items = getattr(output, layer)
+        if items is None:
+            continue
+        if not isinstance(items, (tuple, list)):
+            return f"{layer}: a {_kind(items)}, not a tuple of {item_type.__name__}"
+        for index, item in enumerate(items):
+            if not isinstance(item, item_type):
+                return f"{layer}[{index}]: a {_kind(item)}, not {item_type.__name__}"
+            if isinstance(item, Attribution):
+                spans = {"source": item.source, "cue": item.cue}
+                if not isinstance(item.content, (tuple, list)):
+                    return f"{layer}[{index}].content: a {_kind(item.content)}, not a tuple of Span"
+                spans.update({f"content[{i}]": span for i, span in enumerate(item.content)})
+                for name, span in spans.items():
+                    optional = not name.startswith("content")
+                    if not isinstance(span, Span) and not (span is None and optional):
+                        return f"{layer}[{index}].{name}: a {_kind(span)}, not Span"
+    return ""
+
+
 def check_output(layers: frozenset[Layer], document: Document, output: object) -> tuple[Annotations | None, str]:
     """``(record, "")`` when ``output`` is a valid prediction for ``document``, else ``(None, reason)``.
 
@@ -203,13 +251,16 @@ def check_output(layers: frozenset[Layer], document: Document, output: object) -
         return None, f"invalid output: returned {type(output).__name__}, not Annotations"
     if output.doc_id != document.doc_id:
         return None, f"invalid output: doc_id is {output.doc_id!r}"
+    shape = _shape_problem(output)
+    if shape:
+        return None, _short(f"invalid output: {shape}")
     extra = output.attempted() - layers
     if extra:
         return None, f"invalid output: layer(s) {', '.join(layer_names(extra))} not declared by the system"
     try:
         line = to_json_line(output)
-    except (TypeError, ValueError) as error:
-        return None, _short(f"invalid output: not JSON-serialisable ({error})")
+    except Exception as error:  # noqa: BLE001 — whatever an adapter returned, it fails its document only
+        return None, _short(f"invalid output: not JSON-serialisable ({_reason(error)})")
     parsed, found = validate(ANNOTATIONS, line, root="")
     if parsed is None:
         where, message = found[0]
@@ -260,19 +311,48 @@ def code_fingerprint(adapter: SystemAdapter) -> str:
     return _package_fingerprint(type(adapter).__module__)
 
 
-def cache_key(adapter: SystemAdapter, document: Document, *, config: Mapping[str, JSONValue] | None = None) -> str:
-    """SHA-256 over the system's name, version, code, config and the document text's SHA-256.
+#: Options that say how a system runs or authenticates, never what it outputs: left out of the
+#: cache key (``api_key`` is a secret and must never reach a key, a file or a message).
+RUN_OPTIONS = frozenset({"api_key", "response_cache", "document_timeout"})
+
+
+def key_options(options: Mapping[str, Any]) -> dict[str, JSONValue]:
+    """The options a system was created with that belong in its cache key: all but :data:`RUN_OPTIONS` and None.
+
+    >>> key_options({"model": "foo", "api_key": "secret", "base_url": None})
+    {'model': 'foo'}
+    """
+    return {k: _jsonable(v) for k, v in sorted(options.items()) if k not in RUN_OPTIONS and v is not None}
+
+
+def _jsonable(value: object) -> JSONValue:
+    """``value`` as JSON (a path or other object as its string), so any option can be keyed."""
+    return json.loads(json.dumps(value, default=str, sort_keys=True))  # type: ignore[no-any-return]
+
+
+def cache_key(
+    adapter: SystemAdapter,
+    document: Document,
+    *,
+    config: Mapping[str, JSONValue] | None = None,
+    options: Mapping[str, JSONValue] | None = None,
+) -> str:
+    """SHA-256 over the system's name, version, code, config, options and the document text's SHA-256.
 
     Pass ``config`` when keying many documents, so ``adapter.config()`` (which may read model
-    files) runs once per run rather than once per document.
+    files) runs once per run rather than once per document. ``options`` are those the system
+    was created with (see :func:`key_options`): part of the key whether or not ``config()``
+    reports them, so ``--model mine=foo`` and ``--model mine=bar`` never share predictions.
     """
-    material = {
+    material: dict[str, Any] = {
         "system": adapter.name,
         "version": adapter.version,
         "code": code_fingerprint(adapter),
         "config": dict(adapter.config()) if config is None else dict(config),
         "document": document_sha256(document),
     }
+    if options:
+        material["options"] = dict(options)
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -316,22 +396,39 @@ def _reason(error: BaseException) -> str:
     return _short(f"{type(error).__name__}: {message}" if message else type(error).__name__)
 
 
-def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document]) -> list[Outcome]:
+#: Told about each exception an adapter raises: what it was doing (``"document 'a'"``) and the exception.
+OnError = Callable[[str, BaseException], None]
+
+
+def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None) -> list[Outcome]:
     """Predict ``documents``: one batch call, and on an exception one call per document."""
     if len(documents) > 1:
         try:
             outputs = adapter.predict_batch(documents)
             if isinstance(outputs, list) and len(outputs) == len(documents):
                 return [(d.doc_id, out, "") for d, out in zip(documents, outputs)]
-        except Exception:  # noqa: BLE001, S110 — retried one by one below, so only the document at fault fails
-            pass
+        except Exception as error:  # noqa: BLE001 — retried one by one below, so only the document at fault fails
+            if on_error is not None:
+                on_error(f"a batch of {len(documents)} documents (retried one by one)", error)
     outcomes: list[Outcome] = []
     for document in documents:
         try:
             outcomes.append((document.doc_id, adapter.predict(document), ""))
         except Exception as error:  # noqa: BLE001 — contained per document
+            if on_error is not None:
+                on_error(f"document {document.doc_id!r}", error)
             outcomes.append((document.doc_id, None, _reason(error)))
     return outcomes
+
+
+def traceback_printer(system: str, stream: TextIO | None = None) -> OnError:
+    """An :data:`OnError` that prints the full traceback (``--jobs 0``, for debugging) to ``stream`` (stderr)."""
+
+    def show(what: str, error: BaseException) -> None:
+        text = "".join(traceback.format_exception(error))
+        print(f"{system} raised on {what}:\n{text}", end="", file=stream or sys.stderr, flush=True)
+
+    return show
 
 
 def _worker_main(fd: int) -> None:
@@ -368,21 +465,22 @@ def _worker_environment() -> dict[str, str]:
 
 
 #: How a worker is started: a fresh interpreter that imports only this module (never the caller's
-#: ``__main__``, so scripts need no ``if __name__ == "__main__"`` guard). Its stdout goes to our stderr.
+#: ``__main__``, so scripts need no ``if __name__ == "__main__"`` guard). Its stdout goes to a log file
+#: (what a system prints must not mix with our output or progress bar); its stderr is ours.
 _WORKER_CODE = "import sys; from bench.runner import _worker_main; _worker_main(int(sys.argv[1]))"
 
 
 class _Worker:
     """One worker process, the socket to it, and the chunk it is busy with."""
 
-    def __init__(self, payload: bytes) -> None:
+    def __init__(self, payload: bytes, stdout: int) -> None:
         ours, theirs = socket.socketpair()
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _WORKER_CODE, str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
-                stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else subprocess.DEVNULL,
+                stdout=stdout,
                 env=_worker_environment(),
             )
         finally:
@@ -391,11 +489,14 @@ class _Worker:
         self.conn.send((list(sys.path), payload))
         self.ready = False
         self.chunk: list[Document] = []
-        self.deadline = time.monotonic() + SETUP_TIMEOUT
+        self.sent = time.monotonic()
+        self.deadline = self.sent + SETUP_TIMEOUT
 
     def send(self, chunk: list[Document], timeout: float | None) -> None:
+        """Hand over ``chunk``; it must be answered within ``timeout`` seconds, however many documents it holds."""
         self.chunk = chunk
-        self.deadline = math.inf if timeout is None else time.monotonic() + timeout * len(chunk)
+        self.sent = time.monotonic()
+        self.deadline = math.inf if timeout is None else self.sent + timeout
         self.conn.send(chunk)
 
     def exit_code(self) -> int | None:
@@ -424,14 +525,6 @@ class _Worker:
             self.conn.close()
 
 
-def _has_fileno(stream: Any) -> bool:
-    try:
-        stream.fileno()
-    except (AttributeError, OSError, ValueError):
-        return False
-    return True
-
-
 def _chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) -> list[list[Document]]:
     """Chunks for the workers: the adapter's ``batch_size`` if it declares one, else about four per worker."""
     if hint:
@@ -441,29 +534,49 @@ def _chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) -
     return [list(documents[i : i + size]) for i in range(0, len(documents), size)]
 
 
-def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document]) -> Iterator[Outcome]:
-    """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``)."""
+def _run_in_process(adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None) -> Iterator[Outcome]:
+    """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``, which passes a
+    :func:`traceback_printer` as ``on_error``). What the system prints to stdout goes to stderr."""
     try:
-        adapter.setup()
+        with contextlib.redirect_stdout(sys.stderr):
+            adapter.setup()
     except Exception as error:  # noqa: BLE001 — every document fails with this reason
+        if on_error is not None:
+            on_error("setup", error)
         reason = f"setup failed: {_reason(error)}"
         for document in documents:
             yield document.doc_id, None, reason
         return
     for chunk in _chunks(documents, 1, getattr(adapter, "batch_size", None)):
-        yield from predict_chunk(adapter, chunk)
+        with contextlib.redirect_stdout(sys.stderr):  # what a system prints must not mix with our output
+            outcomes = predict_chunk(adapter, chunk, on_error)
+        yield from outcomes
+
+
+def timed_out(elapsed: float, timeout: float | None) -> str:
+    """The failure reason of a document stopped after ``elapsed`` seconds (measured) under ``timeout``."""
+    return f"timed out: stopped after {elapsed:.1f} s (limit {timeout:g} s per document)"
 
 
 def _run_in_workers(
-    adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None
+    adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None,
+    stdout: int = subprocess.DEVNULL,
 ) -> Iterator[Outcome]:
-    """Spawned worker processes with hard per-document timeouts and crash isolation."""
+    """Spawned worker processes with hard per-document timeouts and crash isolation.
+
+    ``timeout`` is per document: a chunk must be answered within it, however many documents it
+    holds, so every prediction kept took at most ``timeout`` seconds. A chunk of several
+    documents that runs out of time proves nothing about any one of them: its documents, and
+    every chunk still queued, are re-run one at a time, each under its own ``timeout``. The
+    reason of a document that timed out alone states the time it was measured to run.
+    The workers' stdout goes to ``stdout`` (a file descriptor; default: discarded).
+    """
     try:
         payload = pickle.dumps(adapter)
     except Exception as error:  # noqa: BLE001 — any pickling error means the same to the user
         raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
     queue: deque[list[Document]] = deque(_chunks(documents, jobs, getattr(adapter, "batch_size", None)))
-    workers = [_Worker(payload) for _ in range(min(jobs, len(queue)))]
+    workers = [_Worker(payload, stdout) for _ in range(min(jobs, len(queue)))]
 
     def abort(reason: str) -> Iterator[Outcome]:
         """The adapter cannot start: every document not yet answered fails with the same reason."""
@@ -503,7 +616,17 @@ def _run_in_workers(
                             worker.chunk = []
                         continue
                 elif time.monotonic() >= worker.deadline:
-                    problem = f"timed out after {timeout:g} s" if worker.ready else f"setup timed out after {SETUP_TIMEOUT:g} s"
+                    if not worker.ready:
+                        yield from abort(f"setup failed: setup timed out after {SETUP_TIMEOUT:g} s")
+                        return
+                    problem = timed_out(time.monotonic() - worker.sent, timeout)
+                    if len(worker.chunk) > 1:
+                        # A batch over one document's limit proves nothing about any one document:
+                        # from now on this system runs one document at a time, each under its own limit.
+                        singles = [[d] for chunk in (worker.chunk, *queue) for d in chunk]
+                        queue.clear()
+                        queue.extend(singles)
+                        worker.chunk = []
                 else:
                     continue
                 if not worker.ready:
@@ -513,7 +636,7 @@ def _run_in_workers(
                 chunk = worker.chunk
                 worker.chunk = []
                 worker.kill()
-                workers[index] = _Worker(payload)
+                workers[index] = _Worker(payload, stdout)
                 if len(chunk) == 1:
                     yield chunk[0].doc_id, None, problem
                 else:
@@ -541,24 +664,42 @@ def run_system(
     cache_dir: Path = DEFAULT_CACHE,
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> RunResult:
-    """Run one (available) adapter over ``documents`` and write its JSONL and run record."""
+    """Run one (available) adapter over ``documents`` and write its JSONL and run record.
+
+    ``options`` are those the adapter was created with (:func:`run_systems` passes them); they
+    are part of the cache key (see :func:`key_options`).
+    """
     started = time.monotonic()
     docs = [_as_document(d) for d in documents]
     layers = frozenset(adapter.layers)
     config = dict(adapter.config())
     cache = PredictionCache(cache_dir)
     cacheable = use_cache and bool(getattr(adapter, "cache", True))
-    keys = {d.doc_id: cache_key(adapter, d, config=config) for d in docs} if cacheable else {}
+    keyed = key_options(options or {})
+    keys = {d.doc_id: cache_key(adapter, d, config=config, options=keyed) for d in docs} if cacheable else {}
     by_id = {d.doc_id: d for d in docs}
     if len(by_id) != len(docs):
         raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)
     predictions: dict[str, Annotations] = {}
     failures: dict[str, str] = {}
+    warnings: list[str] = []
+    if isinstance(adapter, FileSystem):
+        # A document a predictions file has no line for is scored as empty, as `newsbench score` does.
+        present = adapter.doc_ids()
+        absent = [d.doc_id for d in docs if d.doc_id not in present]
+        if absent:
+            warnings.append(missing_warning(adapter.path, absent))
+        docs_to_predict = [d for d in docs if d.doc_id in present]
+    else:
+        docs_to_predict = docs
     if progress is not None:
         progress.start(adapter.name, len(docs))
+        for _ in range(len(docs) - len(docs_to_predict)):
+            progress.advance(adapter.name, failed=False)
     todo: list[Document] = []
-    for document in docs:
+    for document in docs_to_predict:
         hit = cache.get(adapter.name, keys[document.doc_id], document.doc_id) if cacheable else None
         if hit is not None:
             predictions[document.doc_id] = hit
@@ -567,23 +708,34 @@ def run_system(
         else:
             todo.append(document)
     cached = len(predictions)
+    log_path = out_dir / f"{_safe(adapter.name)}.log"
+    log_path.unlink(missing_ok=True)  # a previous run's output is not this run's
     if todo:
-        isolate = bool(getattr(adapter, "isolate", True)) and jobs > 0
-        outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout) if isolate else _run_in_process(adapter, todo)
-        for doc_id, output, reason in outcomes:
-            record: Annotations | None = None
-            if not reason:
-                record, reason = check_output(layers, by_id[doc_id], output)
-            if record is not None:
-                predictions[doc_id] = record
-                if cacheable:
-                    cache.put(adapter.name, keys[doc_id], record)
+        with contextlib.ExitStack() as stack:
+            isolate = bool(getattr(adapter, "isolate", True)) and jobs > 0
+            if isolate:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                log = stack.enter_context(open(log_path, "wb"))
+                outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno())
             else:
-                failures[doc_id] = reason
-            if progress is not None:
-                progress.advance(adapter.name, failed=record is None)
+                outcomes = _run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None)
+            for doc_id, output, reason in outcomes:
+                record: Annotations | None = None
+                if not reason:
+                    record, reason = check_output(layers, by_id[doc_id], output)
+                if record is not None:
+                    predictions[doc_id] = record
+                    if cacheable:
+                        cache.put(adapter.name, keys[doc_id], record)
+                else:
+                    failures[doc_id] = reason
+                if progress is not None:
+                    progress.advance(adapter.name, failed=record is None)
     if progress is not None:
         progress.finish(adapter.name)
+    printed = log_path if log_path.is_file() and log_path.stat().st_size > 0 else None
+    if printed is None:
+        log_path.unlink(missing_ok=True)
     ordered = {d.doc_id: predictions[d.doc_id] for d in docs if d.doc_id in predictions}
     failed = tuple(Failure(d.doc_id, failures[d.doc_id]) for d in docs if d.doc_id in failures)
     seconds = time.monotonic() - started
@@ -601,6 +753,10 @@ def run_system(
         "failures": [{"doc_id": f.doc_id, "reason": f.reason} for f in failed],
         "seconds": round(seconds, 3),
     }
+    if warnings:
+        run_record["warnings"] = warnings
+    if printed is not None:
+        run_record["printed"] = printed.name
     summary = getattr(adapter, "run_summary", None)  # optional for adapters that do not subclass Adapter
     usage = summary([d.doc_id for d in docs]) if callable(summary) else None
     if usage is not None:
@@ -615,7 +771,10 @@ def run_system(
         )
         + "\n",
     )
-    return RunResult(adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds)
+    return RunResult(
+        adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds,
+        tuple(warnings), printed,
+    )
 
 
 def run_systems(
@@ -634,19 +793,24 @@ def run_systems(
     """Run each system (a registry name, ``file:PATH``, or an adapter instance) over ``documents``.
 
     ``options`` reach each system's factory if it accepts them (``{"model": ...}``); a key
-    ``"SYSTEM"`` holding a mapping gives options for that system only. Every system is created
+    ``"SYSTEM"`` holding a mapping gives options for that system only. The options a system
+    accepts are part of its cache key (but for :data:`RUN_OPTIONS`). Every system is created
     and checked for availability before any runs, so an unknown or unavailable one fails fast
     with a :class:`UserError` naming the reason and the install command.
     """
     docs = [_as_document(d) for d in documents]
     found = discovery
     adapters: list[SystemAdapter] = []
+    given: list[dict[str, Any]] = []
     for system in systems:
         if isinstance(system, str):
             found = found or discover()
-            adapters.append(create(system, system_options(options, system), discovery=found))
+            own = system_options(options, system)
+            adapters.append(create(system, own, discovery=found))
+            given.append(accepted_options(system, own, discovery=found))
         else:
             adapters.append(system)
+            given.append({})
     names = [a.name for a in adapters]
     if len(set(names)) != len(names):
         raise UserError(f"systems named twice: {', '.join(sorted({n for n in names if names.count(n) > 1}))}", exit_code=2)
@@ -655,9 +819,9 @@ def run_systems(
     return {
         adapter.name: run_system(
             adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
-            timeout=timeout, progress=progress,
+            timeout=timeout, progress=progress, options=own,
         )
-        for adapter in adapters
+        for adapter, own in zip(adapters, given, strict=True)
     }
 
 

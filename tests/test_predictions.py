@@ -33,7 +33,7 @@ def test_absent_layer_is_not_attempted_and_extra_fields_are_ignored(tmp_path: Pa
 def test_missing_document_is_a_warning_not_an_error(tmp_path: Path) -> None:
     found = read_predictions(_write(tmp_path, {"doc_id": "a", "entities": []}), TEXTS)
     assert set(found.by_doc) == {"a"}
-    assert any("1 gold document(s) have no predictions" in w and ": b" in w for w in found.warnings)
+    assert any("1 document(s) have no predictions" in w and ": b" in w for w in found.warnings)
 
 
 def test_layers_attempted_survive_lines_for_unknown_documents(tmp_path: Path) -> None:

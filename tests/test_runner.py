@@ -6,8 +6,10 @@ runner's worker processes can unpickle them.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -20,7 +22,7 @@ import pytest
 from bench import gold, runner
 from bench.errors import InvalidInput, UserError
 from bench.predictions import read_predictions
-from bench.registry import Adapter
+from bench.registry import Adapter, Discovery, Entry
 from bench.schema import (
     Annotations,
     Attribution,
@@ -146,6 +148,66 @@ class HashReporter(Adapter):
         return Annotations(document.doc_id, entities=())
 
 
+class Sluggish(Adapter):
+    """Sleeps as many seconds as the first word of the text says; hands out batches of four."""
+
+    name = "sluggish"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+    batch_size = 4
+
+    def predict(self, document: Document) -> Annotations:
+        time.sleep(float(document.text.split()[0]))
+        return Annotations(document.doc_id, entities=())
+
+
+class ModelTaker(FirstWord):
+    """Takes a ``model`` option but, like many a first adapter, does not report it in ``config()``."""
+
+    name = "model-taker"
+
+    def __init__(self, *, model: str = "default", log_dir: str = "") -> None:
+        super().__init__(Path(log_dir))
+        self.model = model
+
+    def config(self) -> dict[str, str]:
+        return {}
+
+
+class Chatty(Adapter):
+    """Prints to stdout while it sets up and predicts, as careless libraries do."""
+
+    name = "chatty"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+
+    def setup(self) -> None:
+        print("CHATTER loading the model")
+
+    def predict(self, document: Document) -> Annotations:
+        print(f"CHATTER predicting {document.doc_id}")
+        return Annotations(document.doc_id, entities=(Entity(0, 5, EntityLabel.PERSON),))
+
+
+class WrongTypes(Adapter):
+    """Returns objects of the wrong types, in the way a document's id names."""
+
+    name = "wrong-types"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES, Layer.ATTRIBUTIONS})
+
+    def predict(self, document: Document) -> Annotations:
+        wrong: dict[str, object] = {
+            "string-offset": (Entity("0", 5, EntityLabel.ORG),),  # type: ignore[arg-type]
+            "dict-entity": ({"start": 0, "end": 5, "label": "ORG"},),
+            "not-a-tuple": "ORG",
+            "number-as-entity": (Number(0, 5, value=1.0),),
+        }
+        if document.doc_id == "dict-source":
+            return Annotations(document.doc_id, attributions=(Attribution((Span(0, 3),), source={"start": 0}),))  # type: ignore[arg-type]
+        return Annotations(document.doc_id, entities=wrong.get(document.doc_id, ()))  # type: ignore[arg-type]
+
+
 def _run(adapter: Adapter, docs: Sequence[Document], tmp_path: Path, **options: object) -> runner.RunResult:
     options.setdefault("cache_dir", tmp_path / "cache")
     return runner.run_system(adapter, docs, out_dir=tmp_path / "out", **options)  # type: ignore[arg-type]
@@ -218,6 +280,27 @@ def test_cache_key_covers_version_config_and_document_text(tmp_path: Path, chang
     assert (_calls(logs), result.cached) == (2, 0)
 
 
+def test_options_passed_to_a_system_are_part_of_its_cache_key_even_when_config_omits_them(tmp_path: Path) -> None:
+    """Before: ``--model model-taker=bar`` after ``=foo`` was served foo's predictions from the cache."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    found = Discovery({"model-taker": Entry("model-taker", "test", functools.partial(ModelTaker, log_dir=str(logs)))})
+
+    def run(model: str) -> runner.RunResult:
+        options = {"model-taker": {"model": model}}
+        return runner.run_systems(["model-taker"], DOCS[:1], out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
+                                  jobs=0, options=options, discovery=found)["model-taker"]
+
+    assert run("foo").cached == 0
+    assert (run("bar").cached, _calls(logs)) == (0, 2)  # another option value: computed again
+    assert (run("foo").cached, _calls(logs)) == (1, 2)  # the same value again: a cache hit
+
+
+def test_the_api_key_and_run_controls_are_not_part_of_a_cache_key() -> None:
+    assert runner.key_options({"model": "m", "api_key": "sk-secret", "response_cache": False,
+                               "document_timeout": 5.0, "base_url": None}) == {"model": "m"}
+
+
 def test_the_same_text_under_another_id_is_a_cache_hit_relabelled(tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -268,8 +351,114 @@ def test_a_document_that_exceeds_the_timeout_is_killed_and_recorded(tmp_path: Pa
     started = time.monotonic()
     result = _run(Troublemaker(), docs, tmp_path, timeout=1.0)
     assert time.monotonic() - started < 30
-    assert [(f.doc_id, f.reason) for f in result.failures] == [("sleeps", "timed out after 1 s")]
+    assert [f.doc_id for f in result.failures] == ["sleeps"]
+    assert re.fullmatch(r"timed out: stopped after 1\.\d s \(limit 1 s per document\)", result.failures[0].reason)
     assert sorted(result.predictions) == ["after", "before"]
+
+
+def _stopped_after(reason: str) -> float:
+    found = re.fullmatch(r"timed out: stopped after (\d+\.\d) s \(limit (\S+) s per document\)", reason)
+    assert found, reason
+    return float(found.group(1))
+
+
+def test_the_timeout_is_per_document_even_inside_a_batch(tmp_path: Path) -> None:
+    """Before: a batch of four had four timeouts between them, so a 2.5 s document passed a 1 s timeout."""
+    docs = [Document("quick1", "0 s"), Document("slow", "2.5 s"), Document("quick2", "0 s"), Document("quick3", "0 s")]
+    started = time.monotonic()
+    result = _run(Sluggish(), docs, tmp_path, timeout=1.0)
+    elapsed = time.monotonic() - started
+    assert [f.doc_id for f in result.failures] == ["slow"]
+    assert sorted(result.predictions) == ["quick1", "quick2", "quick3"]
+    # the batch is stopped after 1 s, then the slow document alone after 1 s
+    assert elapsed < 20
+
+
+def test_a_timeout_reports_the_time_the_document_was_measured_to_run_alone(tmp_path: Path) -> None:
+    """Before: a document cut after a batch's 4 × 1 s was reported as "timed out after 1 s"."""
+    docs = [Document("slow", "30 s"), Document("quick", "0 s")]
+    result = _run(Sluggish(), docs, tmp_path, timeout=1.5)
+    (failure,) = result.failures
+    assert failure.doc_id == "slow"
+    assert 1.5 <= _stopped_after(failure.reason) < 3.0
+
+
+def test_a_batch_over_one_documents_timeout_is_rerun_one_document_at_a_time(tmp_path: Path) -> None:
+    """Four documents of 0.6 s each: the batch (2.4 s) exceeds the 1.5 s timeout, no document does."""
+    docs = [Document(f"d{i}", "0.6 s") for i in range(4)]
+    result = _run(Sluggish(), docs, tmp_path, timeout=1.5)
+    assert result.failures == ()
+    assert list(result.predictions) == ["d0", "d1", "d2", "d3"]
+
+
+def test_jobs_0_prints_the_full_traceback_of_an_adapter_exception_and_still_records_the_failure(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    docs = [Document("raises", "some text"), Document("fine", "some text")]
+    result = _run(Troublemaker(), docs, tmp_path, jobs=0)
+    assert [(f.doc_id, f.reason) for f in result.failures] == [("raises", "ValueError: cannot read this one")]
+    err = capfd.readouterr().err
+    assert "troublemaker raised on document 'raises':\nTraceback (most recent call last):\n" in err
+    assert 'raise ValueError("cannot read this one")' in err  # the adapter's own line, from test_runner.py
+    assert err.rstrip().endswith("ValueError: cannot read this one")
+
+
+def test_jobs_0_prints_the_traceback_of_a_setup_failure(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    _run(BrokenSetup(), DOCS, tmp_path, jobs=0)
+    err = capfd.readouterr().err
+    assert err.count("Traceback (most recent call last)") == 1
+    assert "broken-setup raised on setup:" in err and "ImportError: model files missing" in err
+
+
+def test_worker_runs_record_the_one_line_reason_without_a_traceback(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    result = _run(Troublemaker(), [Document("raises", "some text")], tmp_path, jobs=1)
+    assert [f.reason for f in result.failures] == ["ValueError: cannot read this one"]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_what_a_system_prints_never_reaches_stdout(tmp_path: Path, capfd: pytest.CaptureFixture[str], jobs: int) -> None:
+    """stdout carries the tables and JSON of the commands; a system's prints must not mix into it."""
+    result = _run(Chatty(), DOCS, tmp_path, jobs=jobs)
+    out, err = capfd.readouterr()
+    assert "CHATTER" not in out
+    assert len(result.predictions) == 3 and result.failures == ()
+    if jobs == 0:  # debugging in this process: the prints are shown, on stderr
+        assert err.count("CHATTER") == 4
+        assert result.printed is None
+    else:  # workers: kept in <out>/<system>.log, named in the run record, off the terminal and the progress bar
+        assert "CHATTER" not in err
+        assert result.printed == tmp_path / "out" / "chatty.log"
+        assert result.printed.read_text("utf-8").splitlines() == [
+            "CHATTER loading the model", "CHATTER predicting a", "CHATTER predicting b", "CHATTER predicting c",
+        ]
+        assert runner.read_run_record(result.manifest)["printed"] == "chatty.log"
+
+
+def test_a_system_that_prints_nothing_leaves_no_log_and_a_stale_log_is_removed(tmp_path: Path) -> None:
+    _run(Chatty(), DOCS[:1], tmp_path, jobs=1)
+    assert (tmp_path / "out" / "chatty.log").is_file()
+    again = _run(Chatty(), DOCS[:1], tmp_path, jobs=1)  # all cached: nothing printed this time
+    assert again.cached == 1 and again.printed is None
+    assert not (tmp_path / "out" / "chatty.log").exists()
+
+
+WRONG_TYPES = {
+    "string-offset": "invalid output: entities[0].start: Input should be a valid integer, got '0'",
+    "dict-entity": "invalid output: entities[0]: a dict, not Entity",
+    "not-a-tuple": "invalid output: entities: a str, not a tuple of Entity",
+    "number-as-entity": "invalid output: entities[0]: a Number, not Entity",
+    "dict-source": "invalid output: attributions[0].source: a dict, not Span",
+}
+
+
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_output_of_the_wrong_types_fails_its_document_with_a_clear_reason(tmp_path: Path, jobs: int) -> None:
+    """Before: a dict where an Entity belongs crashed the whole run with an AttributeError."""
+    docs = [Document(doc_id, "Twenty characters ok") for doc_id in WRONG_TYPES] + [Document("fine", "Twenty characters ok")]
+    result = _run(WrongTypes(), docs, tmp_path, jobs=jobs)
+    assert {f.doc_id: f.reason for f in result.failures} == WRONG_TYPES
+    assert list(result.predictions) == ["fine"]
 
 
 def test_a_worker_that_dies_fails_only_the_document_it_died_on(tmp_path: Path) -> None:
@@ -364,9 +553,39 @@ def test_a_predictions_file_runs_as_a_system(tmp_path: Path) -> None:
     assert not (tmp_path / "cache").exists()  # replaying a file is not worth caching
     assert result.layers == frozenset({Layer.ENTITIES})
     assert sorted(result.predictions) == ["a", "b"]
-    assert [(f.doc_id, f.reason) for f in result.failures] == [
-        ("c", "LookupError: theirs.jsonl has no line for this document")
-    ]
+    assert result.failures == ()
+
+
+def test_a_document_missing_from_a_predictions_file_is_scored_empty_with_the_same_warning_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a warning in `score`, but a LookupError failure per document in `run file:` and `bench`."""
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text("".join(json.dumps({"doc_id": d.doc_id, "text": d.text, "entities": []}) + "\n" for d in DOCS),
+                         "utf-8")
+    file = tmp_path / "theirs.jsonl"
+    file.write_text('{"doc_id": "a", "entities": []}\n', "utf-8")
+    expected = f"{file}: 2 document(s) have no predictions, scored as empty: b, c"
+    # the library
+    result = runner.run_systems([f"file:{file}"], DOCS, out_dir=tmp_path / "out")["theirs"]
+    assert (result.failures, result.warnings) == ((), (expected,))
+    assert runner.read_run_record(result.manifest)["warnings"] == [expected]
+    # the commands: score, run, bench
+    from bench.cli import main
+
+    def command(*args: str) -> str:
+        monkeypatch.setattr(sys, "argv", ["newsbench", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        assert exit_info.value.code in (0, None)
+        return " ".join(capsys.readouterr().err.split())
+
+    assert f"warning: {expected}" in command("score", str(file), "--gold", str(gold_file))
+    ran = command("run", f"file:{file}", "--docs", str(gold_file), "--out", str(tmp_path / "run"))
+    assert f"warning {expected}" in ran and "0 failed" in ran
+    benched = command("bench", "--gold", str(gold_file), "--system", f"file:{file}", "--out", str(tmp_path / "reports"),
+                      "--predictions", str(tmp_path / "preds"))
+    assert f"warning {expected}" in benched and "failed theirs" not in benched
 
 
 # --- documents ------------------------------------------------------------------------------

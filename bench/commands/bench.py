@@ -72,7 +72,7 @@ def score_runs(documents: tuple[GoldDocument, ...], runs: dict[str, runner.RunRe
     """Score every run on the gold and assemble the report result."""
     scored = []
     for name, run in sorted(runs.items()):
-        score = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
+        score = score_corpus(documents, run.predictions, system=name, attempted=run.layers, warnings=run.warnings)
         failures = tuple(Failure(f.doc_id, f.reason) for f in run.failures)
         scored.append(ScoredSystem(score, version=run.version, failures=failures))
     return build_result(documents, scored)
@@ -194,6 +194,9 @@ def bench(
             names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
             jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress,
         )
+    for run in runs.values():
+        for warning in run.warnings:
+            errors.print(f"[yellow]warning[/yellow] {warning}")
     result = score_runs(documents, runs)
     for table in tables(result):
         console.print(table)

@@ -24,7 +24,7 @@ from rich.table import Table
 from bench import atomic, gold, paths, runner
 from bench.errors import UserError
 from bench.formatting import DASH, NA, pct
-from bench.predictions import read_predictions
+from bench.predictions import missing_warning, read_predictions
 from bench.registry import FILE_PREFIX
 from bench.report.build import MetricComparison, compare_scores
 from bench.report.model import OVERALL
@@ -59,12 +59,13 @@ def load_side(
         wanted = {d.doc_id for d in documents}
         missing = sorted(wanted - set(found.by_doc))
         if missing:
-            console.print(f"[yellow]warning[/yellow] {path}: {len(missing)} compared document(s) have no "
-                          f"predictions, scored as empty: {', '.join(missing[:5])}" + (" …" if len(missing) > 5 else ""))
+            console.print(f"[yellow]warning[/yellow] {missing_warning(path, missing)}")
         by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
         return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
     runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)
     run = runs[spec]
+    for warning in run.warnings:
+        console.print(f"[yellow]warning[/yellow] {warning}")
     for failure in run.failures:
         console.print(f"[yellow]failed[/yellow] {spec} on {failure.doc_id}: {failure.reason} (scored as empty)")
     return score_corpus(documents, run.predictions, system=spec, attempted=run.layers)

@@ -39,7 +39,7 @@ def run(
         typer.Option(help="Output folder: <system>.jsonl and <system>.run.json (default: the project's predictions/; "
                      "predictions/<corpus>/ for the texts of other gold)."),
     ] = None,
-    jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process, no timeouts).")] = 1,
+    jobs: Annotated[int, typer.Option(min=0, help="Worker processes per system (0: in this process, no timeouts, full tracebacks).")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not update cached predictions.")] = False,
     model: Annotated[
         list[str] | None, typer.Option(help="Model name or path; SYSTEM=NAME for one system. Repeatable.")
@@ -71,10 +71,14 @@ def run(
             timeout=timeout, progress=progress,
         )
     for result in results.values():
+        for warning in result.warnings:
+            console.print(f"[yellow]warning[/yellow] {warning}")
         console.print(
             f"{result.system}: {len(result.predictions)}/{result.documents} documents "
             f"({result.cached} cached), {len(result.failures)} failed → {result.path}"
         )
+        if result.printed is not None:
+            console.print(f"  what {result.system} printed to stdout: {result.printed}")
         for failure in result.failures[:10]:
             console.print(f"  [red]failed[/red] {failure.doc_id}: {failure.reason}")
         if len(result.failures) > 10:

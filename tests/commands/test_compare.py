@@ -28,7 +28,7 @@ def test_two_prediction_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     code = compare(monkeypatch, str(FIXTURE / "alpha.jsonl"), f"file:{FIXTURE / 'beta.jsonl'}", "--json", str(out))
     assert code == 0
     printed = capsys.readouterr().out
-    assert "6 documents" in printed and "beta.jsonl: 1 compared document(s) have no predictions" in printed
+    assert "6 documents" in printed and "beta.jsonl: 1 document(s) have no predictions" in printed
     data = json.loads(out.read_text())
     rows = {(m["layer"], m["metric"]): m for m in data["metrics"]}
     strict = rows[("entities", "strict")]

@@ -102,6 +102,6 @@ def test_a_missing_document_is_warned_about_and_scored_empty(
     predictions.write_text(json.dumps({"doc_id": "x", "entities": [{"start": 8, "end": 12, "label": "GPE"}]}) + "\n", "utf-8")
     out = tmp_path / "s.json"
     assert run(monkeypatch, str(predictions), "--gold", str(gold), "--json", str(out)) == 0
-    assert "1 gold document(s) have no predictions, scored as empty: y" in capsys.readouterr().err
+    assert "1 document(s) have no predictions, scored as empty: y" in capsys.readouterr().err
     strict = json.loads(out.read_text("utf-8"))["entities"]["strict"]
     assert (strict["correct"], strict["missed"], strict["recall"]) == (1, 1, 0.5)
