@@ -202,6 +202,21 @@ def frames(documents: Iterable[GoldDocument]) -> dict[Layer, Any]:
     return {layer: pd.DataFrame(list(rows(docs, layer))) for layer in Layer}
 
 
+def csv_frame(frame: Any) -> Any:
+    """``frame`` ready for CSV: offsets as (nullable) integers, lists (tags, content offsets) as JSON arrays.
+
+    Without this pandas writes an offset column holding a missing value as floats ("406.0")
+    and a list as its Python repr ("['a']").
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if column.endswith(("start", "end")) and column not in ("content",):
+            out[column] = out[column].astype("Int64")
+        elif out[column].map(lambda v: isinstance(v, list)).any():
+            out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
+    return out
+
+
 # --- datasets -------------------------------------------------------------------------------
 
 
@@ -209,13 +224,14 @@ def _features() -> Any:
     from datasets import Features, List, Value
 
     span = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+    tags = List(Value("string"))
     return Features(
         {
             "doc_id": Value("string"),
             "split": Value("string"),
             "sha256": Value("string"),
             "text": Value("string"),
-            "entities": List({"id": Value("string"), **span, "label": Value("string")}),
+            "entities": List({"id": Value("string"), **span, "label": Value("string"), "tags": tags}),
             "numbers": List(
                 {
                     "id": Value("string"),
@@ -225,6 +241,7 @@ def _features() -> Any:
                     "unit": Value("string"),
                     "qualifier": Value("string"),
                     "kind": Value("string"),
+                    "tags": tags,
                 }
             ),
             "attributions": List(
@@ -236,6 +253,7 @@ def _features() -> Any:
                     "content": List(span),
                     "kind": Value("string"),
                     "parent": Value("string"),
+                    "tags": tags,
                 }
             ),
         }
@@ -243,9 +261,9 @@ def _features() -> Any:
 
 
 def document_dict(doc: GoldDocument) -> dict[str, Any]:
-    """A gold document as plain JSON-ready data (layers as in the annotation file, no tags)."""
+    """A gold document as plain JSON-ready data (layers as in the annotation file, tags included)."""
     def strip(item: dict[str, Any]) -> dict[str, Any]:
-        item.pop("tags", None)
+        item["tags"] = list(item.get("tags") or ())
         return item
 
     ann = doc.annotations

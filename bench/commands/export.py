@@ -29,7 +29,7 @@ def export(
     documents = gold.load_gold(gold_path)
     if format is ExportFormat.CSV:
         for layer, frame in gold.frames(documents).items():
-            atomic.write_text(out / f"{layer.value}.csv", frame.to_csv(index=False))
+            atomic.write_text(out / f"{layer.value}.csv", gold.csv_frame(frame).to_csv(index=False))
         print(f"{out}: {', '.join(f'{layer.value}.csv' for layer in Layer)}")
         return
     if out.exists() and any(out.iterdir()):
