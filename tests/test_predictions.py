@@ -73,3 +73,16 @@ def test_duplicate_document_is_rejected_with_both_lines(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         read_predictions(path, TEXTS)
     assert caught.value.lines == (f"{path}:2: doc_id: 'a' already appeared on line 1",)
+
+
+@pytest.mark.parametrize("field", ["value", "value_max"])
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_finite_number_is_rejected_at_its_field(tmp_path: Path, field: str, literal: str) -> None:
+    number = {"start": 0, "end": 5, "value": 1, "value_max": 2, "qualifier": "range"}
+    line = json.dumps({"doc_id": "a", "numbers": [number]}).replace(f'"{field}": {number[field]}', f'"{field}": {literal}')
+    path = _write(tmp_path, line)
+    with pytest.raises(InvalidInput) as caught:
+        read_predictions(path, TEXTS)
+    assert caught.value.exit_code == 2
+    [message] = caught.value.lines
+    assert message.startswith(f"{path}:1: numbers[0].{field}: must be a finite number"), message

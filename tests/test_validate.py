@@ -137,3 +137,26 @@ def test_text_without_annotation_file_is_reported(write_gold: GoldWriter) -> Non
     (folder / "documents" / "stray.txt").write_text("Nobody annotated this.\n", "utf-8")
     [problem] = gold.problems(folder)
     assert problem.file.endswith("stray.txt") and "no annotation file stray.json" in problem.message
+
+
+@pytest.mark.parametrize("field", ["value", "value_max"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["NaN", "Infinity", "-Infinity"])
+def test_non_finite_gold_number_is_a_defect_at_its_path(
+    write_gold: GoldWriter, tmp_path: Path, field: str, value: float
+) -> None:
+    data = tiny_annotation()
+    data["numbers"][0].update(qualifier="range", value_max=20)
+    data["numbers"][0][field] = value  # json.dumps writes NaN / Infinity / -Infinity
+    folder = write_gold(data)
+    [problem] = gold.problems(folder)
+    assert problem.where == f"$.numbers[0].{field}" and problem.message.startswith("must be a finite number")
+    done = _cli("validate", str(folder))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stdout.splitlines() == [str(problem)]
+
+
+def test_non_finite_number_in_a_gold_jsonl_names_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"doc_id": "x", "text": "ten", "numbers": [{"start": 0, "end": 3, "value": NaN}]}\n', "utf-8")
+    [problem] = gold.problems(path)
+    assert str(problem).startswith(f"{path}:1: numbers[0].value: must be a finite number")
