@@ -14,6 +14,7 @@ Loading validates everything (:func:`problems`); any defect raises
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -54,7 +55,7 @@ def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
     """Parse and check one gold annotation file and its text. Never raises on bad content."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # a leading byte-order mark is dropped
     except OSError as error:
         return None, [Problem(name, "$", f"cannot read: {error.strerror}")]
     header, found = validate(GOLD_HEADER, raw)
@@ -90,7 +91,7 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     documents: list[GoldDocument] = []
     problems: list[Problem] = []
     try:
-        lines = path.read_bytes().decode("utf-8").splitlines()
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()  # a leading byte-order mark is dropped
     except (OSError, UnicodeDecodeError) as error:
         return [], [Problem(str(path), "$", f"cannot read: {error}")]
     for number, line in enumerate(lines, start=1):

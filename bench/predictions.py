@@ -72,7 +72,7 @@ def read_predictions(path: Path | str, texts: Mapping[str, str] | None = None) -
     """
     path = Path(path)
     try:
-        content = path.read_bytes().decode("utf-8")
+        content = path.read_bytes().decode("utf-8-sig")  # a leading byte-order mark is dropped
     except OSError as error:
         raise UserError(f"{path}: cannot read: {error.strerror}", exit_code=2) from None
     except UnicodeDecodeError as error:

@@ -86,3 +86,10 @@ def test_non_finite_number_is_rejected_at_its_field(tmp_path: Path, field: str, 
     assert caught.value.exit_code == 2
     [message] = caught.value.lines
     assert message.startswith(f"{path}:1: numbers[0].{field}: must be a finite number"), message
+
+
+def test_utf8_byte_order_mark_at_the_start_of_a_jsonl_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "pred.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"doc_id": "a", "entities": [{"start": 0, "end": 5, "label": "GPE"}]}).encode())
+    found = read_predictions(path, {"a": TEXTS["a"]})
+    assert found.by_doc["a"].entities is not None and found.by_doc["a"].entities[0].label == "GPE"

@@ -160,3 +160,19 @@ def test_non_finite_number_in_a_gold_jsonl_names_line_and_field(tmp_path: Path) 
     path.write_text('{"doc_id": "x", "text": "ten", "numbers": [{"start": 0, "end": 3, "value": NaN}]}\n', "utf-8")
     [problem] = gold.problems(path)
     assert str(problem).startswith(f"{path}:1: numbers[0].value: must be a finite number")
+
+
+def test_utf8_byte_order_mark_at_the_start_of_a_gold_json_is_accepted(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    annotation = folder / "documents" / "tiny.json"
+    annotation.write_bytes(b"\xef\xbb\xbf" + annotation.read_bytes())
+    assert gold.problems(folder) == []
+    assert gold.load_gold(folder)[0].doc_id == "tiny"
+
+
+def test_utf8_byte_order_mark_at_the_start_of_a_gold_jsonl_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    line = {"doc_id": "x", "text": "Paris", "entities": [{"start": 0, "end": 5, "label": "GPE"}]}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(line).encode())
+    assert gold.problems(path) == []
+    assert [d.doc_id for d in gold.load_gold(path)] == ["x"]
