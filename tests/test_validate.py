@@ -176,3 +176,10 @@ def test_utf8_byte_order_mark_at_the_start_of_a_gold_jsonl_is_accepted(tmp_path:
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(line).encode())
     assert gold.problems(path) == []
     assert [d.doc_id for d in gold.load_gold(path)] == ["x"]
+
+
+def test_one_gold_file_named_is_checked_without_its_neighbours(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    (folder / "documents" / "other.txt").write_text("Another document, annotated elsewhere.\n", "utf-8")
+    assert gold.problems(folder / "documents" / "tiny.json") == []
+    assert [p.file for p in gold.problems(folder)] == [str(folder / "documents" / "other.txt")]
