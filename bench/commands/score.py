@@ -1,6 +1,8 @@
 """``newsbench score PRED.jsonl``: score a system's predictions against the gold.
 
-Prints rich tables; ``--json`` writes :meth:`bench.score.CorpusScore.to_json`,
+PRED is a predictions JSONL, or a gold annotation ``.json`` file or folder of them (the gold's
+own files are valid predictions). ``--label-map PER=PERSON,DATE=-`` rewrites entity labels of
+another scheme before the file is checked (``-`` or nothing drops the entity). Prints rich tables; ``--json`` writes :meth:`bench.score.CorpusScore.to_json`,
 ``--markdown`` a Markdown summary (both atomically). Exit codes: 0 scored;
 1 the gold is defective; 2 the prediction file (or an argument) is unusable,
 reported as one ``file:line: field: problem`` line per defect.
@@ -19,6 +21,7 @@ from rich.table import Table
 from bench import gold
 from bench.atomic import write_text
 from bench.formatting import DASH, layer_pct, pct
+from bench.labels import parse_label_map
 from bench.predictions import read_predictions
 from bench.score import CorpusScore, score_corpus
 from bench.score.markdown import render
@@ -89,19 +92,29 @@ def tables(score: CorpusScore) -> list[Table]:
 
 
 def score(
-    predictions: Annotated[Path, typer.Argument(help="Predictions JSONL, one object per document.")],
+    predictions: Annotated[
+        Path, typer.Argument(help="Predictions JSONL (one object per document), or a gold annotation .json or a folder of them.")
+    ],
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.")] = gold.DEFAULT_GOLD,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write a Markdown summary here.")] = None,
     system: Annotated[str | None, typer.Option("--system", help="System name (default: the file name).")] = None,
+    label_map: Annotated[
+        str | None,
+        typer.Option(
+            "--label-map",
+            help="Map entity labels of another scheme before checking: PER=PERSON,MISC=NORP,DATE=- (- or empty drops).",
+        ),
+    ] = None,
 ) -> None:
     """Score PREDICTIONS against the gold; print tables, optionally write JSON and Markdown."""
+    mapping = parse_label_map(label_map) if label_map is not None else None
     documents = gold.load_gold(gold_path)
     texts = {doc.doc_id: doc.text for doc in documents}
-    found = read_predictions(predictions, texts)
+    found = read_predictions(predictions, texts, label_map=mapping)
     for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    name = system if system is not None else predictions.name.removesuffix(".jsonl")
+    name = system if system is not None else predictions.name.removesuffix(".jsonl").removesuffix(".json")
     result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
     console = Console()
     for table in tables(result):
