@@ -102,8 +102,7 @@ def load_documents(path: Path) -> tuple[Document, ...]:
     else:
         documents, problems = _read_jsonl(path)
         if problems and path.suffix.lower() != ".jsonl":
-            first = problems[0]
-            raise UserError(f"{path}: not a JSONL of documents ({first.where}: {first.message}); {ACCEPTED}", exit_code=2)
+            raise UserError(f"{path}: not a JSONL of documents (first problem: {problems[0]}); {ACCEPTED}", exit_code=2)
     if problems:
         raise InvalidInput(problems, exit_code=2)
     return tuple(documents)
