@@ -93,7 +93,7 @@ def load_documents(path: Path) -> tuple[Document, ...]:
     problem and what is accepted.
     """
     if not path.exists():
-        raise UserError(f"{path}: no such file or folder; {ACCEPTED}", exit_code=2)
+        raise UserError(f"{path}: no such file or folder", exit_code=2)
     if path.is_dir():
         documents, problems = _read_folder(path)
     elif path.suffix.lower() == ".txt":
