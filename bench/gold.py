@@ -14,6 +14,7 @@ Loading validates everything (:func:`problems`); any defect raises
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -54,7 +55,7 @@ def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
     """Parse and check one gold annotation file and its text. Never raises on bad content."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # a leading byte-order mark is dropped
     except OSError as error:
         return None, [Problem(name, "$", f"cannot read: {error.strerror}")]
     header, found = validate(GOLD_HEADER, raw)
@@ -90,7 +91,7 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     documents: list[GoldDocument] = []
     problems: list[Problem] = []
     try:
-        lines = path.read_bytes().decode("utf-8").splitlines()
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()  # a leading byte-order mark is dropped
     except (OSError, UnicodeDecodeError) as error:
         return [], [Problem(str(path), "$", f"cannot read: {error}")]
     for number, line in enumerate(lines, start=1):
@@ -121,6 +122,16 @@ def _check_corpus(documents: list[GoldDocument], source: str) -> list[Problem]:
     return problems
 
 
+def load_all(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
+    """Every document at ``path`` (folder, ``.json`` or ``.jsonl``) that loads, and every problem found.
+
+    Unlike :func:`load_gold` it does not raise on defects (a caller decides what they mean, e.g. a
+    gold annotation file read as predictions); raises :class:`UserError` (exit 2) when the path
+    cannot be read at all.
+    """
+    return _load(path)
+
+
 def problems(path: Path) -> list[Problem]:
     """Every problem in the gold at ``path`` (folder, ``.json`` file or ``.jsonl`` file).
 
@@ -140,7 +151,8 @@ def _load(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
             raise UserError(f"{path}: no gold annotation files (*.json) found", exit_code=2)
         documents, found = [], []
         folder = files[0].parent
-        for orphan in sorted(set(folder.glob("*.txt")) - {f.with_suffix(".txt") for f in files}):
+        texts = set(folder.glob("*.txt")) if path.is_dir() else set()  # one file named: its neighbours are not checked
+        for orphan in sorted(texts - {f.with_suffix(".txt") for f in files}):
             found.append(Problem(str(orphan), "$", f"raw text has no annotation file {orphan.stem}.json beside it"))
         for file in files:
             document, more = load_gold_file(file)

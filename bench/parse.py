@@ -40,6 +40,9 @@ class TextLine:
     split: str = "default"
 
 
+#: The message for NaN, Infinity, -Infinity (or a literal that overflows to infinity) in a number field.
+NON_FINITE = "must be a finite number (NaN and Infinity are not allowed)"
+
 ANNOTATIONS: TypeAdapter[Annotations] = TypeAdapter(Annotations)
 GOLD_HEADER: TypeAdapter[GoldHeader] = TypeAdapter(GoldHeader)
 TEXT_LINE: TypeAdapter[TextLine] = TypeAdapter(TextLine)
@@ -67,7 +70,7 @@ def findings(error: ValidationError, *, root: str = "$") -> list[tuple[str, str]
     out: list[tuple[str, str]] = []
     for err in error.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        message = err["msg"]
+        message = NON_FINITE if err["type"] == "finite_number" else err["msg"]
         if err["type"] not in ("missing", "json_invalid"):
             shown = repr(err.get("input"))
             if len(shown) <= 40:

@@ -4,6 +4,9 @@ The format is the public contract in the README: ``doc_id`` plus any of the
 layers ``entities``, ``numbers``, ``attributions``. A missing layer key means the
 system does not attempt that layer; unknown keys are ignored; optional fields
 may be null. Every problem is reported as ``file:line: field: problem``.
+
+A gold annotation file (``<doc_id>.json`` beside its ``.txt``) or a folder of them is read as
+predictions too, through the gold loader: the gold's own files are valid predictions.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import gold
 from bench.errors import InvalidInput, Problem, UserError
+from bench.labels import LabelMap, label_hint, map_line, map_record
 from bench.parse import ANNOTATIONS, validate
 from bench.schema import Annotations, Layer
 from bench.validate import check_annotations
@@ -29,10 +34,11 @@ class Predictions:
 
 
 def parse_lines(
-    lines: list[str], source: str, texts: Mapping[str, str] | None = None
+    lines: list[str], source: str, texts: Mapping[str, str] | None = None, label_map: LabelMap | None = None
 ) -> tuple[dict[str, Annotations], list[Problem], list[str], frozenset[Layer]]:
     """Parse prediction lines; check offsets against ``texts`` (doc_id → raw text) when given.
 
+    ``label_map`` rewrites entity labels before a line is parsed (see :mod:`bench.labels`).
     Returns the records by document, the problems, the warnings and the layers attempted.
     """
     by_doc: dict[str, Annotations] = {}
@@ -44,9 +50,9 @@ def parse_lines(
         if not line.strip():
             continue
         where = f"{source}:{number}"
-        record, found = validate(ANNOTATIONS, line, root="")
+        record, found = validate(ANNOTATIONS, map_line(line, label_map or {}), root="")
         if record is None:
-            problems += [Problem(where, path, message) for path, message in found]
+            problems += [Problem(where, path, label_hint(path, message)) for path, message in found]
             continue
         assert isinstance(record, Annotations)
         attempted |= record.attempted()
@@ -64,20 +70,68 @@ def parse_lines(
     return by_doc, problems, warnings, frozenset(attempted)
 
 
-def read_predictions(path: Path | str, texts: Mapping[str, str] | None = None) -> Predictions:
+def _check_against_gold(
+    records: list[tuple[str, Annotations, str]], texts: Mapping[str, str] | None
+) -> tuple[dict[str, Annotations], list[Problem], list[str]]:
+    """Records read from gold annotation files, as ``(file, record, its text)``, checked like JSONL lines."""
+    by_doc: dict[str, Annotations] = {}
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    for source, record, text in records:
+        if texts is not None:
+            if record.doc_id not in texts:
+                warnings.append(f"{source}: doc_id: {record.doc_id!r} is not in the gold; ignored")
+                continue
+            if text != texts[record.doc_id]:
+                problems.append(Problem(source, "$", f"its text beside it differs from the gold text of {record.doc_id!r}"))
+                continue
+            problems += [Problem(source, w, m) for w, m in check_annotations(record, text, gold=False)]
+        by_doc[record.doc_id] = record
+    return by_doc, problems, warnings
+
+
+def _read_gold_files(
+    path: Path, texts: Mapping[str, str] | None, label_map: LabelMap | None
+) -> tuple[dict[str, Annotations], list[Problem], list[str], frozenset[Layer]]:
+    """Predictions from a gold annotation file or a folder of them (validated by the gold loader)."""
+    documents, problems = gold.load_all(path)
+    if problems:
+        return {}, problems, [], frozenset()
+    folder = path / "documents" if (path / "documents").is_dir() else path
+    records = [
+        (str(folder / f"{d.doc_id}.json" if path.is_dir() else path), map_record(d.annotations, label_map or {}), d.text)
+        for d in documents
+    ]
+    by_doc, problems, warnings = _check_against_gold(records, texts)
+    attempted = frozenset(layer for d in documents for layer in d.annotations.attempted())
+    return by_doc, problems, warnings, attempted
+
+
+def is_gold_format(path: Path) -> bool:
+    """A folder or a ``.json`` file is read as gold annotation files; anything else as JSONL."""
+    return path.is_dir() or path.suffix.lower() == ".json"
+
+
+def read_predictions(
+    path: Path | str, texts: Mapping[str, str] | None = None, *, label_map: LabelMap | None = None
+) -> Predictions:
     """Load ``path``; raise :class:`InvalidInput` (exit 2) listing every defective line.
 
-    Documents in ``texts`` but not in the file are warned about; the scorer
-    treats them as empty predictions for every layer the file attempts.
+    ``path`` is a JSONL file, or a gold annotation ``.json`` file or folder of them (see
+    :func:`is_gold_format`). Documents in ``texts`` but not in the file are warned about; the
+    scorer treats them as empty predictions for every layer the file attempts.
     """
     path = Path(path)
-    try:
-        content = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror}", exit_code=2) from None
-    except UnicodeDecodeError as error:
-        raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
-    by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts)
+    if is_gold_format(path):
+        by_doc, problems, warnings, attempted = _read_gold_files(path, texts, label_map)
+    else:
+        try:
+            content = path.read_bytes().decode("utf-8-sig")  # a leading byte-order mark is dropped
+        except OSError as error:
+            raise UserError(f"{path}: cannot read: {error.strerror}", exit_code=2) from None
+        except UnicodeDecodeError as error:
+            raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
+        by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts, label_map)
     if problems:
         raise InvalidInput(problems, exit_code=2)
     if texts is not None:

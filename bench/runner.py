@@ -54,7 +54,8 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from bench import atomic
-from bench.errors import InvalidInput, Problem, UserError
+from bench.documents import load_documents as read_documents
+from bench.errors import UserError
 from bench.parse import ANNOTATIONS, validate
 from bench.predictions import missing_warning
 from bench.registry import (
@@ -837,57 +838,8 @@ def system_options(options: Mapping[str, Any] | None, system: str) -> dict[str, 
 
 
 def load_documents(path: Path) -> tuple[Document, ...]:
-    """Documents from a folder of ``.txt`` files (id = file stem) or a JSONL with ``doc_id`` and ``text``.
-
-    Raises :class:`UserError`/:class:`InvalidInput` (exit 2) with ``file:line: field: problem`` lines.
-    """
-    if not path.exists():
-        raise UserError(f"{path}: no such file or folder", exit_code=2)
-    documents: list[Document] = []
-    problems: list[Problem] = []
-    if path.is_dir():
-        files = sorted(path.glob("*.txt"))
-        if not files:
-            raise UserError(f"{path}: no .txt files", exit_code=2)
-        for file in files:
-            try:
-                documents.append(Document(file.stem, file.read_bytes().decode("utf-8")))
-            except UnicodeDecodeError as error:
-                problems.append(Problem(str(file), "text", f"not UTF-8 ({error.reason} at byte {error.start})"))
-    else:
-        try:
-            lines = path.read_bytes().decode("utf-8").splitlines()
-        except UnicodeDecodeError as error:
-            raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
-        first_line: dict[str, int] = {}
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.append(Problem(where, "(line)", f"invalid JSON: {error.msg}"))
-                continue
-            if not isinstance(item, dict):
-                problems.append(Problem(where, "(line)", "not a JSON object"))
-                continue
-            for key in ("doc_id", "text"):
-                if not isinstance(item.get(key), str):
-                    problems.append(Problem(where, key, "missing" if key not in item else "must be a string"))
-            doc_id, text = item.get("doc_id"), item.get("text")
-            if not (isinstance(doc_id, str) and isinstance(text, str)):
-                continue
-            if doc_id in first_line:
-                problems.append(Problem(where, "doc_id", f"{doc_id!r} already appeared on line {first_line[doc_id]}"))
-                continue
-            first_line[doc_id] = number
-            documents.append(Document(doc_id, text))
-        if not documents and not problems:
-            raise UserError(f"{path}: no documents", exit_code=2)
-    if problems:
-        raise InvalidInput(problems, exit_code=2)
-    return tuple(documents)
+    """Documents for a run: see :func:`bench.documents.load_documents`."""
+    return read_documents(path)
 
 
 def read_run_record(path: Path) -> dict[str, Any]:

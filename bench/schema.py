@@ -76,8 +76,9 @@ class QuoteKind(StrEnum):
     MIXED = "mixed"
 
 
-# Input is JSON; strict mode refuses "12" for an int and 1.5 for a str.
-_STRICT = ConfigDict(strict=True, extra="ignore")
+# Input is JSON; strict mode refuses "12" for an int and 1.5 for a str. Python's JSON accepts NaN,
+# Infinity and -Infinity (and 1e400 overflows to inf): no number field may hold them.
+_STRICT = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -47,7 +47,12 @@ from systems._llm.chunking import estimate_tokens, paragraph_chunks
 from systems._llm.client import ChatClient, LLMError, Usage
 from systems._llm.prompt import PROMPT_SHA, PROMPT_TEXT, PROMPT_VERSION, SCHEMA, check_shape, ground, messages
 
-CONFIGURE = "export NEWSBENCH_LLM_BASE_URL=http://HOST:PORT/v1 NEWSBENCH_LLM_MODEL=NAME (or --base-url / --model llm=NAME)"
+#: How to configure the system. It is said in the reason, not as an install hint: nothing is missing from
+#: the environment (the runner would print an install hint as "install with: ...").
+CONFIGURE = (
+    "configuration, nothing to install: export NEWSBENCH_LLM_BASE_URL=http://HOST:PORT/v1 NEWSBENCH_LLM_MODEL=NAME "
+    "(or pass --base-url / --model llm=NAME)"
+)
 #: Fields of a usage record that add up over the tries of one document.
 _COSTS = ("prompt_tokens", "completion_tokens", "requests", "request_seconds", "wall_seconds")
 #: Of the context left after the prompt, the share a chunk's text may take (the rest is for the answer).
@@ -164,9 +169,9 @@ class LLMSystem(Adapter):
 
     def availability(self) -> Availability:
         if not self.base_url:
-            return Availability.no("not configured: no endpoint (NEWSBENCH_LLM_BASE_URL or --base-url)", CONFIGURE)
+            return Availability.no(f"not configured: no endpoint (NEWSBENCH_LLM_BASE_URL or --base-url); {CONFIGURE}")
         if not self.model:
-            return Availability.no("not configured: no model (NEWSBENCH_LLM_MODEL or --model llm=NAME)", CONFIGURE)
+            return Availability.no(f"not configured: no model (NEWSBENCH_LLM_MODEL or --model llm=NAME); {CONFIGURE}")
         return Availability.yes()
 
     def config(self) -> Mapping[str, JSONValue]:

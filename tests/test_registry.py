@@ -48,7 +48,7 @@ def test_llm_without_an_endpoint_is_listed_as_not_configured(monkeypatch: pytest
     info = next(i for i in registry.list_systems() if i.name == "llm")
     assert not info.availability.ok
     assert info.availability.reason.startswith("not configured")
-    assert "NEWSBENCH_LLM_BASE_URL" in info.availability.install
+    assert "NEWSBENCH_LLM_BASE_URL" in info.availability.reason and info.availability.install == ""
 
 
 class NeedsMissing(Adapter):

@@ -137,3 +137,49 @@ def test_text_without_annotation_file_is_reported(write_gold: GoldWriter) -> Non
     (folder / "documents" / "stray.txt").write_text("Nobody annotated this.\n", "utf-8")
     [problem] = gold.problems(folder)
     assert problem.file.endswith("stray.txt") and "no annotation file stray.json" in problem.message
+
+
+@pytest.mark.parametrize("field", ["value", "value_max"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["NaN", "Infinity", "-Infinity"])
+def test_non_finite_gold_number_is_a_defect_at_its_path(
+    write_gold: GoldWriter, tmp_path: Path, field: str, value: float
+) -> None:
+    data = tiny_annotation()
+    data["numbers"][0].update(qualifier="range", value_max=20)
+    data["numbers"][0][field] = value  # json.dumps writes NaN / Infinity / -Infinity
+    folder = write_gold(data)
+    [problem] = gold.problems(folder)
+    assert problem.where == f"$.numbers[0].{field}" and problem.message.startswith("must be a finite number")
+    done = _cli("validate", str(folder))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stdout.splitlines() == [str(problem)]
+
+
+def test_non_finite_number_in_a_gold_jsonl_names_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"doc_id": "x", "text": "ten", "numbers": [{"start": 0, "end": 3, "value": NaN}]}\n', "utf-8")
+    [problem] = gold.problems(path)
+    assert str(problem).startswith(f"{path}:1: numbers[0].value: must be a finite number")
+
+
+def test_utf8_byte_order_mark_at_the_start_of_a_gold_json_is_accepted(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    annotation = folder / "documents" / "tiny.json"
+    annotation.write_bytes(b"\xef\xbb\xbf" + annotation.read_bytes())
+    assert gold.problems(folder) == []
+    assert gold.load_gold(folder)[0].doc_id == "tiny"
+
+
+def test_utf8_byte_order_mark_at_the_start_of_a_gold_jsonl_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    line = {"doc_id": "x", "text": "Paris", "entities": [{"start": 0, "end": 5, "label": "GPE"}]}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(line).encode())
+    assert gold.problems(path) == []
+    assert [d.doc_id for d in gold.load_gold(path)] == ["x"]
+
+
+def test_one_gold_file_named_is_checked_without_its_neighbours(write_gold: GoldWriter) -> None:
+    folder = write_gold()
+    (folder / "documents" / "other.txt").write_text("Another document, annotated elsewhere.\n", "utf-8")
+    assert gold.problems(folder / "documents" / "tiny.json") == []
+    assert [p.file for p in gold.problems(folder)] == [str(folder / "documents" / "other.txt")]

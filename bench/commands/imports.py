@@ -140,7 +140,8 @@ def conll(
     column: Annotated[int, typer.Option(help="Tag column (0-based; default: the last).")] = -1,
 ) -> None:
     """CoNLL BIO/IOB files (token + tag columns, -DOCSTART-, blank-line sentences) → entity gold."""
-    from bench.importers.conll import import_conll, parse_label_map
+    from bench.importers.conll import import_conll
+    from bench.labels import parse_label_map
 
     started = time.perf_counter()
     documents = import_conll(path, text_dir=text, labels=parse_label_map(label_map), split=split, column=column)

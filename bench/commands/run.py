@@ -31,7 +31,7 @@ def model_options(models: list[str], systems: list[str]) -> dict[str, Any]:
 def run(
     systems: Annotated[list[str], typer.Argument(help="System names (see `newsbench systems`) or file:PATH.")],
     docs: Annotated[
-        Path | None, typer.Option(help="A folder of .txt files or a JSONL with doc_id and text (default: the gold texts).")
+        Path | None, typer.Option(help="A folder of .txt files, one .txt file (id = its stem), or a JSONL with doc_id and text (default: the gold texts).")
     ] = None,
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder whose texts are used without --docs.")] = gold.DEFAULT_GOLD,
     out: Annotated[

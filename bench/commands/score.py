@@ -1,8 +1,11 @@
 """``newsbench score PRED.jsonl``: score a system's predictions against the gold.
 
-``PRED`` may also be a system name (anything that is not ``file:PATH``, a ``.jsonl`` path or
-an existing file, exactly as in ``newsbench compare``): the system is then run through the
-runner (its cache reused unless ``--no-cache``) and its predictions scored.
+``PRED`` is a predictions JSONL, or a gold annotation ``.json`` file or folder of them (the gold's
+own files are valid predictions), or a system name (anything that is not ``file:PATH``, a
+``.jsonl`` path or an existing file or folder, exactly as in ``newsbench compare``): the system is
+then run through the runner (its cache reused unless ``--no-cache``) and its predictions scored.
+``--label-map PER=PERSON,DATE=-`` rewrites entity labels of another scheme before a file is
+checked (``-`` or nothing drops the entity).
 
 Prints rich tables; ``--json`` writes :meth:`bench.score.CorpusScore.to_json`,
 ``--markdown`` a Markdown summary (both atomically). Exit codes: 0 scored;
@@ -24,6 +27,7 @@ from bench import gold, paths, runner
 from bench.atomic import write_text
 from bench.commands.compare import as_file
 from bench.formatting import DASH, layer_pct, pct
+from bench.labels import parse_label_map
 from bench.predictions import read_predictions
 from bench.score import CorpusScore, score_corpus
 from bench.score.markdown import render
@@ -96,13 +100,21 @@ def tables(score: CorpusScore) -> list[Table]:
 def score(
     predictions: Annotated[
         str,
-        typer.Argument(help="Predictions JSONL, one object per document (or file:PATH); or a system name, run "
-                       "through the runner and its cache as `compare` does.", show_default=False),
+        typer.Argument(help="Predictions JSONL (one object per document, or file:PATH), a gold annotation .json "
+                       "or a folder of them; or a system name, run through the runner and its cache as `compare` "
+                       "does.", show_default=False),
     ],
     gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.")] = gold.DEFAULT_GOLD,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write a Markdown summary here.")] = None,
     system: Annotated[str | None, typer.Option("--system", help="System name (default: the file name).")] = None,
+    label_map: Annotated[
+        str | None,
+        typer.Option(
+            "--label-map",
+            help="Map entity labels of another scheme before checking: PER=PERSON,MISC=NORP,DATE=- (- or empty drops).",
+        ),
+    ] = None,
     predictions_dir: Annotated[
         Path | None,
         typer.Option("--predictions-dir", help="For a system name: where its predictions are written (default as "
@@ -113,9 +125,10 @@ def score(
     ] = True,
 ) -> None:
     """Score PREDICTIONS (a file or a system name) against the gold; print tables, optionally write JSON and Markdown."""
+    mapping = parse_label_map(label_map) if label_map is not None else None
     documents = gold.load_gold(gold_path)
     texts = {doc.doc_id: doc.text for doc in documents}
-    path = as_file(predictions)
+    path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
     if path is None:
         run = runner.run_systems([predictions], [d.document for d in documents],
                                  out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
@@ -125,10 +138,10 @@ def score(
         name = system if system is not None else predictions
         result = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
     else:
-        found = read_predictions(path, texts)
+        found = read_predictions(path, texts, label_map=mapping)
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        name = system if system is not None else path.name.removesuffix(".jsonl")
+        name = system if system is not None else path.name.removesuffix(".jsonl").removesuffix(".json")
         result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
     console = Console()
     for table in tables(result):

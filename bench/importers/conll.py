@@ -37,28 +37,6 @@ class Token:
     sentence: int
 
 
-def parse_label_map(spec: str) -> dict[str, EntityLabel | None]:
-    """``"PER=PERSON,LOC=GPE,MISC=-"`` → ``{"PER": PERSON, "LOC": GPE, "MISC": None}``.
-
-    >>> parse_label_map("PER=PERSON,MISC=-")
-    {'PER': <EntityLabel.PERSON: 'PERSON'>, 'MISC': None}
-    """
-    out: dict[str, EntityLabel | None] = {}
-    for item in filter(None, (part.strip() for part in spec.split(","))):
-        source, sep, target = item.partition("=")
-        if not sep or not source:
-            raise UserError(f"--label-map: {item!r} is not TYPE=LABEL", exit_code=2)
-        if target == "-":
-            out[source] = None
-            continue
-        try:
-            out[source] = EntityLabel(target)
-        except ValueError:
-            raise UserError(f"--label-map: {target!r} is not an OntoNotes label "
-                            f"({', '.join(EntityLabel)}) or - to drop", exit_code=2) from None
-    return out
-
-
 def read_documents(path: Path, *, column: int = -1) -> list[tuple[str, list[Token]]]:
     """``(doc_id, tokens)`` per document of one file; a malformed line is one ``file:line`` error."""
     try:

@@ -10,7 +10,8 @@ import pytest
 from bench.cli import main
 from bench.errors import UserError
 from bench.gold import load_gold
-from bench.importers.conll import import_conll, parse_label_map
+from bench.importers.conll import import_conll
+from bench.labels import parse_label_map
 from bench.schema import EntityLabel
 from bench.score import score_corpus
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bench.cli import main
+from bench.gold import SHIPPED_GOLD, load_gold
+from bench.schema import Layer
 from tests.conftest import TINY_TEXT, GoldWriter, tiny_annotation
 
 
@@ -105,3 +107,59 @@ def test_a_missing_document_is_warned_about_and_scored_empty(
     assert "1 document(s) have no predictions, scored as empty: y" in capsys.readouterr().err
     strict = json.loads(out.read_text("utf-8"))["entities"]["strict"]
     assert (strict["correct"], strict["missed"], strict["recall"]) == (1, 1, 0.5)
+
+
+def test_the_shipped_gold_folder_scored_as_predictions_is_1_on_every_layer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "s.json"
+    assert run(monkeypatch, str(SHIPPED_GOLD / "documents"), "--gold", str(SHIPPED_GOLD), "--json", str(out)) == 0
+    data = json.loads(out.read_text("utf-8"))
+    assert data["main"] == {"entities": 1.0, "numbers": 1.0, "attributions": 1.0}
+    assert data["system"] == "documents"
+    assert "Invalid JSON" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("doc_id", [p.stem for p in sorted((SHIPPED_GOLD / "documents").glob("*.json"))])
+def test_each_shipped_gold_file_scored_against_itself_is_1_on_every_layer_it_annotates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, doc_id: str
+) -> None:
+    annotation = SHIPPED_GOLD / "documents" / f"{doc_id}.json"
+    out = tmp_path / "s.json"
+    assert run(monkeypatch, str(annotation), "--gold", str(annotation), "--json", str(out)) == 0
+    data = json.loads(out.read_text("utf-8"))
+    [document] = load_gold(annotation)
+    expected = {layer.value: (1.0 if document.annotations.layer(layer) else None) for layer in Layer}
+    assert data["system"] == doc_id and data["main"] == expected
+
+
+def test_a_label_map_lets_another_scheme_be_scored(
+    tmp_path: Path, write_gold: GoldWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paris, le_monde = (tiny_annotation()["entities"][i] for i in (0, 1))
+    line = {"doc_id": "tiny", "entities": [
+        {"start": paris["start"], "end": paris["end"], "label": "LOCATION"},
+        {"start": le_monde["start"], "end": le_monde["end"], "label": "ORGANIZATION"},
+        {"start": 24, "end": 26, "label": "CARDINAL"},  # "12": a number, not an entity
+    ]}
+    predictions = tmp_path / "other.jsonl"
+    predictions.write_text(json.dumps(line) + "\n", "utf-8")
+    out = tmp_path / "s.json"
+    code = run(monkeypatch, str(predictions), "--gold", str(write_gold()), "--json", str(out),
+               "--label-map", "LOCATION=GPE,ORGANIZATION=ORG,CARDINAL=-")
+    assert code == 0
+    assert json.loads(out.read_text("utf-8"))["main"]["entities"] == 1.0
+
+
+def test_a_bad_label_map_is_one_line_with_exit_2(
+    tmp_path: Path, write_gold: GoldWriter, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text(gold_as_prediction(), "utf-8")
+    assert run(monkeypatch, str(predictions), "--gold", str(write_gold()), "--label-map", "PER=HUMAN") == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        (
+            "--label-map: PER=HUMAN: 'HUMAN' is not a label (PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, "
+            "WORK_OF_ART, LAW, LANGUAGE; - drops)"
+        )
+    ]

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 
 from bench import runner
+from bench.errors import UserError
+from bench.registry import require_available
 from bench.schema import Document, EntityLabel, Layer, NumberKind, Qualifier, QuoteKind
 from systems._llm.client import ChatClient, LLMError
 from systems._llm.prompt import EXAMPLE_TEXT, PROMPT_TEXT
@@ -136,6 +138,18 @@ def server() -> Iterator[Server]:
 def _system(server: Server, tmp_path: Path, **options: Any) -> LLMSystem:
     return LLMSystem(base_url=server.url, model="test-model", api_key=SECRET, cache_dir=tmp_path / "cache",
                      retry_delay=0.01, **options)
+
+
+def test_the_not_configured_hint_says_it_is_configuration_not_an_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NEWSBENCH_LLM_BASE_URL", "NEWSBENCH_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    for system in (LLMSystem(), LLMSystem(base_url="http://x/v1")):
+        status = system.availability()
+        assert status.install == ""  # "install with: export ..." would be wrong
+        assert "configuration, nothing to install: export NEWSBENCH_LLM_BASE_URL=" in status.reason
+        with pytest.raises(UserError) as caught:
+            require_available(system)
+        assert "install with" not in caught.value.lines[0] and "configuration" in caught.value.lines[0]
 
 
 def test_not_configured_without_endpoint_or_model(monkeypatch: pytest.MonkeyPatch) -> None:
