@@ -140,8 +140,16 @@ def problems(path: Path) -> list[Problem]:
     return _load(path)[1]
 
 
+#: Said when the shipped gold is absent: the package was installed without the repository around it.
+NOT_A_CHECKOUT = ("the shipped gold (gold/) comes with a checkout of the repository, not with the installed "
+                  "package: run newsbench from a clone (`pip install -e .` or `make`), or pass --gold DIR "
+                  "(or set NEWSBENCH_GOLD)")
+
+
 def _load(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     if not path.exists():
+        if path.resolve() == SHIPPED_GOLD:
+            raise UserError(f"{path}: no such folder: {NOT_A_CHECKOUT}", exit_code=2)
         raise UserError(f"{path}: no such file or folder", exit_code=2)
     if path.is_file() and path.suffix == ".jsonl":
         documents, found = load_gold_jsonl(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import gold
-from bench.errors import InvalidInput
+from bench.errors import InvalidInput, UserError
 from bench.schema import Layer
 from bench.summary import counts
 from tests.conftest import GoldWriter, tiny_annotation
@@ -84,3 +84,14 @@ def test_loading_defective_gold_raises_with_every_problem(write_gold: GoldWriter
         gold.load_gold(write_gold(data))
     assert caught.value.exit_code == 1
     assert len(caught.value.problems) == 1  # structure fails first; offsets are checked once it parses
+
+
+def test_a_missing_shipped_gold_says_newsbench_needs_a_checkout(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # A plain `pip install .` puts bench/ in site-packages without gold/ beside it.
+    from bench import gold as gold_module
+
+    monkeypatch.setattr(gold_module, "SHIPPED_GOLD", tmp_path / "gold")
+    with pytest.raises(UserError) as error:
+        gold_module.load_gold(tmp_path / "gold")
+    (line,) = error.value.lines
+    assert "checkout of the repository" in line and "--gold" in line
