@@ -19,7 +19,7 @@ from bench.schema import Layer
 from bench.score.attributions import AttributionScore
 from bench.score.entities import EntityScore, confusion
 from bench.score.items import ScoredItem
-from bench.score.metrics import metric_dict
+from bench.score.metrics import SECONDARY_METRIC, f1_of, main_f1, metric_dict
 from bench.score.numbers import NumberScore
 from bench.score.sums import ScoreCounts, total
 
@@ -74,6 +74,24 @@ class CorpusScore:
     def counts(self) -> ScoreCounts:
         """Counts summed over every document."""
         return total(doc.counts for doc in self.per_document.values())
+
+    @property
+    def main(self) -> dict[Layer, float | None]:
+        """The leaderboard F1 of each layer (:data:`bench.score.metrics.MAIN_METRIC`); ``None``: not scored.
+
+        >>> from bench.schema import Annotations, Entity, EntityLabel, GoldDocument
+        >>> from bench.score import score_corpus
+        >>> gold = GoldDocument("d", "test", "Paris is big.", "", Annotations("d", entities=(Entity(0, 5, EntityLabel.GPE),)))
+        >>> score = score_corpus([gold], {"d": Annotations("d", entities=(Entity(0, 5, EntityLabel.GPE),))}, system="s")
+        >>> score.main[Layer.ENTITIES], score.main[Layer.NUMBERS]
+        (1.0, None)
+        """
+        return main_f1(self.counts)
+
+    @property
+    def secondary(self) -> dict[Layer, float | None]:
+        """The companion F1 of each layer (:data:`bench.score.metrics.SECONDARY_METRIC`)."""
+        return {layer: f1_of(self.counts, layer, SECONDARY_METRIC[layer]) for layer in Layer}
 
     def subset(self, doc_ids: Iterable[str]) -> CorpusScore:
         """The result restricted to ``doc_ids`` (e.g. one split): per-document counts are reused, not re-scored."""
