@@ -235,3 +235,16 @@ def test_alignment_prefers_exact_boundaries_then_largest_overlap() -> None:
     scored = score_entities(gold, [large, Entity(0, 10, ORG)])
     assert scored.pred_aligned.tolist() == [1]  # exact boundaries (wrong label) beat overlap in strict
     assert scored.counts.overall(Mode.TYPE).correct == 1  # type mode aligns the same-label prediction
+
+
+def test_confusion_from_label_codes_equals_scikit_learns_on_random_pairs() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        n = int(rng.integers(0, 30))
+        gold_codes = rng.integers(0, len(LABELS), n).astype(np.int64)
+        pred_codes = rng.integers(0, len(LABELS), n).astype(np.int64)
+        labels, matrix = confusion([(gold_codes, pred_codes)])
+        present = sorted(set(gold_codes.tolist()) | set(pred_codes.tolist()))
+        assert labels == tuple(str(LABELS[i]) for i in present)
+        if present:
+            assert matrix == confusion_matrix(gold_codes, pred_codes, labels=present).tolist()
