@@ -44,6 +44,16 @@ PROJECT_DISTRIBUTION = "newsbench"
 #: Prefix that turns a predictions file into a system.
 FILE_PREFIX = "file:"
 
+
+def as_file(spec: str) -> Path | None:
+    """The predictions file ``spec`` names (``file:PATH``, a ``.jsonl`` path or an existing file); None: a system name."""
+    if spec.startswith(FILE_PREFIX):
+        return Path(spec[len(FILE_PREFIX):])
+    if spec.endswith(".jsonl") or Path(spec).is_file():
+        return Path(spec)
+    return None
+
+
 JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
 
 

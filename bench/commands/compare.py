@@ -25,22 +25,13 @@ from bench import atomic, gold, paths, runner
 from bench.errors import UserError
 from bench.formatting import DASH, NA, pct
 from bench.predictions import missing_warning, read_predictions
-from bench.registry import FILE_PREFIX
+from bench.registry import as_file
 from bench.report.build import MetricComparison, compare_scores
 from bench.report.model import OVERALL
 from bench.report.terminal import output_console
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score import CorpusScore, score_corpus
 from bench.stats import MIN_DOCUMENTS, RESAMPLES, SEED, Comparison
-
-
-def as_file(spec: str) -> Path | None:
-    """The predictions file ``spec`` names (``file:PATH``, a ``.jsonl`` path or an existing file); None: a system name."""
-    if spec.startswith(FILE_PREFIX):
-        return Path(spec[len(FILE_PREFIX):])
-    if spec.endswith(".jsonl") or Path(spec).is_file():
-        return Path(spec)
-    return None
 
 
 def load_side(

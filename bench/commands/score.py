@@ -25,10 +25,10 @@ from rich.table import Table
 
 from bench import gold, paths, runner
 from bench.atomic import write_text
-from bench.commands.compare import as_file
 from bench.formatting import DASH, layer_pct, pct
 from bench.labels import parse_label_map
 from bench.predictions import read_predictions
+from bench.registry import as_file
 from bench.score import CorpusScore, score_corpus
 from bench.score.markdown import render
 from bench.score.numbers import NUMBER_METRIC_NAMES
