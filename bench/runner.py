@@ -27,6 +27,11 @@ they are retried one at a time so only the culprit fails. The timeout is per doc
 of several documents must finish within one document's timeout, and when it does not, the
 system's remaining documents run one at a time, each under its own (see :func:`_run_in_workers`).
 
+Memory: each worker's data segment is capped (``max_memory`` MB, :func:`limit_memory`); a
+document that runs out fails alone and its worker is replaced. Interruption (Ctrl-C, SIGTERM
+via :mod:`bench.interrupt`): the workers are killed, every document answered so far is in the
+cache, and the previous output files stay as they were (see :func:`run_system`).
+
 Systems only ever receive :class:`~bench.schema.Document` (id and text): whatever documents the
 caller passes are reduced to those two fields before anything reaches an adapter.
 """
@@ -909,7 +914,8 @@ def run_systems(
     ``"SYSTEM"`` holding a mapping gives options for that system only. The options a system
     accepts are part of its cache key (but for :data:`RUN_OPTIONS`). Every system is created
     and checked for availability before any runs, so an unknown or unavailable one fails fast
-    with a :class:`UserError` naming the reason and the install command.
+    with a :class:`UserError` naming the reason and the install command. ``max_memory``: MB
+    per worker process (None: no cap).
     """
     docs = [_as_document(d) for d in documents]
     found = discovery
