@@ -75,8 +75,9 @@ def _environment(tmp_path: Path, site: Path, *, version: str, seconds: float) ->
 
 
 def _start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """Start ``newsbench ARGS`` in a process group of its own (as a shell starts a foreground job)."""
     return subprocess.Popen([sys.executable, "-m", "bench.cli", *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
 def _newsbench(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -115,8 +116,11 @@ def _snapshot(*folders: Path) -> dict[str, bytes]:
     return {str(p): p.read_bytes() for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _interrupt(process: subprocess.Popen[str], cache: Path, signum: int) -> tuple[int, str, set[int]]:
-    """Wait until the run caches a document, send ``signum``; the exit code, stderr and the workers it had."""
+def _interrupt(
+    process: subprocess.Popen[str], cache: Path, signum: int, *, group: bool = False
+) -> tuple[int, str, set[int]]:
+    """Wait until the run caches a document, send ``signum`` (to its whole process group, workers
+    included, as Ctrl-C in a terminal does, if ``group``); the exit code, stderr and the workers it had."""
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     already = _cached(cache)
@@ -126,7 +130,10 @@ def _interrupt(process: subprocess.Popen[str], cache: Path, signum: int) -> tupl
         workers |= _children(process.pid)
         time.sleep(0.05)
     workers |= _children(process.pid)
-    process.send_signal(signum)
+    if group:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
     return process.returncode, stderr, workers
 
@@ -138,9 +145,11 @@ def _no_worker_left(workers: set[int]) -> bool:
     return not any(_alive(pid) for pid in workers)
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(("signum", "code", "group"), [
+    (signal.SIGINT, 130, False), (signal.SIGINT, 130, True), (signal.SIGTERM, 143, False)],
+    ids=["SIGINT", "Ctrl-C to the process group", "SIGTERM"])
 def test_an_interrupted_run_keeps_the_cache_and_the_previous_files_and_resumes(
-    tmp_path: Path, plugin: Path, signum: int, code: int
+    tmp_path: Path, plugin: Path, signum: int, code: int, group: bool
 ) -> None:
     out = tmp_path / "out"
     args = ["run", "slow", "--gold", str(GOLD), "--out", str(out), "--jobs", "2"]
@@ -150,7 +159,7 @@ def test_an_interrupted_run_keeps_the_cache_and_the_previous_files_and_resumes(
     before = _snapshot(out)
 
     process = _start(args, _environment(tmp_path, plugin, version="2", seconds=1.5), tmp_path)
-    returncode, stderr, workers = _interrupt(process, tmp_path / "cache", signum)
+    returncode, stderr, workers = _interrupt(process, tmp_path / "cache", signum, group=group)
 
     assert returncode == code
     assert [line for line in stderr.splitlines() if line.strip() == "interrupted"] == ["interrupted"]
