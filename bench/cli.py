@@ -2,6 +2,7 @@
 
 Errors caused by input (:class:`bench.errors.UserError`) are printed as one line
 each on stderr, with the command's documented exit code, never as a traceback.
+Ctrl-C (SIGINT) and SIGTERM print ``interrupted`` and exit 130 and 143 (see :mod:`bench.interrupt`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
+from bench import interrupt
 from bench.errors import UserError
 
 #: Every command: name → (module in :mod:`bench.commands` whose ``register(app)`` defines it, one-line help).
@@ -137,14 +139,15 @@ def _options(
 def main() -> None:
     """Console-script entry point (click handles usage errors and exit codes itself)."""
     try:
-        app()
+        with interrupt.handled():
+            app()
     except UserError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
+    except (interrupt.Interrupted, KeyboardInterrupt) as stop:
         print("interrupted", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(stop.exit_code if isinstance(stop, interrupt.Interrupted) else 130)
 
 
 if __name__ == "__main__":

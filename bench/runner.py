@@ -27,6 +27,11 @@ they are retried one at a time so only the culprit fails. The timeout is per doc
 of several documents must finish within one document's timeout, and when it does not, the
 system's remaining documents run one at a time, each under its own (see :func:`_run_in_workers`).
 
+Memory: each worker's data segment is capped (``max_memory`` MB, :func:`limit_memory`); a
+document that runs out fails alone and its worker is replaced. Interruption (Ctrl-C, SIGTERM
+via :mod:`bench.interrupt`): the workers are killed, every document answered so far is in the
+cache, and the previous output files stay as they were (see :func:`run_system`).
+
 Systems only ever receive :class:`~bench.schema.Document` (id and text): whatever documents the
 caller passes are reduced to those two fields before anything reaches an adapter.
 """
@@ -41,19 +46,21 @@ import math
 import os
 import pickle
 import re
+import resource
+import signal
 import socket
 import subprocess
 import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from bench import atomic
+from bench import atomic, interrupt
 from bench.documents import load_documents as read_documents
 from bench.errors import UserError
 from bench.parse import ANNOTATIONS, validate
@@ -84,6 +91,27 @@ SETUP_TIMEOUT = 900.0
 MAX_CHUNK = 16
 #: Longest failure reason kept (reasons are one line).
 MAX_REASON = 300
+#: The failure reason of a document whose prediction ran out of memory (the worker adds its limit).
+OUT_OF_MEMORY = "out of memory"
+
+
+def physical_memory_mb() -> int | None:
+    """This machine's memory in MB, or None where it cannot be read: the default per-worker limit."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError):
+        return None
+
+
+def worker_memory(megabytes: int | None) -> int | None:
+    """The per-worker cap for ``--max-memory``: None → this machine's memory, 0 → no cap (None).
+
+    >>> worker_memory(0) is None, worker_memory(512)
+    (True, 512)
+    """
+    if megabytes is None:
+        return physical_memory_mb()
+    return megabytes or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +443,10 @@ def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document], on_erro
     for document in documents:
         try:
             outcomes.append((document.doc_id, adapter.predict(document), ""))
+        except MemoryError as error:
+            if on_error is not None:
+                on_error(f"document {document.doc_id!r}", error)
+            outcomes.append((document.doc_id, None, OUT_OF_MEMORY))
         except Exception as error:  # noqa: BLE001 — contained per document
             if on_error is not None:
                 on_error(f"document {document.doc_id!r}", error)
@@ -432,14 +464,53 @@ def traceback_printer(system: str, stream: TextIO | None = None) -> OnError:
     return show
 
 
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the runner dies, even by SIGKILL (no orphans)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def limit_memory(megabytes: int | None) -> None:
+    """Cap this process's data segment (heap and private mappings, ``RLIMIT_DATA``) at ``megabytes``.
+
+    An allocation past it raises :class:`MemoryError` in Python (or kills the process in C code),
+    so one greedy document cannot take the machine down. None or 0: no cap.
+    """
+    if not megabytes:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = megabytes * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _out_of_memory(megabytes: int | None) -> str:
+    return f"{OUT_OF_MEMORY} (over the worker limit of {megabytes} MB, --max-memory)" if megabytes else OUT_OF_MEMORY
+
+
 def _worker_main(fd: int) -> None:
-    """Worker process: receive ``sys.path`` and the pickled adapter, set it up, answer chunks until told to stop."""
+    """Worker process: receive ``sys.path``, the pickled adapter and the memory limit, set up, answer chunks.
+
+    SIGINT is ignored (Ctrl-C reaches the whole process group; the runner decides and kills its
+    workers). A chunk in which a document ran out of memory is answered with ``"retire"``: the
+    worker exits and the runner starts a fresh one.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     conn = Connection(fd)
+    megabytes: int | None = None
     try:
-        path, payload = conn.recv()
+        path, payload, megabytes = conn.recv()
         sys.path[:] = path
+        limit_memory(megabytes)
         adapter = pickle.loads(payload)
         adapter.setup()
+    except MemoryError:
+        conn.send(("setup-failed", _out_of_memory(megabytes)))
+        return
     except BaseException as error:  # noqa: BLE001 — reported to the parent, which fails every document
         conn.send(("setup-failed", _reason(error)))
         return
@@ -452,10 +523,16 @@ def _worker_main(fd: int) -> None:
         if chunk is None:
             return
         outcomes = predict_chunk(adapter, chunk)
+        greedy = any(reason == OUT_OF_MEMORY for _, _, reason in outcomes)
+        if greedy:
+            outcomes = [(d, o, _out_of_memory(megabytes) if r == OUT_OF_MEMORY else r) for d, o, r in outcomes]
+        kind = "retire" if greedy else "done"
         try:
-            conn.send(("done", outcomes))
+            conn.send((kind, outcomes))
         except Exception as error:  # noqa: BLE001 — an output that cannot be pickled
-            conn.send(("done", [(doc_id, None, f"output cannot be sent back: {_reason(error)}") for doc_id, _, _ in outcomes]))
+            conn.send((kind, [(doc_id, None, f"output cannot be sent back: {_reason(error)}") for doc_id, _, _ in outcomes]))
+        if greedy:
+            return
 
 
 def _worker_environment() -> dict[str, str]:
@@ -474,7 +551,7 @@ _WORKER_CODE = "import sys; from bench.runner import _worker_main; _worker_main(
 class _Worker:
     """One worker process, the socket to it, and the chunk it is busy with."""
 
-    def __init__(self, payload: bytes, stdout: int) -> None:
+    def __init__(self, payload: bytes, stdout: int, max_memory: int | None = None) -> None:
         ours, theirs = socket.socketpair()
         try:
             self.process = subprocess.Popen(
@@ -487,7 +564,7 @@ class _Worker:
         finally:
             theirs.close()
         self.conn = Connection(ours.detach())
-        self.conn.send((list(sys.path), payload))
+        self.conn.send((list(sys.path), payload, max_memory))
         self.ready = False
         self.chunk: list[Document] = []
         self.sent = time.monotonic()
@@ -508,6 +585,8 @@ class _Worker:
 
     def stop(self) -> None:
         """Ask an idle worker to exit; kill it if it does not within two seconds."""
+        if self.conn.closed:
+            return
         try:
             self.conn.send(None)
         except (OSError, ValueError):
@@ -559,10 +638,22 @@ def timed_out(elapsed: float, timeout: float | None) -> str:
     return f"timed out: stopped after {elapsed:.1f} s (limit {timeout:g} s per document)"
 
 
+def died(exit_code: int | None) -> str:
+    """The failure reason of a document whose worker process died with ``exit_code``."""
+    if exit_code is not None and exit_code < 0:
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:
+            name = f"signal {-exit_code}"
+        hint = ", e.g. by the kernel for using too much memory" if -exit_code == signal.SIGKILL else ""
+        return f"worker process died (killed by {name}{hint})"
+    return f"worker process died (exit code {exit_code})"
+
+
 def _run_in_workers(
     adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None,
-    stdout: int = subprocess.DEVNULL,
-) -> Iterator[Outcome]:
+    stdout: int = subprocess.DEVNULL, max_memory: int | None = None,
+) -> Generator[Outcome, None, None]:
     """Spawned worker processes with hard per-document timeouts and crash isolation.
 
     ``timeout`` is per document: a chunk must be answered within it, however many documents it
@@ -570,14 +661,20 @@ def _run_in_workers(
     documents that runs out of time proves nothing about any one of them: its documents, and
     every chunk still queued, are re-run one at a time, each under its own ``timeout``. The
     reason of a document that timed out alone states the time it was measured to run.
-    The workers' stdout goes to ``stdout`` (a file descriptor; default: discarded).
+    The workers' stdout goes to ``stdout`` (a file descriptor; default: discarded). Each worker's
+    data segment is capped at ``max_memory`` MB (None: no cap); a worker whose document ran out of
+    memory fails that document and is replaced. However the generator ends (an exception, an
+    :class:`~bench.interrupt.Interrupted`, ``close()``), no worker outlives it: busy ones are killed.
     """
     try:
         payload = pickle.dumps(adapter)
     except Exception as error:  # noqa: BLE001 — any pickling error means the same to the user
         raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
     queue: deque[list[Document]] = deque(_chunks(documents, jobs, getattr(adapter, "batch_size", None)))
-    workers = [_Worker(payload, stdout) for _ in range(min(jobs, len(queue)))]
+    workers: list[_Worker] = []
+    with interrupt.deferred():  # a worker started is a worker listed, so the cleanup below finds it
+        for _ in range(min(jobs, len(queue))):
+            workers.append(_Worker(payload, stdout, max_memory))
 
     def abort(reason: str) -> Iterator[Outcome]:
         """The adapter cannot start: every document not yet answered fails with the same reason."""
@@ -605,7 +702,7 @@ def _run_in_workers(
                     try:
                         kind, body = worker.conn.recv()
                     except (EOFError, OSError):
-                        problem = f"worker process died (exit code {worker.exit_code()})"
+                        problem = died(worker.exit_code())
                     else:
                         if kind == "ready":
                             worker.ready = True
@@ -613,8 +710,11 @@ def _run_in_workers(
                             yield from abort(f"setup failed: {body}")
                             return
                         else:
-                            yield from body
                             worker.chunk = []
+                            if kind == "retire":  # it ran out of memory: a fresh process for what follows
+                                worker.kill()
+                                workers[index] = _Worker(payload, stdout, max_memory)
+                            yield from body
                         continue
                 elif time.monotonic() >= worker.deadline:
                     if not worker.ready:
@@ -637,14 +737,20 @@ def _run_in_workers(
                 chunk = worker.chunk
                 worker.chunk = []
                 worker.kill()
-                workers[index] = _Worker(payload, stdout)
+                workers[index] = _Worker(payload, stdout, max_memory)
                 if len(chunk) == 1:
                     yield chunk[0].doc_id, None, problem
                 else:
                     queue.extendleft([d] for d in reversed(chunk))
+    except BaseException:
+        with interrupt.deferred():  # a second Ctrl-C must not leave workers behind
+            for worker in workers:
+                worker.kill()
+        raise
     finally:
-        for worker in workers:
-            worker.stop()
+        with interrupt.deferred():
+            for worker in workers:
+                worker.stop()
 
 
 # --- running systems -------------------------------------------------------------------------
@@ -666,11 +772,17 @@ def run_system(
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     options: Mapping[str, Any] | None = None,
+    max_memory: int | None = None,
 ) -> RunResult:
     """Run one (available) adapter over ``documents`` and write its JSONL and run record.
 
     ``options`` are those the adapter was created with (:func:`run_systems` passes them); they
-    are part of the cache key (see :func:`key_options`).
+    are part of the cache key (see :func:`key_options`). ``max_memory``: MB per worker process
+    (None: no cap; see :func:`limit_memory`).
+
+    Interrupted (:class:`~bench.interrupt.Interrupted`, ``KeyboardInterrupt``): every document
+    predicted so far is in the cache, the workers are killed, and the previous JSONL, run record
+    and log are left as they were (nothing is written until every document has an outcome).
     """
     started = time.monotonic()
     docs = [_as_document(d) for d in documents]
@@ -710,33 +822,39 @@ def run_system(
             todo.append(document)
     cached = len(predictions)
     log_path = out_dir / f"{_safe(adapter.name)}.log"
-    log_path.unlink(missing_ok=True)  # a previous run's output is not this run's
+    # The workers print into a hidden file that replaces the log only when the run completes.
+    new_log = out_dir / f".{_safe(adapter.name)}.log.partial"
     if todo:
         with contextlib.ExitStack() as stack:
             isolate = bool(getattr(adapter, "isolate", True)) and jobs > 0
+            outcomes: Iterator[Outcome]
             if isolate:
                 out_dir.mkdir(parents=True, exist_ok=True)
-                log = stack.enter_context(open(log_path, "wb"))
-                outcomes = _run_in_workers(adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno())
+                log = stack.enter_context(open(new_log, "wb"))
+                workers = _run_in_workers(
+                    adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno(), max_memory=max_memory)
+                outcomes = stack.enter_context(contextlib.closing(workers))  # workers end with this block
             else:
                 outcomes = _run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None)
-            for doc_id, output, reason in outcomes:
-                record: Annotations | None = None
-                if not reason:
-                    record, reason = check_output(layers, by_id[doc_id], output)
-                if record is not None:
-                    predictions[doc_id] = record
-                    if cacheable:
-                        cache.put(adapter.name, keys[doc_id], record)
-                else:
-                    failures[doc_id] = reason
-                if progress is not None:
-                    progress.advance(adapter.name, failed=record is None)
+            try:
+                for doc_id, output, reason in outcomes:
+                    record: Annotations | None = None
+                    if not reason:
+                        record, reason = check_output(layers, by_id[doc_id], output)
+                    if record is not None:
+                        predictions[doc_id] = record
+                        if cacheable:
+                            cache.put(adapter.name, keys[doc_id], record)
+                    else:
+                        failures[doc_id] = reason
+                    if progress is not None:
+                        progress.advance(adapter.name, failed=record is None)
+            except BaseException:
+                new_log.unlink(missing_ok=True)
+                raise
     if progress is not None:
         progress.finish(adapter.name)
-    printed = log_path if log_path.is_file() and log_path.stat().st_size > 0 else None
-    if printed is None:
-        log_path.unlink(missing_ok=True)
+    printed = log_path if new_log.is_file() and new_log.stat().st_size > 0 else None
     ordered = {d.doc_id: predictions[d.doc_id] for d in docs if d.doc_id in predictions}
     failed = tuple(Failure(d.doc_id, failures[d.doc_id]) for d in docs if d.doc_id in failures)
     seconds = time.monotonic() - started
@@ -762,16 +880,14 @@ def run_system(
     usage = summary([d.doc_id for d in docs]) if callable(summary) else None
     if usage is not None:
         run_record["usage"] = usage
-    atomic.write_text(path, "".join(to_json_line(r) + "\n" for r in ordered.values()))
-    atomic.write_text(
-        manifest,
-        json.dumps(
-            run_record,
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n",
-    )
+    with interrupt.deferred():  # the predictions, their run record and the log are replaced together
+        atomic.write_text(path, "".join(to_json_line(r) + "\n" for r in ordered.values()))
+        atomic.write_text(manifest, json.dumps(run_record, indent=2, ensure_ascii=False) + "\n")
+        if printed is not None:
+            os.replace(new_log, log_path)
+        else:  # a previous run's output is not this run's
+            new_log.unlink(missing_ok=True)
+            log_path.unlink(missing_ok=True)
     return RunResult(
         adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds,
         tuple(warnings), printed,
@@ -790,6 +906,7 @@ def run_systems(
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     discovery: Discovery | None = None,
+    max_memory: int | None = None,
 ) -> dict[str, RunResult]:
     """Run each system (a registry name, ``file:PATH``, or an adapter instance) over ``documents``.
 
@@ -797,7 +914,8 @@ def run_systems(
     ``"SYSTEM"`` holding a mapping gives options for that system only. The options a system
     accepts are part of its cache key (but for :data:`RUN_OPTIONS`). Every system is created
     and checked for availability before any runs, so an unknown or unavailable one fails fast
-    with a :class:`UserError` naming the reason and the install command.
+    with a :class:`UserError` naming the reason and the install command. ``max_memory``: MB
+    per worker process (None: no cap).
     """
     docs = [_as_document(d) for d in documents]
     found = discovery
@@ -820,7 +938,7 @@ def run_systems(
     return {
         adapter.name: run_system(
             adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
-            timeout=timeout, progress=progress, options=own,
+            timeout=timeout, progress=progress, options=own, max_memory=max_memory,
         )
         for adapter, own in zip(adapters, given, strict=True)
     }

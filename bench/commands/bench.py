@@ -31,7 +31,7 @@ import typer
 from rich.console import Console
 
 from bench import baseline as gate
-from bench import gold, paths, registry, runner
+from bench import gold, interrupt, paths, registry, runner
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
 from bench.report.model import BenchResult, Failure
@@ -177,6 +177,10 @@ def bench(
     timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds per document before it is recorded as a failure.")
     ] = runner.DEFAULT_TIMEOUT,
+    max_memory: Annotated[
+        int | None, typer.Option(min=0, metavar="MB", help="Memory per worker process in MB; a document that needs more "
+                                 "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
+    ] = None,
 ) -> None:
     """Run, score and report every system; fail if the regression gate trips (exit 1)."""
     console = output_console()
@@ -192,7 +196,7 @@ def bench(
     with bar:
         runs = runner.run_systems(
             names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
-            jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress,
+            jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
         )
     for run in runs.values():
         for warning in run.warnings:
@@ -206,7 +210,8 @@ def bench(
         if len(item.failures) > 5:
             errors.print(f"  … {len(item.failures) - 5} more failures of {item.name} in its report")
     folder = paths.reports_folder(gold_path, out, partial=selected)
-    written = write_reports(result, folder)
+    with interrupt.deferred():  # Ctrl-C or SIGTERM waits until the report set is complete
+        written = write_reports(result, folder)
     console.print(f"reports: {len(written)} files in {folder}/ (leaderboard: {folder / 'leaderboard.md'})")
     if selected and out is None:
         console.print(f"partial run (selected systems only): the full reports in {paths.default_reports(gold_path)}/ "

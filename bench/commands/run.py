@@ -49,6 +49,10 @@ def run(
         str | None, typer.Option(help="llm: API key (prefer NEWSBENCH_LLM_API_KEY or OPENAI_API_KEY; never stored).")
     ] = None,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per document before it is recorded as a failure.")] = runner.DEFAULT_TIMEOUT,
+    max_memory: Annotated[
+        int | None, typer.Option(min=0, metavar="MB", help="Memory per worker process in MB; a document that needs more "
+                                 "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
+    ] = None,
 ) -> None:
     """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."""
     documents: tuple[Document, ...] = (
@@ -68,7 +72,7 @@ def run(
     with bar:
         results = runner.run_systems(
             systems, documents, out_dir=out_folder, jobs=jobs, use_cache=not no_cache, options=options,
-            timeout=timeout, progress=progress,
+            timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
         )
     for result in results.values():
         for warning in result.warnings:
