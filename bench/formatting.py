@@ -9,6 +9,56 @@ DASH = "—"
 #: Shown for a ratio that is not applicable (empty denominator, :mod:`bench.division`).
 NA = "n/a"
 
+#: C0 controls as their Unicode control pictures (U+2400…), DEL as ␡, C1 controls as U+FFFD.
+_CONTROLS: dict[int, str] = {**{c: chr(0x2400 + c) for c in range(0x20)}, 0x7F: "\u2421",
+                             **{c: "\ufffd" for c in range(0x80, 0xA0)}}
+_MARKDOWN_ESCAPES = {"&": "&amp;", "\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[",
+                     "]": "\\]", "<": "&lt;", ">": "&gt;", "#": "\\#", "~": "\\~"}
+
+
+def visible_controls(text: str, *, keep: str = "") -> str:
+    r"""``text`` with every control character (except those in ``keep``) shown as a visible picture.
+
+    One character stays one character, so offsets into the text still hold; an escape sequence can
+    no longer recolour a terminal or hide text in a page.
+
+    >>> visible_controls("a\x1b[31mb\x00\tc", keep="\t")
+    'a␛[31mb␀\tc'
+    """
+    return text.translate({code: picture for code, picture in _CONTROLS.items() if chr(code) not in keep})
+
+
+def one_line(text: str) -> str:
+    r"""``text`` on one line: runs of white space (newlines included) become one space, controls visible.
+
+    >>> one_line("a\n\r b\x07")
+    'a b␇'
+    """
+    return visible_controls(" ".join(text.split()))
+
+
+def markdown_escape(text: str) -> str:
+    r"""Text safe inside Markdown (tables included): one line, controls visible, markup characters escaped.
+
+    >>> markdown_escape('a|b <script> *x*')
+    'a\\|b &lt;script&gt; \\*x\\*'
+    """
+    return "".join(_MARKDOWN_ESCAPES.get(ch, ch) for ch in one_line(text))
+
+
+def markdown_code(text: str, *, in_table: bool = False) -> str:
+    r"""Text as a one-line Markdown code span; in a table cell ``|`` is escaped (GFM reads ``\|`` there).
+
+    Text with a backtick is escaped as plain text instead (a code span would end early).
+
+    >>> markdown_code("d|1"), markdown_code("d|1", in_table=True), markdown_code("a`b")
+    ('`d|1`', '`d\\|1`', 'a\\`b')
+    """
+    line = one_line(text)
+    if "`" in line:
+        return markdown_escape(line)
+    return "`" + (line.replace("|", "\\|") if in_table else line) + "`"
+
 
 def pct(value: float | None) -> str:
     """A ratio as a percentage with one decimal; "n/a" when not applicable.

@@ -94,6 +94,9 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
         lines = path.read_bytes().decode("utf-8-sig").splitlines()  # a leading byte-order mark is dropped
     except (OSError, UnicodeDecodeError) as error:
         return [], [Problem(str(path), "$", f"cannot read: {error}")]
+    if not any(line.strip() for line in lines):
+        return [], [Problem(str(path), "$", "no documents (the file is empty)")]
+    first_line: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -105,6 +108,10 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
             problems += [Problem(where, w, m) for w, m in found]
             continue
         assert isinstance(head, TextLine) and isinstance(annotations, Annotations)
+        if head.doc_id in first_line:
+            problems.append(Problem(where, "doc_id", f"{head.doc_id!r} already appeared on line {first_line[head.doc_id]}"))
+            continue
+        first_line[head.doc_id] = number
         for w, m in check_annotations(annotations, head.text, gold=False):
             problems.append(Problem(where, w.removeprefix("$."), m))
         digest = sha256_hex(head.text.encode("utf-8"))

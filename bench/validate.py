@@ -19,13 +19,46 @@ from bench.schema import Annotations, Attribution, Entity, Number, Qualifier, Sp
 Finding = tuple[str, str]
 
 
+#: Encodings whose units are mistaken for characters, as ``(codec, bytes per unit, name in messages)``.
+_UNITS = (("utf-8", 1, "UTF-8 bytes"), ("utf-16-le", 2, "UTF-16 code units"))
+
+
+def offset_units(text: str, start: int, end: int, covered: str) -> str | None:
+    """The units ``[start, end)`` seem counted in when ``covered`` is not the character slice but is the
+    slice of ``text`` encoded as UTF-8 bytes or UTF-16 code units (None when neither fits).
+
+    >>> offset_units("It’s Rome.", 7, 11, "Rome"), offset_units("It’s Rome.", 5, 9, "Rome")
+    ('UTF-8 bytes', None)
+    >>> offset_units("😀 Rome", 3, 7, "Rome")
+    'UTF-16 code units'
+    """
+    if 0 <= start < end and text[start:end] != covered:
+        for codec, width, name in _UNITS:
+            encoded = text.encode(codec)
+            if encoded[start * width:end * width].decode(codec, errors="replace") == covered:
+                return name
+    return None
+
+
+def _units_note(text: str, start: int, end: int, covered: str | None) -> str:
+    units = None if covered is None else offset_units(text, start, end, covered)
+    return "" if units is None else f"; offsets look like {units}, not characters"
+
+
 def check_span(span: Span | Entity | Number, text: str, path: str, *, need_text: bool) -> Iterator[Finding]:
-    """Offsets inside the text, non-empty, and ``text`` (when given, or required) equal to the slice."""
+    """Offsets inside the text, non-empty, and ``text`` (when given, or required) equal to the slice.
+
+    When ``text`` disagrees with the character slice but agrees with the UTF-8 byte or UTF-16 slice,
+    the message says the offsets look like bytes or code units (:func:`offset_units`).
+    """
     start, end, covered = span.start, span.end, span.text
     if start < 0:
         yield f"{path}.start", f"offset {start} is negative"
+    if start > len(text):
+        yield f"{path}.start", f"offset {start} is past the end of the text (length {len(text)})"
     if end > len(text):
-        yield f"{path}.end", f"offset {end} is past the end of the text (length {len(text)})"
+        note = _units_note(text, start, end, covered)
+        yield f"{path}.end", f"offset {end} is past the end of the text (length {len(text)}){note}"
     if end <= start:
         yield f"{path}.end", f"end {end} is not after start {start}"
         return
@@ -36,7 +69,8 @@ def check_span(span: Span | Entity | Number, text: str, path: str, *, need_text:
         if need_text:
             yield f"{path}.text", f"missing; the slice is {actual!r}"
     elif covered != actual:
-        yield f"{path}.text", f"{covered!r} does not equal the text at [{start}:{end}], {actual!r}"
+        note = _units_note(text, start, end, covered)
+        yield f"{path}.text", f"{covered!r} does not equal the text at [{start}:{end}], {actual!r}{note}"
     if need_text and actual != actual.strip():
         yield f"{path}", f"span {actual!r} starts or ends with white space"
 

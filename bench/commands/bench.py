@@ -35,7 +35,7 @@ from bench import gold, interrupt, paths, registry, runner
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
 from bench.report.model import BenchResult, Failure
-from bench.report.terminal import error_console, gate_table, output_console, tables
+from bench.report.terminal import error_console, gate_table, output_console, safe, tables
 from bench.report.write import write_reports
 from bench.schema import GoldDocument, Layer
 from bench.score import score_corpus
@@ -57,12 +57,12 @@ def select_systems(requested: list[str] | None, console: Console, excluded: list
         chosen = []
         for info in registry.list_systems():
             if info.name in skip:
-                console.print(f"[yellow]excluded[/yellow] {info.name}")
+                console.print(f"[yellow]excluded[/yellow] {safe(info.name)}")
             elif info.availability.ok:
                 chosen.append(info.name)
             else:
                 hint = f" (install: {info.availability.install})" if info.availability.install else ""
-                console.print(f"[yellow]skipped[/yellow] {info.name}: {info.availability.reason}{hint}")
+                console.print(f"[yellow]skipped[/yellow] {safe(info.name)}: {safe(info.availability.reason + hint)}")
     if not chosen:
         raise UserError("no system is available to run (see `newsbench systems`)", exit_code=2)
     return chosen
@@ -200,15 +200,15 @@ def bench(
         )
     for run in runs.values():
         for warning in run.warnings:
-            errors.print(f"[yellow]warning[/yellow] {warning}")
+            errors.print(f"[yellow]warning[/yellow] {safe(warning)}")
     result = score_runs(documents, runs)
     for table in tables(result):
         console.print(table)
     for item in result.systems:
         for failure in item.failures[:5]:
-            errors.print(f"[red]failed[/red] {item.name} on {failure.doc_id}: {failure.reason}")
+            errors.print(f"[red]failed[/red] {safe(item.name)} on {safe(failure.doc_id)}: {safe(failure.reason)}")
         if len(item.failures) > 5:
-            errors.print(f"  … {len(item.failures) - 5} more failures of {item.name} in its report")
+            errors.print(f"  … {len(item.failures) - 5} more failures of {safe(item.name)} in its report")
     folder = paths.reports_folder(gold_path, out, partial=selected)
     with interrupt.deferred():  # Ctrl-C or SIGTERM waits until the report set is complete
         written = write_reports(result, folder)

@@ -28,7 +28,7 @@ from bench.predictions import missing_warning, read_predictions
 from bench.registry import as_file
 from bench.report.build import MetricComparison, compare_scores
 from bench.report.model import OVERALL
-from bench.report.terminal import output_console
+from bench.report.terminal import output_console, safe
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score import CorpusScore, score_corpus
 from bench.stats import MIN_DOCUMENTS, RESAMPLES, SEED, Comparison
@@ -50,15 +50,15 @@ def load_side(
         wanted = {d.doc_id for d in documents}
         missing = sorted(wanted - set(found.by_doc))
         if missing:
-            console.print(f"[yellow]warning[/yellow] {missing_warning(path, missing)}")
+            console.print(f"[yellow]warning[/yellow] {safe(missing_warning(path, missing))}")
         by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
         return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
     runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)
     run = runs[spec]
     for warning in run.warnings:
-        console.print(f"[yellow]warning[/yellow] {warning}")
+        console.print(f"[yellow]warning[/yellow] {safe(warning)}")
     for failure in run.failures:
-        console.print(f"[yellow]failed[/yellow] {spec} on {failure.doc_id}: {failure.reason} (scored as empty)")
+        console.print(f"[yellow]failed[/yellow] {safe(spec)} on {safe(failure.doc_id)}: {safe(failure.reason)} (scored as empty)")
     return score_corpus(documents, run.predictions, system=spec, attempted=run.layers)
 
 

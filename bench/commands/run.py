@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from bench import gold, paths, runner
+from bench.report.terminal import safe
 from bench.schema import Document
 
 
@@ -76,15 +77,15 @@ def run(
         )
     for result in results.values():
         for warning in result.warnings:
-            console.print(f"[yellow]warning[/yellow] {warning}")
+            console.print(f"[yellow]warning[/yellow] {safe(warning)}")
         console.print(
-            f"{result.system}: {len(result.predictions)}/{result.documents} documents "
-            f"({result.cached} cached), {len(result.failures)} failed → {result.path}"
+            f"{safe(result.system)}: {len(result.predictions)}/{result.documents} documents "
+            f"({result.cached} cached), {len(result.failures)} failed → {safe(result.path)}"
         )
         if result.printed is not None:
-            console.print(f"  what {result.system} printed to stdout: {result.printed}")
+            console.print(f"  what {result.system} printed to stdout: {safe(result.printed)}")
         for failure in result.failures[:10]:
-            console.print(f"  [red]failed[/red] {failure.doc_id}: {failure.reason}")
+            console.print(f"  [red]failed[/red] {safe(failure.doc_id)}: {safe(failure.reason)}")
         if len(result.failures) > 10:
             console.print(f"  … {len(result.failures) - 10} more in {result.manifest}")
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import registry
+from bench.report.terminal import safe
 
 
 def systems_table(infos: list[registry.SystemInfo]) -> Table:
@@ -38,7 +39,7 @@ def systems(
     console = Console()
     console.print(systems_table(registry.list_systems({"model": model}, discovery=found)))
     for warning in found.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(f"[yellow]warning:[/yellow] {safe(warning)}")
 
 
 def register(app: typer.Typer) -> None:

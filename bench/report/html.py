@@ -19,8 +19,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import jinja2
+import markupsafe
 
-from bench.formatting import DASH
+from bench.formatting import DASH, visible_controls
 from bench.report.describe import Category, category, describe, record_text, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, DocumentInfo, SystemResult, slug
 from bench.schema import Layer, Span
@@ -208,7 +209,16 @@ for details. {{ failures|length }} of {{ documents|length }} document(s) failed 
 </html>
 """
 
-_ENVIRONMENT = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+def _finalize(value: object) -> object:
+    """Every value the template prints: control characters shown as pictures (they are invalid in HTML
+    and could hide text); white space kept, so the document text keeps its lines. Autoescaping follows."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return visible_controls(value, keep="\t\n\r")
+    return value
+
+
+_ENVIRONMENT = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                  finalize=_finalize)
 
 
 def system_html(result: BenchResult, system: SystemResult) -> str:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from bench.formatting import DASH, pct, table
+from bench.formatting import DASH, markdown_code, markdown_escape, pct, table
 from bench.report.describe import context, describe, reading_order, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitResult, SystemResult, slug
 from bench.schema import Layer
@@ -22,23 +22,18 @@ from bench.score.numbers import NUMBER_METRIC_NAMES
 #: Concrete errors listed per layer and outcome on a system page; the rest are counted.
 ERRORS_SHOWN = 25
 
-_ESCAPES = {"&": "&amp;", "\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[", "]": "\\]",
-            "<": "&lt;", ">": "&gt;", "#": "\\#", "~": "\\~"}
-
-
 def escape(text: str) -> str:
-    """Text safe inside Markdown (tables included): one line, markup characters escaped.
+    """Text safe inside Markdown (tables included): see :func:`bench.formatting.markdown_escape`.
 
     >>> escape('a|b <script> *x*')
     'a\\\\|b &lt;script&gt; \\\\*x\\\\*'
     """
-    line = " ".join(text.split())
-    return "".join(_ESCAPES.get(ch, ch) for ch in line)
+    return markdown_escape(text)
 
 
 def _split_title(result: BenchResult, split: str) -> str:
     documents = len(result.documents_in(split))
-    name = "Overall (all gold documents)" if split == OVERALL else f"Split `{split}`"
+    name = "Overall (all gold documents)" if split == OVERALL else f"Split {markdown_code(split)}"
     return f"{name}: {documents} document{'s' if documents != 1 else ''}"
 
 
@@ -68,7 +63,7 @@ def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> st
     """``leaderboard.md``: F1 of every system per split, then P/R/F1 per layer."""
     stats = result.statistics
     splits = [s for s in result.splits if s != OVERALL]
-    counts = ", ".join(f"{s} {len(result.documents_in(s))}" for s in splits)
+    counts = ", ".join(f"{escape(s)} {len(result.documents_in(s))}" for s in splits)
     parts = [
         "# newsbench leaderboard",
         "",
@@ -110,7 +105,7 @@ def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> st
                     row += [DASH] * 3 if cell is None else [
                         with_interval(cell.precision), with_interval(cell.recall), with_interval(cell.f1)]
                 rows.append(row)
-            parts += [f"### {layer.value.capitalize()} ({split})", "", table(header, rows), ""]
+            parts += [f"### {layer.value.capitalize()} ({escape(split)})", "", table(header, rows), ""]
     parts += ["## Systems", "", table(
         ["system", "version", "layers", "report", "side by side"],
         [[escape(s.name), escape(s.version), ", ".join(l.value for l in Layer if l in s.attempted) or DASH,
@@ -233,7 +228,7 @@ def _concrete_errors(result: BenchResult, system: SystemResult, layer: Layer) ->
         parts += [f"**{outcome.value.replace('_', ' ')}** ({len(group)})", ""]
         for item in group[:ERRORS_SHOWN]:
             text = result.text(item.doc_id)
-            parts.append(f"- `{item.doc_id}`: {escape(describe(item, text))} in “{escape(context(item, text))}”")
+            parts.append(f"- {markdown_code(item.doc_id)}: {escape(describe(item, text))} in “{escape(context(item, text))}”")
         if len(group) > ERRORS_SHOWN:
             parts.append(f"- … and {len(group) - ERRORS_SHOWN} more (all are in results.json and the HTML page)")
         parts.append("")
@@ -247,7 +242,7 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
     parts = [
         f"# {escape(system.name)}",
         "",
-        f"Version `{escape(system.version)}`. Layers attempted: "
+        f"Version {markdown_code(system.version)}. Layers attempted: "
         f"{', '.join(layer.value for layer in layers) or 'none'}"
         + (f"; not attempted: {', '.join(l.value for l in Layer if l not in system.attempted)} ({DASH})."
            if len(layers) < len(Layer) else ".")
@@ -260,7 +255,7 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
         f"{result.statistics.min_documents} documents)."),
         "",
     ]
-    rows = [[f"{split.split} ({split.documents})", *[_f1_cell(split, m) for m in LEADERBOARD]]
+    rows = [[f"{escape(split.split)} ({split.documents})", *[_f1_cell(split, m) for m in LEADERBOARD]]
             for split in sorted(system.splits, key=lambda s: (s.split != OVERALL, result.splits.index(s.split)))]
     parts += [table(["split (documents)", *[f"{m.title} F1" for m in LEADERBOARD]], rows), ""]
     for layer in Layer:
@@ -279,7 +274,7 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
     if system.failures:
         parts.append("Documents the system crashed on, timed out on or returned invalid output for; "
                      "they are scored as empty (every gold item missed).")
-        parts += ["", table(["document", "reason"], [[f"`{f.doc_id}`", escape(f.reason)] for f in system.failures], left=2)]
+        parts += ["", table(["document", "reason"], [[markdown_code(f.doc_id, in_table=True), escape(f.reason)] for f in system.failures], left=2)]
     else:
         parts.append("None.")
     if system.warnings:

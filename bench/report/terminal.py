@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape as escape_markup
 from rich.table import Table
 from rich.text import Text
 
 from bench.baseline import Status, Verdict
-from bench.formatting import DASH, pct
+from bench.formatting import DASH, one_line, pct
 from bench.report.describe import with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult
 from bench.schema import Layer
@@ -28,6 +29,21 @@ def error_console() -> Console:
     return Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=WIDE)
 
 
+def plain(text: str) -> Text:
+    """A name, id or message from the input as terminal text: never read as Rich markup, one line,
+    control characters (escape sequences) shown as pictures."""
+    return Text(one_line(text))
+
+
+def safe(text: object) -> str:
+    """A value from the input interpolated into a Rich markup string: markup escaped, one line, controls visible.
+
+    >>> safe("[/oops] a\\nb")
+    '\\\\[/oops] a b'
+    """
+    return escape_markup(one_line(str(text)))
+
+
 def _split_caption(result: BenchResult, split: str) -> str:
     documents = len(result.documents_in(split))
     note = (f"; fewer than {result.statistics.min_documents} documents: no interval"
@@ -38,7 +54,7 @@ def _split_caption(result: BenchResult, split: str) -> str:
 def leaderboard_table(result: BenchResult, split: str) -> Table:
     """F1 of every system on one split, one column per leaderboard metric."""
     title = "Leaderboard: all documents" if split == OVERALL else f"Leaderboard: split {split}"
-    table = Table(title=title, caption=_split_caption(result, split))
+    table = Table(title=plain(title), caption=_split_caption(result, split))
     table.add_column("system")
     for metric in LEADERBOARD:
         table.add_column(f"{metric.layer.value}\n{metric.name}" + (" (main)" if metric.main else ""), justify="right")
@@ -49,7 +65,7 @@ def leaderboard_table(result: BenchResult, split: str) -> Table:
         for metric in LEADERBOARD:
             cell = part.cells.get(metric)
             cells.append(DASH if cell is None else with_interval(cell.f1))
-        table.add_row(system.name, *cells, str(len(system.failures)))
+        table.add_row(plain(system.name), *cells, str(len(system.failures)))
     return table
 
 
@@ -57,14 +73,14 @@ def layer_table(result: BenchResult, layer: Layer, split: str = OVERALL) -> Tabl
     """Precision, recall and F1 of both of a layer's leaderboard metrics, per system."""
     metrics = [m for m in LEADERBOARD if m.layer is layer]
     where = "all documents" if split == OVERALL else f"split {split}"
-    table = Table(title=f"{layer.value.capitalize()}: {where}")
+    table = Table(title=plain(f"{layer.value.capitalize()}: {where}"))
     table.add_column("system")
     for metric in metrics:
         for name in ("P", "R", "F1"):
             table.add_column(f"{metric.name} {name}", justify="right")
     for system in result.systems:
         part = system.split(split)
-        row = [system.name]
+        row: list[str | Text] = [plain(system.name)]
         for metric in metrics:
             cell = part.cells.get(metric)
             row += [DASH] * 3 if cell is None else [pct(cell.precision.value), pct(cell.recall.value), pct(cell.f1.value)]
@@ -108,7 +124,7 @@ def gate_table(verdict: Verdict) -> Table:
     for row in verdict.rows:
         change = DASH if row.change is None else f"{100 * row.change:+.1f}"
         table.add_row(
-            row.system,
+            plain(row.system),
             DASH if row.layer is None else row.layer.value,
             pct(row.baseline),
             pct(row.current),
@@ -119,5 +135,5 @@ def gate_table(verdict: Verdict) -> Table:
     for label, ids in (("gold document added", gold.added), ("gold document removed", gold.removed),
                        ("gold document edited", gold.edited)):
         for doc_id in ids:
-            table.add_row("(gold)", doc_id, DASH, DASH, DASH, Text(label, style="bold red"))
+            table.add_row("(gold)", plain(doc_id), DASH, DASH, DASH, Text(label, style="bold red"))
     return table

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.formatting import DASH, layer_pct, pct, table
+from bench.formatting import DASH, layer_pct, markdown_escape, pct, table
 from bench.score.numbers import NUMBER_METRIC_NAMES
 from bench.score.result import CorpusScore
 
@@ -22,7 +22,7 @@ def _prf_row(name: str, block: dict[str, Any] | None, *extra: str) -> list[str]:
 def render(score: CorpusScore) -> str:
     """The score as Markdown: main F1 per layer, then one table per layer."""
     data = score.to_dict()
-    parts = [f"# Scores: {data['system']}", "", f"Documents: {data['documents']}", ""]
+    parts = [f"# Scores: {markdown_escape(data['system'])}", "", f"Documents: {data['documents']}", ""]
     parts.append(table(["layer", "main F1", "secondary F1"],
                        [[layer, layer_pct(data["main"][layer], scored=data[layer] is not None),
                          layer_pct(data["secondary"][layer], scored=data[layer] is not None)]

@@ -72,8 +72,9 @@ class CorpusScore:
 
     @cached_property
     def counts(self) -> ScoreCounts:
-        """Counts summed over every document."""
-        return total(doc.counts for doc in self.per_document.values())
+        """Counts summed over every document, in document-id order: float sums (coverage) do not
+        depend on the order of the gold."""
+        return total(self.per_document[doc_id].counts for doc_id in sorted(self.per_document))
 
     @property
     def main(self) -> dict[Layer, float | None]:
