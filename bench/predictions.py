@@ -11,7 +11,7 @@ predictions too, through the gold loader: the gold's own files are valid predict
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,13 +113,18 @@ def is_gold_format(path: Path) -> bool:
 
 
 def read_predictions(
-    path: Path | str, texts: Mapping[str, str] | None = None, *, label_map: LabelMap | None = None
+    path: Path | str,
+    texts: Mapping[str, str] | None = None,
+    *,
+    label_map: LabelMap | None = None,
+    scored: Iterable[str] | None = None,
 ) -> Predictions:
     """Load ``path``; raise :class:`InvalidInput` (exit 2) listing every defective line.
 
     ``path`` is a JSONL file, or a gold annotation ``.json`` file or folder of them (see
-    :func:`is_gold_format`). Documents in ``texts`` but not in the file are warned about; the
-    scorer treats them as empty predictions for every layer the file attempts.
+    :func:`is_gold_format`). Documents in ``texts`` (or, when given, in ``scored``: the subset
+    that will be scored) but not in the file are warned about; the scorer treats them as empty
+    predictions for every layer the file attempts.
     """
     path = Path(path)
     if is_gold_format(path):
@@ -134,8 +139,9 @@ def read_predictions(
         by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts, label_map)
     if problems:
         raise InvalidInput(problems, exit_code=2)
-    if texts is not None:
-        missing = sorted(set(texts) - set(by_doc))
+    expected = set(scored) if scored is not None else set(texts) if texts is not None else None
+    if expected is not None:
+        missing = sorted(expected - set(by_doc))
         if missing:
             warnings.append(missing_warning(path, missing))
     return Predictions(by_doc, tuple(warnings), attempted)

@@ -32,6 +32,7 @@ from bench.report.terminal import output_console, safe
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score import CorpusScore, score_corpus
 from bench.stats import MIN_DOCUMENTS, RESAMPLES, SEED, Comparison
+from bench.subset import parse_doc_ids, select
 
 
 def load_side(
@@ -134,16 +135,19 @@ def compare(
                            "version, code, configuration and text); --no-cache runs them afresh.")
     ] = True,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the comparison as JSON.")] = None,
+    docs: Annotated[
+        str | None,
+        typer.Option("--docs", help="Compare on these documents only: ID,ID,… or @FILE (one id per line)."),
+    ] = None,
 ) -> None:
     """Per-layer F1 difference A − B with a paired bootstrap interval and an approximate randomization p-value."""
     console = output_console()
     documents = gold.load_gold(gold_path)
     texts = {d.doc_id: d.text for d in documents}
-    if split != OVERALL:
-        splits = sorted({d.split for d in documents})
-        documents = tuple(d for d in documents if d.split == split)
-        if not documents:
-            raise UserError(f"no gold documents in split {split!r} (splits: {', '.join(splits)})", exit_code=2)
+    if not documents:
+        raise UserError(f"{gold_path}: no gold documents", exit_code=2)
+    documents = select(documents, split=None if split == OVERALL else split,
+                       doc_ids=parse_doc_ids(docs) if docs is not None else None)
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
     folder = paths.predictions_folder(gold_path, predictions)

@@ -32,6 +32,7 @@ from bench.registry import as_file
 from bench.score import CorpusScore, score_corpus
 from bench.score.markdown import render
 from bench.score.numbers import NUMBER_METRIC_NAMES
+from bench.subset import parse_doc_ids, select
 
 MODES = ("strict", "exact", "partial", "type")
 
@@ -123,11 +124,18 @@ def score(
     cache: Annotated[
         bool, typer.Option("--cache/--no-cache", help="For a system name: reuse cached predictions (as in `compare`).")
     ] = True,
+    split: Annotated[str | None, typer.Option("--split", help="Score the documents of one gold split only.")] = None,
+    docs: Annotated[
+        str | None,
+        typer.Option("--docs", help="Score these documents only: ID,ID,… or @FILE (one id per line). "
+                     "Documents outside the subset are neither scored nor warned about."),
+    ] = None,
 ) -> None:
     """Score PREDICTIONS (a file or a system name) against the gold; print tables, optionally write JSON and Markdown."""
     mapping = parse_label_map(label_map) if label_map is not None else None
-    documents = gold.load_gold(gold_path)
-    texts = {doc.doc_id: doc.text for doc in documents}
+    every = gold.load_gold(gold_path)
+    texts = {doc.doc_id: doc.text for doc in every}  # a file is checked against every gold text
+    documents = select(every, split=split, doc_ids=parse_doc_ids(docs) if docs is not None else None)
     path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
     if path is None:
         run = runner.run_systems([predictions], [d.document for d in documents],
@@ -138,7 +146,7 @@ def score(
         name = system if system is not None else predictions
         result = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
     else:
-        found = read_predictions(path, texts, label_map=mapping)
+        found = read_predictions(path, texts, label_map=mapping, scored=[d.doc_id for d in documents])
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         name = system if system is not None else path.name.removesuffix(".jsonl").removesuffix(".json")

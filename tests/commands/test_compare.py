@@ -66,4 +66,4 @@ def test_an_unknown_split_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert compare(monkeypatch, str(FIXTURE / "alpha.jsonl"), str(FIXTURE / "beta.jsonl"), "--split", "nope") == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["no gold documents in split 'nope' (splits: challenge, seed)"]
+    assert err == ["--split: no gold documents in split 'nope' (splits: challenge, seed)"]
