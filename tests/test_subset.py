@@ -75,3 +75,26 @@ def test_split_scores_the_documents_of_that_split(monkeypatch: pytest.MonkeyPatc
     assert newsbench(monkeypatch, "score", str(gold.SHIPPED_GOLD / "documents"), "--split", "seed", "--json", str(out)) == 0
     data = json.loads(out.read_text("utf-8"))
     assert data["documents"] == len(seed) and data["main"]["entities"] == 1.0
+
+
+def test_per_document_scores_are_each_documents_own_main_metric(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    documents = gold.load_gold()
+    first, second = documents[0], documents[1]
+    # first: its gold entities minus one (strict P 1, R (n-1)/n); second: no entity at all (R 0, P n/a)
+    entities = [{"start": e.start, "end": e.end, "label": e.label.value} for e in (first.annotations.entities or ())]
+    lines = [json.dumps({"doc_id": first.doc_id, "entities": entities[1:]}),
+             json.dumps({"doc_id": second.doc_id, "entities": []})]
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "s.json"
+    assert newsbench(monkeypatch, "score", str(predictions), "--docs", f"{first.doc_id},{second.doc_id}",
+                     "--per-document", "--json", str(out)) == 0
+    assert "Per document" in capsys.readouterr().out
+    rows = json.loads(out.read_text("utf-8"))["per_document"]
+    n = len(entities)
+    assert rows[first.doc_id]["entities"]["precision"] == 1.0
+    assert rows[first.doc_id]["entities"]["recall"] == pytest.approx((n - 1) / n)
+    assert rows[second.doc_id]["entities"]["precision"] is None and rows[second.doc_id]["entities"]["recall"] == 0.0
+    assert rows[first.doc_id]["numbers"] is None  # the file attempts entities only

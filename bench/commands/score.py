@@ -15,6 +15,7 @@ reported as one ``file:line: field: problem`` line per defect.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from bench import gold, paths, runner
 from bench.atomic import write_text
@@ -98,6 +100,21 @@ def tables(score: CorpusScore) -> list[Table]:
     return out
 
 
+def per_document_table(rows: dict[str, dict[str, dict[str, Any] | None]]) -> Table:
+    """One row per document: main-metric P / R / F1 of each layer ("—" not scored, "n/a" not applicable)."""
+    table = Table(title="Per document (main metric: entities strict, numbers value, attributions strict)")
+    table.add_column("document", justify="left", overflow="fold")
+    for layer in ("entities", "numbers", "attributions"):
+        for part in ("P", "R", "F1"):
+            table.add_column(f"{layer[:3]} {part}", justify="right")
+    for doc_id, layers in rows.items():
+        cells: list[str | Text] = [Text(doc_id)]  # Text: an id is never read as rich markup
+        for layer in ("entities", "numbers", "attributions"):
+            cells += _prf_cells(layers[layer])
+        table.add_row(*cells)
+    return table
+
+
 def score(
     predictions: Annotated[
         str,
@@ -125,6 +142,10 @@ def score(
         bool, typer.Option("--cache/--no-cache", help="For a system name: reuse cached predictions (as in `compare`).")
     ] = True,
     split: Annotated[str | None, typer.Option("--split", help="Score the documents of one gold split only.")] = None,
+    per_document: Annotated[
+        bool, typer.Option("--per-document", help="Also print, and write into --json as `per_document`, each "
+                           "document's main-metric P/R/F1 per layer.")
+    ] = False,
     docs: Annotated[
         str | None,
         typer.Option("--docs", help="Score these documents only: ID,ID,… or @FILE (one id per line). "
@@ -154,8 +175,15 @@ def score(
     console = Console()
     for table in tables(result):
         console.print(table)
+    rows = result.per_document_main() if per_document else None
+    if rows is not None:
+        console.print(per_document_table(rows))
     if json_out is not None:
-        write_text(json_out, result.to_json())
+        if rows is None:
+            write_text(json_out, result.to_json())
+        else:
+            data = {**result.to_dict(), "per_document": rows}
+            write_text(json_out, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     if markdown_out is not None:
         write_text(markdown_out, render(result))
 

@@ -19,7 +19,7 @@ from bench.schema import Layer
 from bench.score.attributions import AttributionScore
 from bench.score.entities import EntityScore, confusion
 from bench.score.items import ScoredItem
-from bench.score.metrics import SECONDARY_METRIC, f1_of, main_f1, metric_dict
+from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC, f1_of, main_f1, metric_dict
 from bench.score.numbers import NumberScore
 from bench.score.sums import ScoreCounts, total
 
@@ -93,6 +93,21 @@ class CorpusScore:
     def secondary(self) -> dict[Layer, float | None]:
         """The companion F1 of each layer (:data:`bench.score.metrics.SECONDARY_METRIC`)."""
         return {layer: f1_of(self.counts, layer, SECONDARY_METRIC[layer]) for layer in Layer}
+
+    def per_document_main(self) -> dict[str, dict[str, dict[str, Any] | None]]:
+        """Per document and layer, the main metric's P/R/F1 and counts (``None``: layer not scored), by id.
+
+        Each document's ratios come from its own counts (a document with neither gold nor
+        predictions in a layer is not applicable there: ``null``).
+        """
+        out: dict[str, dict[str, dict[str, Any] | None]] = {}
+        for doc_id in sorted(self.per_document):
+            data = metric_dict(self.per_document[doc_id].counts)
+            out[doc_id] = {
+                layer.value: None if data[layer.value] is None else data[layer.value][MAIN_METRIC[layer]]
+                for layer in Layer
+            }
+        return out
 
     def subset(self, doc_ids: Iterable[str]) -> CorpusScore:
         """The result restricted to ``doc_ids`` (e.g. one split): per-document counts are reused, not re-scored."""
