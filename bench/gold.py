@@ -237,7 +237,7 @@ def csv_frame(frame: Any) -> Any:
     """
     out = frame.copy()
     for column in out.columns:
-        if column.endswith(("start", "end")) and column not in ("content",):
+        if column.endswith(("start", "end")):
             out[column] = out[column].astype("Int64")
         elif out[column].map(lambda v: isinstance(v, list)).any():
             out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -40,19 +40,26 @@ def _main_thread() -> bool:
 
 
 @contextmanager
+def _installed(handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
+    """``handler`` for SIGINT and SIGTERM inside the block, the previous handlers after it."""
+    previous = {s: signal.getsignal(s) for s in SIGNALS}
+    for s in SIGNALS:
+        signal.signal(s, handler)
+    try:
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
+
+
+@contextmanager
 def handled() -> Iterator[None]:
     """Inside: SIGINT and SIGTERM raise :class:`Interrupted`; the previous handlers come back after."""
     if not _main_thread():  # signal handlers can only be set from the main thread
         yield
         return
-    previous = {s: signal.getsignal(s) for s in SIGNALS}
-    for s in SIGNALS:
-        signal.signal(s, _raise)
-    try:
+    with _installed(_raise):
         yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 @contextmanager
@@ -62,17 +69,11 @@ def deferred() -> Iterator[None]:
         yield
         return
     held: list[int] = []
-    previous = {s: signal.getsignal(s) for s in SIGNALS}
 
     def hold(signum: int, frame: FrameType | None) -> None:
         held.append(signum)
 
-    for s in SIGNALS:
-        signal.signal(s, hold)
-    try:
+    with _installed(hold):
         yield
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
     if held:
         signal.raise_signal(held[0])

@@ -53,6 +53,24 @@ def _value(x: float) -> float | None:
     return None if np.isnan(x) else float(x)
 
 
+def _resampled_bounds(
+    of_indices: Callable[..., npt.NDArray[np.float64]], documents: int, *, resamples: int, seed: int, level: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The percentile bootstrap (``scipy.stats.bootstrap``, fixed seed) over document indices, as :func:`_bounds`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN resamples are handled in _bounds
+        result = sps.bootstrap(
+            (np.arange(documents),),
+            of_indices,
+            n_resamples=resamples,
+            vectorized=True,
+            confidence_level=level,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        )
+    return _bounds(result, level)
+
+
 def _bounds(result: object, level: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Percentile bounds of a scipy bootstrap result, over the resamples where the statistic is applicable.
 
@@ -179,18 +197,7 @@ def _percentile_interval(
         return Interval(None, None, None, documents, level, NOT_APPLICABLE)
     if documents < MIN_DOCUMENTS:
         return Interval(value, None, None, documents, level, TOO_FEW)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # NaN resamples are handled in _bounds
-        result = sps.bootstrap(
-            (np.arange(documents),),
-            of_indices,
-            n_resamples=resamples,
-            vectorized=True,
-            confidence_level=level,
-            method="percentile",
-            rng=np.random.default_rng(seed),
-        )
-    low, high = _bounds(result, level)
+    low, high = _resampled_bounds(of_indices, documents, resamples=resamples, seed=seed, level=level)
     if np.isnan(low) or np.isnan(high):
         return Interval(value, None, None, documents, level, NOT_APPLICABLE)
     return Interval(value, float(low), float(high), documents, level)
@@ -223,18 +230,8 @@ def bootstrap_intervals(
         picked = counts[np.moveaxis(np.asarray(indices), axis, -1)]
         return np.moveaxis(statistics(picked.sum(axis=-2)), -1, 0)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # NaN resamples are handled in _bounds
-        result = sps.bootstrap(
-            (np.arange(documents),),
-            of_indices,
-            n_resamples=resamples,
-            vectorized=True,
-            confidence_level=level,
-            method="percentile",
-            rng=np.random.default_rng(seed),
-        )
-    lows, highs = (np.atleast_1d(b) for b in _bounds(result, level))
+    lows, highs = (np.atleast_1d(b) for b in _resampled_bounds(of_indices, documents, resamples=resamples,
+                                                                 seed=seed, level=level))
     return [
         Interval(None, None, None, documents, level, NOT_APPLICABLE) if v is None
         else _widened(v, float(lo), float(hi), documents, level)

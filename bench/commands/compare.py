@@ -24,7 +24,7 @@ from rich.table import Table
 from bench import atomic, gold, paths, runner
 from bench.errors import UserError
 from bench.formatting import DASH, NA, pct
-from bench.predictions import missing_warning, read_predictions
+from bench.predictions import read_predictions
 from bench.registry import as_file
 from bench.report.build import MetricComparison, compare_scores
 from bench.report.model import OVERALL
@@ -47,11 +47,10 @@ def load_side(
     path = as_file(spec)
     if path is not None:
         known = texts if texts is not None else {d.doc_id: d.text for d in documents}
-        found = read_predictions(path, known)
         wanted = {d.doc_id for d in documents}
-        missing = sorted(wanted - set(found.by_doc))
-        if missing:
-            console.print(f"[yellow]warning[/yellow] {safe(missing_warning(path, missing))}")
+        found = read_predictions(path, known, scored=wanted)  # warns about the compared documents only
+        for warning in found.warnings:
+            console.print(f"[yellow]warning[/yellow] {safe(warning)}")
         by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
         return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
     runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)

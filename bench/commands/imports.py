@@ -84,7 +84,7 @@ def brat(
 ) -> None:
     """A brat standoff project → attribution gold (one document per .ann with its .txt)."""
     from bench.gold import read_text
-    from bench.importers.brat import Conversion, attributions, parse_role_map, read_ann
+    from bench.importers.brat import DEFAULT_EVENTS, DEFAULT_NO_SOURCE, attributions, parse_role_map, read_ann
     from bench.schema import Layer
 
     started = time.perf_counter()
@@ -100,8 +100,8 @@ def brat(
             raise UserError(f"{ann_path}: no text file {text_path}", exit_code=2)
         text = read_text(text_path)
         found, stats = attributions(read_ann(ann_path), text,
-                                    event_types=event or ("Attribution", "Attribution-no-source"),
-                                    no_source=no_source or ("Attribution-no-source",), roles=roles)
+                                    event_types=event or DEFAULT_EVENTS, no_source=no_source or DEFAULT_NO_SOURCE,
+                                    roles=roles)
         total.add(stats)
         documents.append(ImportedDocument(ann_path.stem, split, text, provenance=f"brat {ann_path.name}",
                                           attributions=found, layers=(Layer.ATTRIBUTIONS,)))

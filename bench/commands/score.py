@@ -161,6 +161,8 @@ def score(
     if path is None:
         run = runner.run_systems([predictions], [d.document for d in documents],
                                  out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
+        for warning in run.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         for failure in run.failures:
             print(f"warning: {predictions} failed on {failure.doc_id}: {failure.reason} (scored as empty)",
                   file=sys.stderr)

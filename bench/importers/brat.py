@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from bench.errors import UserError
 from bench.schema import Attribution, QuoteKind, Span
 
+#: Event types read as attributions by default, and those of them without a source (PolNeAR's names).
+DEFAULT_EVENTS = ("Attribution", "Attribution-no-source")
+DEFAULT_NO_SOURCE = ("Attribution-no-source",)
 #: brat role → our attribution component.
 DEFAULT_ROLES: Mapping[str, str] = {"Source": "source", "Cue": "cue", "Content": "content"}
 COMPONENTS = ("source", "cue", "content")
@@ -173,12 +176,14 @@ class Conversion:
     ambiguous_kind: int = 0
 
     def add(self, other: Conversion) -> None:
-        for name in ("events", "no_source", "discontinuous_content", "joined_source_or_cue",
-                     "text_mismatches", "ambiguous_kind", "trimmed", "no_content", "duplicates"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for source, target in ((other.skipped_types, self.skipped_types), (other.kinds, self.kinds)):
-            for key, value in source.items():
-                target[key] = target.get(key, 0) + value
+        """Add ``other``'s counts into this one (every int field, and the two tallies key by key)."""
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, dict):
+                for key, value in theirs.items():
+                    mine[key] = mine.get(key, 0) + value
+            else:
+                setattr(self, f.name, mine + theirs)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -217,8 +222,8 @@ def attributions(
     ann: BratFile,
     text: str,
     *,
-    event_types: Sequence[str] = ("Attribution", "Attribution-no-source"),
-    no_source: Sequence[str] = ("Attribution-no-source",),
+    event_types: Sequence[str] = DEFAULT_EVENTS,
+    no_source: Sequence[str] = DEFAULT_NO_SOURCE,
     roles: Mapping[str, str] = DEFAULT_ROLES,
 ) -> tuple[tuple[Attribution, ...], Conversion]:
     """The attributions of one brat file over ``text`` (sorted by content offsets), and what was met."""

@@ -109,7 +109,7 @@ def import_polnear(path: Path, *, splits: Iterable[str] | None = None) -> Polnea
 ROLES = ("none", "source", "cue", "content")
 
 
-def token_roles(text: str, found: Sequence[Attribution], starts: Sequence[int], ends: Sequence[int]) -> list[int]:
+def token_roles(found: Sequence[Attribution], starts: Sequence[int], ends: Sequence[int]) -> list[int]:
     """Each token's role code (index into :data:`ROLES`) in one annotator's attributions.
 
     PolNeAR's annotations are univocal (a token has at most one role); where spans still overlap,
@@ -155,14 +155,18 @@ def krippendorff_alpha(imported: PolnearImport) -> tuple[float | None, int]:
     for doc, versions in sorted(imported.versions.items()):
         tokens = Tokens.of(imported.texts[doc])
         starts, ends = tokens.starts.tolist(), tokens.ends.tolist()
-        rows: dict[str, list[int]] = {v.annotator: token_roles(imported.texts[doc], v.attributions, starts, ends)
+        rows: dict[str, list[int]] = {v.annotator: token_roles(v.attributions, starts, ends)
                                       for v in versions}
         for i in range(len(starts)):
             columns.append([float(rows[a][i]) if a in rows else np.nan for a in annotators])
     if not columns:
         return None, 0
     data = np.array(columns, dtype=np.float64).T  # coders × units
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), len(columns)
+    try:
+        alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    except ValueError:  # every token has one role throughout (e.g. no attribution at all): α is undefined
+        return None, len(columns)
+    return float(alpha), len(columns)
 
 
 def annotator_pairs(imported: PolnearImport) -> list[tuple[str, Annotated, Annotated]]:

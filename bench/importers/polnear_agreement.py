@@ -38,7 +38,7 @@ def agreement_report(imported: PolnearImport) -> dict[str, Any]:
         "lenient": data["lenient"]["f1"],
         **{f"{name}_exact": data[name]["exact"]["f1"] for name in ("source", "cue", "content")},
         **{f"{name}_overlap": data[name]["overlap"]["f1"] for name in ("source", "cue", "content")},
-        "kind_accuracy": data.get("kind", {}).get("accuracy"),
+        "kind_accuracy": data["kind"]["accuracy"],
     }
     return {
         "documents": len(imported.versions),

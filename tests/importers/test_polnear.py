@@ -142,8 +142,8 @@ def test_token_roles_and_krippendorffs_alpha_by_hand(copy: Path) -> None:
     tokens = Tokens.of(TEXT)
     starts, ends = tokens.starts.tolist(), tokens.ends.tolist()
     a, b = imported.versions["doc1"]
-    roles_a = token_roles(TEXT, a.attributions, starts, ends)
-    roles_b = token_roles(TEXT, b.attributions, starts, ends)
+    roles_a = token_roles(a.attributions, starts, ends)
+    roles_b = token_roles(b.attributions, starts, ends)
     assert roles_a[:2] == [1, 2] and roles_b[:2] == [2, 2]  # Officials: source vs cue; said: cue
     # nominal α = 1 − D_o / D_e from the coincidence matrix of the two annotators' token roles
     n = len(roles_a)
@@ -194,3 +194,15 @@ def test_shared_test_split_has_84_documents_and_agreement_near_the_published_alp
     alpha, tokens = krippendorff_alpha(imported)
     assert alpha is not None and tokens > 1000
     assert abs(alpha - 0.754) < 0.05  # published token-wise α 75.4% (their tokens and documents)
+
+
+def test_alpha_is_not_applicable_when_no_annotator_marked_anything(tmp_path: Path) -> None:
+    # every token has the role "none" for both annotators: krippendorff raises; we say None, not a traceback
+    root = tmp_path / "PolNeAR" / "data" / "dev"
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    (root / "text" / "d.txt").write_text(TEXT, encoding="utf-8")
+    for annotator in ("a1", "b2"):
+        (root / "attributions" / f"d_{annotator}.ann").write_text("", encoding="utf-8")
+    alpha, tokens = krippendorff_alpha(import_polnear(tmp_path / "PolNeAR"))
+    assert alpha is None and tokens == len(Tokens.of(TEXT).starts)
