@@ -81,7 +81,8 @@ def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
     if annotations is None:
         return None, problems
     assert isinstance(annotations, Annotations)
-    problems += [Problem(name, where, message) for where, message in check_annotations(annotations, text, gold=True, annotated=header.layers)]
+    problems += [Problem(name, where, message) for where, message in check_annotations(annotations, text, gold=True, annotated=header.layers,
+                                                                                        offsets=header.offsets)]
     document = GoldDocument(header.doc_id, header.split, text, digest, annotations, header.provenance)
     return document, problems
 

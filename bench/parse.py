@@ -27,6 +27,8 @@ class GoldHeader:
     provenance: str | None = None
     #: The layers this gold annotates (default: all three); the others are absent, scored as "—".
     layers: tuple[str, ...] | None = None
+    #: ``False``: span-free number gold (no offsets; scored by the ``span_free`` number metrics and ``cqe`` only).
+    offsets: bool = True
 
 
 @dataclass(frozen=True, slots=True)

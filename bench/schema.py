@@ -125,13 +125,15 @@ class Entity:
 class Number:
     """A numeral with its normalised value, unit and qualifier.
 
-    ``value_max`` is set only for ranges ("two or three": value 2, value_max 3).
+    ``value_max`` is set only for ranges ("two or three": value 2, value_max 3). ``start`` and
+    ``end`` are ``None`` only in span-free gold (header ``"offsets": false``, e.g. NewsQuant), which
+    only the ``span_free`` number metrics and ``cqe`` score.
     """
 
     __pydantic_config__ = _STRICT
 
-    start: int
-    end: int
+    start: int | None
+    end: int | None
     value: float | None = None
     value_max: float | None = None
     unit: str | None = None
@@ -142,7 +144,14 @@ class Number:
     tags: tuple[str, ...] = ()
 
     @property
+    def span_free(self) -> bool:
+        """No offsets (span-free gold)."""
+        return self.start is None or self.end is None
+
+    @property
     def span(self) -> Span:
+        if self.start is None or self.end is None:
+            raise ValueError(f"number {self.text or self.value!r} has no span (span-free gold)")
         return Span(self.start, self.end, self.text)
 
 

@@ -45,6 +45,10 @@ def _units_note(text: str, start: int, end: int, covered: str | None) -> str:
     return "" if units is None else f"; offsets look like {units}, not characters"
 
 
+#: A number without offsets outside span-free gold.
+SPAN_FREE_MISUSE = 'missing offsets (only gold whose header says "offsets": false may give numbers no span)'
+
+
 def check_span(span: Span | Entity | Number, text: str, path: str, *, need_text: bool) -> Iterator[Finding]:
     """Offsets inside the text, non-empty, and ``text`` (when given, or required) equal to the slice.
 
@@ -52,6 +56,9 @@ def check_span(span: Span | Entity | Number, text: str, path: str, *, need_text:
     the message says the offsets look like bytes or code units (:func:`offset_units`).
     """
     start, end, covered = span.start, span.end, span.text
+    if start is None or end is None:
+        yield f"{path}.start", SPAN_FREE_MISUSE
+        return
     if start < 0:
         yield f"{path}.start", f"offset {start} is negative"
     if start > len(text):
@@ -112,16 +119,17 @@ def _check_parents(attributions: tuple[Attribution, ...]) -> Iterator[Finding]:
             current = attributions[ids[current]].parent if current in ids else None
 
 
-def _check_numbers(numbers: tuple[Number, ...]) -> Iterator[Finding]:
+def _check_numbers(numbers: tuple[Number, ...], *, span_free: bool = False) -> Iterator[Finding]:
+    """Complete number fields; span-free gold (a corpus without offsets) needs no kind and may have no unit."""
     for i, n in enumerate(numbers):
         path = f"$.numbers[{i}]"
         if n.value is None:
             yield f"{path}.value", "missing value"
         if n.qualifier is None:
             yield f"{path}.qualifier", "missing qualifier"
-        if n.kind is None:
+        if n.kind is None and not span_free:
             yield f"{path}.kind", "missing kind"
-        if n.unit is None or not n.unit.strip():
+        if (n.unit is None and not span_free) or (n.unit is not None and not n.unit.strip()):
             yield f"{path}.unit", "missing unit"
         if n.qualifier is Qualifier.RANGE and n.value_max is None:
             yield f"{path}.value_max", "a range needs value_max"
@@ -158,8 +166,17 @@ def _duplicates(keys: list[object], layer: str) -> Iterator[Finding]:
         seen.add(key)
 
 
+def _check_span_free(ann: Annotations, annotated: tuple[str, ...] | None) -> Iterator[Finding]:
+    """Span-free gold (header ``"offsets": false``): numbers only, and none of them with offsets."""
+    if tuple(annotated or ()) != ("numbers",):
+        yield "$.offsets", '"offsets": false is for number gold only: $.layers must be ["numbers"]'
+    for i, n in enumerate(ann.numbers or ()):
+        if n.start is not None or n.end is not None:
+            yield f"$.numbers[{i}].start", 'has offsets, but the header says "offsets": false (give null or none)'
+
+
 def check_annotations(
-    ann: Annotations, text: str, *, gold: bool, annotated: tuple[str, ...] | None = None
+    ann: Annotations, text: str, *, gold: bool, annotated: tuple[str, ...] | None = None, offsets: bool = True
 ) -> list[Finding]:
     """Every problem in ``ann`` against ``text``.
 
@@ -167,8 +184,11 @@ def check_annotations(
     ``text`` on every span, ids, parents, complete number fields, no
     overlapping entities and no duplicates. ``annotated`` (a gold file's ``layers``, e.g. an
     imported corpus with entities only) names the layers the gold holds; the others must be absent.
+    ``offsets=False`` (header ``"offsets": false``) is span-free number gold: numbers without offsets.
     """
     found: list[Finding] = []
+    if not offsets and gold:
+        found.extend(_check_span_free(ann, annotated))
     if gold:
         names = ("entities", "numbers", "attributions")
         for i, name in enumerate(annotated or ()):
@@ -185,7 +205,7 @@ def check_annotations(
     attributions = ann.attributions or ()
     for i, e in enumerate(entities):
         found.extend(check_span(e, text, f"$.entities[{i}]", need_text=gold))
-    for i, n in enumerate(numbers):
+    for i, n in enumerate(numbers if offsets else ()):
         found.extend(check_span(n, text, f"$.numbers[{i}]", need_text=gold))
     for i, a in enumerate(attributions):
         found.extend(_check_attribution(a, text, f"$.attributions[{i}]", gold=gold))
@@ -193,9 +213,10 @@ def check_annotations(
         return found
     found.extend(_check_ids(ann))
     found.extend(_check_parents(attributions))
-    found.extend(_check_numbers(numbers))
+    found.extend(_check_numbers(numbers, span_free=not offsets))
     found.extend(_duplicates([(e.start, e.end) for e in entities], "entities"))
-    found.extend(_duplicates([(n.start, n.end) for n in numbers], "numbers"))
+    if offsets:
+        found.extend(_duplicates([(n.start, n.end) for n in numbers], "numbers"))
     # one content may be reported by two sources (PolNeAR: "earned him the adulation of X and hostility
     # from Y"): a duplicate is the same content, source and cue
     found.extend(_duplicates([(tuple(sorted(a.content)), a.source, a.cue) for a in attributions], "attributions"))

@@ -76,12 +76,12 @@ def convert(model: str, result: Any, text: str) -> Number | None:
 def resolve_overlaps(found: list[tuple[str, Number]]) -> list[Number]:
     """Keep the longest of overlapping results (ties: the more specific model), in text order."""
     priority = {model: rank for rank, model in enumerate(MODELS)}
-    ranked = sorted(found, key=lambda item: (-(item[1].end - item[1].start), priority[item[0]], item[1].start))
+    ranked = sorted(found, key=lambda item: (-len(item[1].span), priority[item[0]], item[1].span.start))
     kept: list[Number] = []
     for _, number in ranked:
-        if all(number.end <= k.start or k.end <= number.start for k in kept):
+        if all(number.span.overlap(k.span) == 0 for k in kept):
             kept.append(number)
-    return sorted(kept, key=lambda n: (n.start, n.end))
+    return sorted(kept, key=lambda n: (n.span.start, n.span.end))
 
 
 class RecognizersSystem(Adapter):

@@ -72,6 +72,8 @@ def f1_of(counts: ScoreCounts, layer: Layer, metric: str) -> float | None:
         numbers = counts.numbers
         if numbers is None:
             return None
+        if numbers.span_free_documents:  # span-free gold: the span-free mode of the same metric ranks
+            return {"value": numbers.span_free_value, "full": numbers.span_free_full}[metric].prf().f1
         return numbers.metric(metric).prf().f1
     attributions = counts.attributions
     if attributions is None:

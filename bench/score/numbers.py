@@ -324,6 +324,8 @@ class NumberCounts(_Addable):
     span_free_full: MatchCounts = field(default_factory=MatchCounts)
     errors: Tally[Outcome] = field(default_factory=Tally)
     kind: KindCounts = field(default_factory=KindCounts)
+    #: Documents scored span-free only (gold without offsets): the span-aligned metrics are then not applicable.
+    span_free_documents: int = 0
 
     def metric(self, metric: NumberMetric | str) -> MatchCounts:
         """The counts of one span-aligned metric."""
@@ -331,15 +333,16 @@ class NumberCounts(_Addable):
         return counts
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``numbers`` section of the score JSON."""
+        """The ``numbers`` section of the score JSON (span-aligned metrics, errors and kind ``None`` for span-free gold)."""
+        aligned = not self.span_free_documents
         return {
-            **{metric.value: self.metric(metric).to_dict() for metric in NUMBER_METRICS},
+            **{metric.value: self.metric(metric).to_dict() if aligned else None for metric in NUMBER_METRICS},
             "span_free": {
                 "value": self.span_free_value.to_dict(),
                 "full": self.span_free_full.to_dict(),
             },
-            "errors": self.errors.to_dict(NUMBER_OUTCOMES),
-            "kind": self.kind.to_dict(),
+            "errors": self.errors.to_dict(NUMBER_OUTCOMES) if aligned else None,
+            "kind": self.kind.to_dict() if aligned else None,
         }
 
 
@@ -354,7 +357,9 @@ class NumberScore:
     pred_aligned: IntArray
 
     def items(self, doc_id: str) -> Iterator[ScoredItem]:
-        """Every aligned pair, missed gold number and spurious prediction."""
+        """Every aligned pair, missed gold number and spurious prediction (none for span-free gold: nothing is aligned)."""
+        if self.counts.span_free_documents:
+            return
         for g, p in zip(self.gold_aligned.tolist(), self.pred_aligned.tolist()):
             yield ScoredItem(doc_id, Layer.NUMBERS, pair_outcomes(self.gold[g], self.pred[p]), self.gold[g], self.pred[p], g, p)
         for g in unmatched(len(self.gold), self.gold_aligned).tolist():
@@ -386,8 +391,8 @@ class _Candidates:
 
     @classmethod
     def of(cls, gold: Sequence[Number], pred: Sequence[Number]) -> _Candidates:
-        spans = (as_int_array([n.start for n in gold]), as_int_array([n.end for n in gold]),
-                 as_int_array([n.start for n in pred]), as_int_array([n.end for n in pred]))
+        spans = (as_int_array([n.span.start for n in gold]), as_int_array([n.span.end for n in gold]),
+                 as_int_array([n.span.start for n in pred]), as_int_array([n.span.end for n in pred]))
         found = clusters(*spans)
         pairs = list(zip(found.simple_gold.tolist(), found.simple_pred.tolist()))
         for g, p in found.complex:
@@ -473,6 +478,15 @@ def _span_free(gold: Sequence[Number], pred: Sequence[Number]) -> tuple[int, int
     return int(value[rows, cols].sum()), int(full[rows, cols].sum())
 
 
+def _span_free_score(gold: Sequence[Number], pred: Sequence[Number]) -> NumberScore:
+    """Span-free gold: only the ``span_free`` counts; nothing is aligned by span."""
+    free_value, free_full = _span_free(gold, pred)
+    counts = NumberCounts(span_free_value=MatchCounts(free_value, len(pred), len(gold)),
+                          span_free_full=MatchCounts(free_full, len(pred), len(gold)), span_free_documents=1)
+    empty = as_int_array([])
+    return NumberScore(counts, tuple(gold), tuple(pred), empty, empty)
+
+
 def score_numbers(gold: Sequence[Number], pred: Sequence[Number]) -> NumberScore:
     """Score one document's predicted numbers against its gold numbers.
 
@@ -483,13 +497,15 @@ def score_numbers(gold: Sequence[Number], pred: Sequence[Number]) -> NumberScore
     first, value the second).
     """
     n_gold, n_pred = len(gold), len(pred)
+    if any(n.span_free for n in (*gold, *pred)):
+        return _span_free_score(gold, pred)
     candidates = _Candidates.of(gold, pred)
     g, p = _reported_alignment(gold, pred, candidates)
     outcomes: list[Outcome] = [Outcome.MISSED] * (n_gold - len(g)) + [Outcome.SPURIOUS] * (n_pred - len(p))
     for i, j in zip(g.tolist(), p.tolist()):
         outcomes += [o for o in pair_outcomes(gold[i], pred[j]) if o is not Outcome.MATCH]
     free_value, free_full = _span_free(gold, pred)
-    best = {metric.value: MatchCounts(candidates.best(metric), n_pred, n_gold) for metric in NUMBER_METRICS}
+    best: dict[str, Any] = {metric.value: MatchCounts(candidates.best(metric), n_pred, n_gold) for metric in NUMBER_METRICS}
     counts = NumberCounts(
         **best,
         span_free_value=MatchCounts(free_value, n_pred, n_gold),
