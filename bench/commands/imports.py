@@ -30,7 +30,10 @@ def _written(corpus: str, documents: list[ImportedDocument], out: Path, started:
         splits[doc.split] = splits.get(doc.split, 0) + 1
     entities = sum(len(d.entities) for d in documents)
     attributions = sum(len(d.attributions) for d in documents)
+    numbers = sum(len(d.numbers) for d in documents)
     items = f"{attributions} attributions" if attributions and not entities else f"{entities} entities"
+    if numbers and not entities:
+        items = f"{numbers} numbers (no offsets)"
     shown = ", ".join(f"{k} {v}" for k, v in sorted(splits.items()))
     typer.echo(f"{corpus}: {count} documents ({shown}), {items} → {out} "
                f"({time.perf_counter() - started:.1f} s)")
@@ -107,6 +110,25 @@ def brat(
                                           attributions=found, layers=(Layer.ATTRIBUTIONS,)))
     typer.echo(_conversion_summary(total))
     _written("brat", documents, out, started)
+
+
+@import_app.command("newsquant")
+def newsquant(
+    path: Annotated[Path, typer.Argument(help="NewsQuant.json (or a folder holding it), or one of the four "
+                                         "Recognizers-Text sets in the same format (age-model.json, ...).")],
+    out: Annotated[Path, typer.Option(help="Gold folder to write.")] = Path("data/newsquant"),
+) -> None:
+    """NewsQuant → span-free number gold, one document per sentence (value, unit, qualifier; no offsets)."""
+    from bench.importers.newsquant import import_newsquant
+    from bench.schema import Layer
+
+    started = time.perf_counter()
+    sentences, stats = import_newsquant(path)
+    typer.echo(f"quantities {stats.quantities}: ranges {stats.ranges} (reversed, stored low to high: "
+               f"{stats.reversed_ranges}); change {dict(sorted(stats.changes.items()))}")
+    documents = [ImportedDocument(s.doc_id, "test", s.text, provenance=f"newsquant {path.name}", numbers=s.numbers,
+                                  layers=(Layer.NUMBERS,), offsets=False) for s in sentences]
+    _written("newsquant", documents, out, started)
 
 
 @import_app.command("gum")

@@ -27,6 +27,7 @@ from rich.text import Text
 
 from bench import gold, paths, runner
 from bench.atomic import write_text
+from bench.errors import UserError
 from bench.formatting import DASH, layer_pct, pct
 from bench.labels import parse_label_map
 from bench.predictions import read_predictions
@@ -94,7 +95,7 @@ def tables(score: CorpusScore) -> list[Table]:
         errors.add_column(column, justify="right" if column == "count" else "left")
     for layer in ("entities", "numbers", "attributions"):
         if data[layer] is not None:
-            for outcome, count in data[layer]["errors"].items():
+            for outcome, count in (data[layer]["errors"] or {}).items():  # None: span-free gold
                 errors.add_row(layer, outcome, str(count))
     out.append(errors)
     return out
@@ -151,6 +152,11 @@ def score(
         typer.Option("--docs", help="Score these documents only: ID,ID,… or @FILE (one id per line). "
                      "Documents outside the subset are neither scored nor warned about."),
     ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option("--metric", help="Also report a named metric beside ours: cqe (the CQE/NewsQuant authors' "
+                     "evaluation, numbers; printed and written into --json as `cqe`)."),
+    ] = None,
 ) -> None:
     """Score PREDICTIONS (a file or a system name) against the gold; print tables, optionally write JSON and Markdown."""
     mapping = parse_label_map(label_map) if label_map is not None else None
@@ -168,26 +174,58 @@ def score(
                   file=sys.stderr)
         name = system if system is not None else predictions
         result = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
+        predicted = run.predictions
     else:
         found = read_predictions(path, texts, label_map=mapping, scored=[d.doc_id for d in documents])
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         name = system if system is not None else path.name.removesuffix(".jsonl").removesuffix(".json")
         result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
+        predicted = found.by_doc
+    named = named_metrics(metric or [], documents, predicted, system if system is not None else predictions)
     console = Console()
     for table in tables(result):
+        console.print(table)
+    for table in named_tables(named):
         console.print(table)
     rows = result.per_document_main() if per_document else None
     if rows is not None:
         console.print(per_document_table(rows))
     if json_out is not None:
-        if rows is None:
+        if rows is None and not named:
             write_text(json_out, result.to_json())
         else:
-            data = {**result.to_dict(), "per_document": rows}
+            data = {**result.to_dict(), **({"per_document": rows} if rows is not None else {}), **named}
             write_text(json_out, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     if markdown_out is not None:
         write_text(markdown_out, render(result))
+
+
+def named_metrics(names: list[str], documents: Any, predicted: Any, system: str) -> dict[str, Any]:
+    """``{name: result}`` of each named metric asked for (``cqe``: :mod:`bench.score.cqe`)."""
+    from bench.score import cqe
+
+    out: dict[str, Any] = {}
+    for name in names:
+        if name != "cqe":
+            raise UserError(f"--metric: {name!r} is not a named metric (known: cqe)", exit_code=2)
+        out["cqe"] = cqe.corpus_dict(documents, predicted, system)
+    return out
+
+
+def named_tables(named: dict[str, Any]) -> list[Table]:
+    """One table per named metric (P / R / F1 as the metric's authors round them)."""
+    out: list[Table] = []
+    if "cqe" in named:
+        block = named["cqe"]
+        table = Table(title=f"CQE evaluation (authors' procedure, system {block['system']!r})")
+        for column in ("metric", "P", "R", "F1"):
+            table.add_column(column, justify="left" if column == "metric" else "right")
+        for key in ("value", "value_unit"):
+            table.add_row(key.replace("_", "+"), *(DASH if block[key][k] is None else f"{block[key][k]:.1f}"
+                                                   for k in ("precision", "recall", "f1")))
+        out.append(table)
+    return out
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.errors import UserError
 from bench.gold import sha256_hex
-from bench.schema import Attribution, Entity, Layer, Span
+from bench.schema import Attribution, Entity, Layer, Number, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,9 @@ class ImportedDocument:
     provenance: str | None = None
     attributions: tuple[Attribution, ...] = ()
     layers: tuple[Layer, ...] = (Layer.ENTITIES,)
+    numbers: tuple[Number, ...] = ()
+    #: ``False``: span-free number gold (header ``"offsets": false``, numbers without offsets).
+    offsets: bool = True
 
 
 def _span(span: Span | None, text: str) -> dict[str, object] | None:
@@ -56,6 +59,15 @@ def document_json(doc: ImportedDocument) -> str:
         data["entities"] = [
             {"id": e.id, "start": e.start, "end": e.end, "text": e.text, "label": e.label.value}
             for e in doc.entities
+        ]
+    if not doc.offsets:
+        data["offsets"] = False
+    if Layer.NUMBERS in doc.layers:
+        data["numbers"] = [
+            {"id": n.id, "start": n.start, "end": n.end, "text": n.text, "value": n.value, "value_max": n.value_max,
+             "unit": n.unit, "qualifier": None if n.qualifier is None else n.qualifier.value,
+             "kind": None if n.kind is None else n.kind.value}
+            for n in doc.numbers
         ]
     if Layer.ATTRIBUTIONS in doc.layers:
         data["attributions"] = [

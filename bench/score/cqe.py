@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bench.schema import Number
 
@@ -175,3 +176,16 @@ def score_corpus(
                                        [predicted_quantity(n, system, age=age) for n in pred])
     return total
 
+
+
+def corpus_dict(documents: Iterable[Any], predicted: Mapping[str, Any], system: str) -> dict[str, object]:
+    """The ``cqe`` block of the score JSON for gold ``documents`` and ``{doc_id: Annotations}`` predictions.
+
+    ``system`` picks the authors' unit map (:data:`SYSTEM_UNIT_MAPS`); documents of the age set (id
+    ``age-…``) add :data:`AGE_UNITS`, as the authors do on that set.
+    """
+    docs = list(documents)
+    pairs = [(doc.annotations.numbers or (), getattr(predicted.get(doc.doc_id), "numbers", None) or ()) for doc in docs]
+    age = bool(docs) and all(doc.doc_id.startswith("age-") for doc in docs)
+    return {"system": system, "unit_map": system if system in SYSTEM_UNIT_MAPS else None, "age_units": age,
+            **score_corpus(pairs, system, age=age).to_dict()}
