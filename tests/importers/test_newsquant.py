@@ -1,0 +1,128 @@
+"""NewsQuant import, span-free gold and the CQE metric (expected values worked out by hand)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bench import gold
+from bench.importers.gold_folder import ImportedDocument, write_gold_folder
+from bench.importers.newsquant import import_newsquant
+from bench.schema import Layer, Number, Qualifier
+from bench.score import score_corpus
+from bench.score.cqe import Quantity, corpus_dict, predicted_quantity, score_sentence
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("NEWSBENCH_EXTERNAL", REPO.parent / "shared" / "external")) / "newsquant"
+FIXTURE = [
+    {"text": "Prices rose 10-20 percent to $5.", "quantities": [
+        {"change": "up", "value": "10-20", "unit": "percent", "normalized_unit": "percentage", "referred_concepts": "-"},
+        {"change": "~", "value": "5", "unit": "$", "normalized_unit": "dollar", "referred_concepts": "-"}]},
+    {"text": "More than 3 people and -2 degrees.", "quantities": [
+        {"change": ">", "value": "3", "unit": "people", "normalized_unit": "-", "referred_concepts": "-"},
+        {"change": "<", "value": "-2.0", "unit": "degrees", "normalized_unit": "celsius", "referred_concepts": "-"}]},
+    {"text": "Nothing here.", "quantities": []},
+]
+
+
+def _imported(tmp_path: Path) -> Path:
+    source = tmp_path / "NewsQuant.json"
+    source.write_text(json.dumps(FIXTURE), encoding="utf-8")
+    sentences, _ = import_newsquant(source)
+    out = tmp_path / "gold"
+    write_gold_folder([ImportedDocument(s.doc_id, "test", s.text, numbers=s.numbers, layers=(Layer.NUMBERS,),
+                                        offsets=False) for s in sentences], out)
+    return out
+
+
+def test_ranges_stay_ranges_and_changes_map_to_qualifiers(tmp_path: Path) -> None:
+    sentences, stats = import_newsquant(_write(tmp_path))
+    first, second = sentences[0].numbers, sentences[1].numbers
+    assert (first[0].value, first[0].value_max, first[0].qualifier) == (10.0, 20.0, Qualifier.RANGE)
+    assert (first[1].value, first[1].unit, first[1].qualifier) == (5.0, "dollar", Qualifier.APPROX)
+    assert (second[0].unit, second[0].qualifier) == (None, Qualifier.LOWER)  # "-" is no unit
+    assert (second[1].value, second[1].value_max, second[1].qualifier) == (-2.0, None, Qualifier.UPPER)
+    assert all(n.start is None and n.end is None for s in sentences for n in s.numbers)
+    assert (stats.sentences, stats.quantities, stats.ranges) == (3, 4, 1)
+
+
+def _write(tmp_path: Path) -> Path:
+    source = tmp_path / "NewsQuant.json"
+    source.write_text(json.dumps(FIXTURE), encoding="utf-8")
+    return source
+
+
+def test_gold_against_itself_is_one_in_span_free_and_cqe_and_span_metrics_are_not_applicable(tmp_path: Path) -> None:
+    documents = gold.load_gold(_imported(tmp_path))
+    predicted = {d.doc_id: d.annotations for d in documents}
+    data = score_corpus(documents, predicted, system="gold").to_dict()
+    assert data["numbers"]["span_free"]["value"]["f1"] == 1.0
+    assert data["numbers"]["span_free"]["full"]["f1"] == 1.0
+    assert data["numbers"]["value"] is None and data["numbers"]["strict"] is None and data["numbers"]["errors"] is None
+    assert data["main"]["numbers"] == 1.0
+    block = corpus_dict(documents, predicted, "gold")
+    assert block["value"] == block["value_unit"] == {"precision": 100.0, "recall": 100.0, "f1": 100.0}
+
+
+def test_offsetless_number_outside_span_free_gold_is_one_clear_error(tmp_path: Path) -> None:
+    folder = _imported(tmp_path) / "documents"
+    path = folder / "newsquant-0.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["offsets"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    messages = [p.message for p in gold.problems(folder.parent)]
+    assert any("missing offsets" in m and '"offsets": false' in m for m in messages)
+
+
+def test_span_free_gold_with_entities_layer_is_refused(tmp_path: Path) -> None:
+    folder = _imported(tmp_path) / "documents"
+    path = folder / "newsquant-2.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["layers"], data["entities"] = ["entities", "numbers"], []
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert any(p.where == "$.offsets" for p in gold.problems(folder.parent))
+
+
+def test_cqe_value_credit_is_not_one_to_one_but_capped_at_the_gold_count() -> None:
+    # gold 5 dollar, 5 euro; one prediction 5 yen: it credits both gold values (2 of cap 2), no unit match
+    counts = score_sentence([Quantity(5.0, "dollar"), Quantity(5.0, "euro")], [Quantity(5.0, "yen")])
+    assert (counts.value, counts.value_unit, counts.predicted, counts.gold) == (2, 0, 1, 2)
+    # gold 5 dollar; two predictions 5 (no unit), 5 dollar: walk in unit order "-" < "dollar": value +1 (cap 1)
+    # at "-", then "dollar" matches value (cap reached, no credit) and unit: removed, value+unit +1
+    counts = score_sentence([Quantity(5.0, "dollar")], [Quantity(5.0, "dollar"), Quantity(5.0, "-")])
+    assert (counts.value, counts.value_unit) == (1, 1)
+    # P = 1/2, R = 1/1 → F1 = 2·0.5·1/1.5 = 66.7
+    assert counts.to_dict()["value"] == {"precision": 50.0, "recall": 100.0, "f1": 66.7}
+
+
+def test_cqe_range_matches_only_a_range_and_quantulum_gold_ranges_are_averaged() -> None:
+    assert score_sentence([Quantity((10.0, 20.0), "-")], [Quantity(15.0, "-")]).value == 0
+    assert score_sentence([Quantity((10.0, 20.0), "-")], [Quantity((10.0, 20.0), "-")]).value_unit == 1
+    gold_range = Number(None, None, value=10.0, value_max=20.0, unit=None, qualifier=Qualifier.RANGE)
+    pred_range = Number(0, 5, value=10.0, value_max=20.0, unit=None)  # our quantulum adapter: 15 ± 5
+    from bench.score.cqe import score_corpus as cqe_corpus
+    counts = cqe_corpus([((gold_range,), (pred_range,))], "quantulum3")
+    assert (counts.value, counts.value_unit) == (1, 1)  # both averaged to 15, unit "-" both
+
+
+def test_cqe_uses_the_authors_unit_map_of_the_system() -> None:
+    # quantulum3 "degree celsius" → "celsius"; recognizers "kilometer" → "kilometre"; "percent" undone to "percentage"
+    assert predicted_quantity(Number(0, 1, value=3.0, unit="degree Celsius"), "quantulum3").unit == "celsius"
+    assert predicted_quantity(Number(0, 1, value=3.0, unit="kilometer"), "recognizers").unit == "kilometre"
+    assert predicted_quantity(Number(0, 1, value=3.0, unit="percent"), "recognizers").unit == "percentage"
+    assert predicted_quantity(Number(0, 1, value=3.0, unit=None), "other").unit == "-"
+
+
+@pytest.mark.skipif(not (SHARED / "NewsQuant.json").is_file(), reason=f"no NewsQuant copy at {SHARED} (set NEWSBENCH_EXTERNAL to the external folder)")
+def test_shared_newsquant_imports_590_sentences_904_quantities_and_scores_one_against_itself(tmp_path: Path) -> None:
+    sentences, stats = import_newsquant(SHARED)
+    assert (stats.sentences, stats.quantities, sum(not s.numbers for s in sentences)) == (590, 904, 115)
+    out = tmp_path / "newsquant"
+    write_gold_folder([ImportedDocument(s.doc_id, "test", s.text, numbers=s.numbers, layers=(Layer.NUMBERS,),
+                                        offsets=False) for s in sentences], out)
+    documents = gold.load_gold(out)
+    predicted = {d.doc_id: d.annotations for d in documents}
+    assert corpus_dict(documents, predicted, "quantulum3")["value_unit"]["f1"] == 100.0
