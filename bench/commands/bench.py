@@ -22,6 +22,7 @@ baseline and exits 0.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -66,6 +67,22 @@ def select_systems(requested: list[str] | None, console: Console, excluded: list
     if not chosen:
         raise UserError("no system is available to run (see `newsbench systems`)", exit_code=2)
     return chosen
+
+
+def add_cqe(results: Path, documents: tuple[GoldDocument, ...], runs: dict[str, runner.RunResult]) -> None:
+    """Span-free number gold (NewsQuant): add ``cqe: {system: block}`` (:mod:`bench.score.cqe`) to results.json.
+
+    Other gold is left byte for byte as the renderers wrote it.
+    """
+    if not any(n.span_free for d in documents for n in d.annotations.numbers or ()):
+        return
+    from bench.atomic import write_text
+    from bench.score import cqe
+
+    data = json.loads(results.read_text(encoding="utf-8"))
+    data["cqe"] = {name: cqe.corpus_dict(documents, run.predictions, name)
+                   for name, run in sorted(runs.items()) if Layer.NUMBERS in run.layers}
+    write_text(results, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def score_runs(documents: tuple[GoldDocument, ...], runs: dict[str, runner.RunResult]) -> BenchResult:
@@ -212,6 +229,7 @@ def bench(
     folder = paths.reports_folder(gold_path, out, partial=selected)
     with interrupt.deferred():  # Ctrl-C or SIGTERM waits until the report set is complete
         written = write_reports(result, folder)
+        add_cqe(folder / "results.json", documents, runs)
     console.print(f"reports: {len(written)} files in {folder}/ (leaderboard: {folder / 'leaderboard.md'})")
     if selected and out is None:
         console.print(f"partial run (selected systems only): the full reports in {paths.default_reports(gold_path)}/ "

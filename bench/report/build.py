@@ -63,7 +63,8 @@ def count_vector(counts: ScoreCounts, metric: Metric) -> tuple[float, float, flo
     if metric.layer is Layer.NUMBERS:
         if counts.numbers is None:
             return None
-        match = getattr(counts.numbers, metric.name)
+        span_free = counts.numbers.span_free_documents > 0  # gold without offsets: its span-free mode
+        match = getattr(counts.numbers, f"span_free_{metric.name}" if span_free else metric.name)
     else:
         if counts.attributions is None:
             return None

@@ -162,10 +162,11 @@ def _layer_rows(system: str, split: str, layer: Layer, scores: Mapping[str, Any]
                         yield from _prf_rows(base(mode, f"coarse:{label}"), by_mode[mode])
     elif layer is Layer.NUMBERS:
         for mode in NUMBER_METRIC_NAMES:
-            yield from _prf_rows(base(mode), scores[mode])
+            if scores[mode] is not None:  # None: span-free gold, not applicable
+                yield from _prf_rows(base(mode), scores[mode])
         for mode in ("value", "full"):
             yield from _prf_rows(base(f"span_free_{mode}"), scores["span_free"][mode])
-        if "kind" in scores:
+        if scores.get("kind") is not None:
             yield from _prf_rows(base("kind"), scores["kind"])  # accuracy, correct, pairs
     else:
         for mode in ("strict", "lenient"):
@@ -183,7 +184,7 @@ def _layer_rows(system: str, split: str, layer: Layer, scores: Mapping[str, Any]
             for gold_kind, row in zip(kind_block["labels"], kind_block["matrix"], strict=True):
                 for pred_kind, count in zip(kind_block["labels"], row, strict=True):
                     yield base("kind_confusion", gold_kind) + (f"predicted_{pred_kind}", float(count))
-    for outcome, count in sorted(scores["errors"].items()):
+    for outcome, count in sorted((scores["errors"] or {}).items()):
         yield base("errors") + (outcome, float(count))
 
 

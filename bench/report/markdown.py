@@ -156,9 +156,13 @@ def _entity_tables(scores: Mapping[str, Any]) -> list[str]:
     return parts
 
 
+def _counts(block: Mapping[str, Any] | None) -> list[str]:
+    """matched / predicted / gold of a block ("—" when not applicable: span-free gold)."""
+    return [DASH] * 3 if block is None else [str(block[k]) for k in ("correct", "predicted", "gold")]
+
+
 def _number_tables(scores: Mapping[str, Any]) -> list[str]:
-    rows = [[name, *_prf(scores[name]), str(scores[name]["correct"]), str(scores[name]["predicted"]),
-             str(scores[name]["gold"])] for name in NUMBER_METRIC_NAMES]
+    rows = [[name, *_prf(scores[name]), *_counts(scores[name])] for name in NUMBER_METRIC_NAMES]
     rows += [[f"span-free {name}", *_prf(scores["span_free"][name]), str(scores["span_free"][name]["correct"]),
               str(scores["span_free"][name]["predicted"]), str(scores["span_free"][name]["gold"])]
              for name in ("value", "full")]
@@ -210,6 +214,8 @@ def _kind_table(kind: Mapping[str, Any] | None) -> list[str]:
 
 def _error_breakdown(scores: Mapping[str, Any]) -> list[str]:
     errors = scores["errors"]
+    if errors is None:  # span-free gold: nothing is aligned, no error breakdown
+        return ["Not applicable: the gold has no offsets (span-free)."]
     return [table(["error", "count"], [[name.replace("_", " "), str(count)] for name, count in errors.items()])]
 
 
