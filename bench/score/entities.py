@@ -44,16 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bench.schema import Entity, EntityLabel, Layer
-from bench.score.align import (
-    BoolArray,
-    Clusters,
-    IntArray,
-    best_edges,
-    clusters,
-    edges,
-    lexicographic_edges,
-    unmatched,
-)
+from bench.score.align import Alignment, BoolArray, Candidates, IntArray, Spans, candidates, unmatched
 from bench.score.counts import PRF, SemEvalCounts
 from bench.score.items import Outcome, ScoredItem
 
@@ -314,45 +305,42 @@ class _Side:
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(documents) else sizes
         return cls(starts, ends, labels, doc, first)
 
+    def spans(self) -> Spans:
+        """The side for the alignment engine: ties broken by offsets, then label code."""
+        return Spans(self.starts, self.ends, self.doc, (self.starts, self.ends, self.labels))
 
-def _separate(gold: _Side, pred: _Side, n_docs: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Offsets moved so that documents lie one after another with a gap: no span of one document
-    can overlap or touch a span of another, and clustering runs once over the whole corpus."""
-    lo = np.full(n_docs, np.iinfo(np.int64).max, dtype=np.int64)
-    hi = np.full(n_docs, np.iinfo(np.int64).min, dtype=np.int64)
-    for side in (gold, pred):
-        np.minimum.at(lo, side.doc, side.starts)
-        np.maximum.at(hi, side.doc, side.ends)
-    empty = lo > hi
-    lo[empty], hi[empty] = 0, 0
-    base = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]]).astype(np.int64)
-    shift = base - lo
-    return (gold.starts + shift[gold.doc], gold.ends + shift[gold.doc], pred.starts + shift[pred.doc], pred.ends + shift[pred.doc])
+    def by_label(self, labels: IntArray, n_labels: int) -> _Side:
+        """Every (document, label) pair made a document of its own, holding only that label's entities."""
+        return _Side(self.starts, self.ends, np.zeros_like(labels), self.doc * n_labels + labels, _EMPTY)
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _alignments(found: Candidates, gold: _Side, pred: _Side, gl: IntArray, pl: IntArray) -> list[Alignment]:
+    """Per mode, the alignment maximising that mode's credit, then exact boundaries, then equal
+    labels, then characters of overlap (:mod:`bench.score.align`)."""
+    g, p = found.gold, found.pred
+    exact = (gold.starts[g] == pred.starts[p]) & (gold.ends[g] == pred.ends[p])
+    same = gl[g] == pl[p]
+    return [found.align(mode.strategy.credit(exact, same), exact, same, found.shared) for mode in MODES]
 
 
 def _tally(
-    alignments: Sequence[tuple[IntArray, IntArray]],
-    spans: tuple[IntArray, IntArray, IntArray, IntArray],
-    gold: _Side,
-    pred: _Side,
-    gl: IntArray,
-    pl: IntArray,
-    n_labels: int,
-    n_docs: int,
+    alignments: Sequence[Alignment], gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int
 ) -> npt.NDArray[np.int64]:
     """``(documents, modes, n_labels, 5)`` category counts, one alignment per mode, in one ``bincount``.
 
     Aligned pairs and missed entities count under the gold label, spurious ones under their own.
     """
-    gs, ge, ps, pe = spans
     block = n_labels * N_CATEGORIES
     per_doc = len(MODES) * block
     parts: list[IntArray] = []
-    cache: dict[tuple[int, int], tuple[BoolArray, BoolArray, IntArray, IntArray]] = {}
+    cache: dict[int, tuple[BoolArray, BoolArray, IntArray, IntArray]] = {}
     for m, (mode, (g, p)) in enumerate(zip(MODES, alignments)):
-        key = (id(g), id(p))
+        key = id(g)
         if key not in cache:  # modes sharing one alignment share this work
-            exact = (gs[g] == ps[p]) & (ge[g] == pe[p])
+            exact = (gold.starts[g] == pred.starts[p]) & (gold.ends[g] == pred.ends[p])
             same = gl[g] == pl[p]
             missed, spurious = unmatched(len(gl), g), unmatched(len(pl), p)
             rest = np.concatenate([
@@ -369,49 +357,22 @@ def _tally(
     return counts.reshape(n_docs, len(MODES), n_labels, N_CATEGORIES).astype(np.int64)
 
 
-Alignment = tuple[IntArray, IntArray]
-
-
-def _align_views(
-    found: Clusters,
-    spans: tuple[IntArray, IntArray, IntArray, IntArray],
-    labels: Sequence[tuple[IntArray, IntArray]],
-) -> list[list[Alignment]]:
-    """Per label view (fine, coarse) and mode: the alignment maximising that mode's credit, then
-    exact boundaries, then equal labels, then characters of overlap.
-
-    One-to-one clusters are aligned as they are (the same arrays for every view and
-    mode); the pairs of all larger clusters are scored together as edge arrays and
-    matched per cluster (:func:`bench.score.align.best_edges`).
-    """
-    forced = (found.simple_gold, found.simple_pred)
-    if not found.complex:
-        return [[forced for _ in MODES] for _ in labels]
-    gs, ge, ps, pe = spans
-    gl0, pl0 = labels[0]
-    pairs = edges(found, spans, gl0, pl0)
-    g, p = pairs.gold, pairs.pred
-    shared = np.maximum(np.minimum(ge[g], pe[p]) - np.maximum(gs[g], ps[p]), 0)
-    touching = shared > 0
-    exact = (gs[g] == ps[p]) & (ge[g] == pe[p]) & touching
-    out: list[list[Alignment]] = []
-    for gl, pl in labels:
-        same = (gl[g] == pl[p]) & touching
-        view: list[Alignment] = []
-        for mode in MODES:
-            credit = mode.strategy.credit(exact, same) * touching
-            bg, bp = best_edges(pairs, lexicographic_edges(pairs, credit, exact.astype(np.int64), same.astype(np.int64), shared))
-            view.append((np.concatenate([found.simple_gold, bg]), np.concatenate([found.simple_pred, bp])))
-        out.append(view)
+def _scored(
+    gold: _Side, pred: _Side, views: Sequence[tuple[IntArray, IntArray, int]], n_docs: int, *, general: bool
+) -> list[tuple[list[Alignment], npt.NDArray[np.int64]]]:
+    """Cluster once, then per label view ``(gold labels, predicted labels, number of labels)``: the
+    alignment of every mode and the ``(documents, modes, labels, 5)`` counts it gives."""
+    found = candidates(gold.spans(), pred.spans(), general=general)
+    out = []
+    for gl, pl, n_labels in views:
+        alignments = _alignments(found, gold, pred, gl, pl)
+        out.append((alignments, _tally(alignments, gold, pred, gl, pl, n_labels, n_docs)))
     return out
 
 
-def _errors(
-    spans: tuple[IntArray, IntArray, IntArray, IntArray], gold: _Side, pred: _Side, g: IntArray, p: IntArray, n_docs: int
-) -> npt.NDArray[np.int64]:
+def _errors(gold: _Side, pred: _Side, g: IntArray, p: IntArray, n_docs: int) -> npt.NDArray[np.int64]:
     """``(documents, outcomes)`` error counts of the strict alignment."""
-    gs, ge, ps, pe = spans
-    boundary = (gs[g] != ps[p]) | (ge[g] != pe[p])
+    boundary = (gold.starts[g] != pred.starts[p]) | (gold.ends[g] != pred.ends[p])
     wrong_type = gold.labels[g] != pred.labels[p]
     doc = gold.doc[g]
     out = np.zeros((n_docs, len(ENTITY_OUTCOMES)), dtype=np.int64)
@@ -430,24 +391,12 @@ def _per_document(values: IntArray, doc: IntArray, n_docs: int) -> list[IntArray
     return np.split(values[order], bounds)
 
 
-def _label_restricted(
-    gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int, *, fast: bool
-) -> npt.NDArray[np.int64]:
-    """``(documents, modes, n_labels, 5)`` counts with each label scored on its own.
-
-    Every (document, label) pair becomes a document of its own holding only that
-    label's gold and predicted entities; those are aligned and tallied as usual.
-    """
-    n_groups = n_docs * n_labels
-    none = np.zeros(0, dtype=np.int64)
-    side_g = _Side(gold.starts, gold.ends, np.zeros_like(gl), gold.doc * n_labels + gl, none)
-    side_p = _Side(pred.starts, pred.ends, np.zeros_like(pl), pred.doc * n_labels + pl, none)
-    spans = _separate(side_g, side_p, n_groups)
-    found = clusters(*spans)
-    if not fast:
-        found = found.general()
-    (alignments,) = _align_views(found, spans, [(side_g.labels, side_p.labels)])
-    counts = _tally(alignments, spans, side_g, side_p, side_g.labels, side_p.labels, 1, n_groups)
+def _label_restricted(gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int,
+                      *, general: bool) -> npt.NDArray[np.int64]:
+    """``(documents, modes, n_labels, 5)`` counts with each label scored on its own: every
+    (document, label) pair is scored as a document holding only that label's entities."""
+    side_g, side_p = gold.by_label(gl, n_labels), pred.by_label(pl, n_labels)
+    ((_, counts),) = _scored(side_g, side_p, [(side_g.labels, side_p.labels, 1)], n_docs * n_labels, general=general)
     return counts.reshape(n_docs, n_labels, len(MODES), N_CATEGORIES).transpose(0, 2, 1, 3).copy()
 
 
@@ -456,27 +405,22 @@ def score_entity_documents(
 ) -> list[EntityScore]:
     """Score many documents' ``(gold, predicted)`` entities at once, vectorised over the corpus.
 
-    Offsets are moved so documents never touch, overlaps are clustered in one
-    sweep, one-to-one clusters (the common case) are aligned without any
-    per-document Python work, and all counts come from one ``bincount`` per view.
-    ``fast=False`` sends every cluster, one-to-one ones included, through the
-    general assignment (for tests: both paths must agree).
+    The alignment engine clusters the whole corpus in one sweep and aligns one-to-one
+    clusters (the common case) without per-document Python work; all counts come
+    from one ``bincount`` per view. ``fast=False`` sends every cluster, one-to-one
+    ones included, through the general assignment (for tests: both paths must agree).
     """
     n_docs = len(documents)
     gold = _Side.of([g for g, _ in documents])
     pred = _Side.of([p for _, p in documents])
-    spans = _separate(gold, pred, n_docs)
-    found = clusters(*spans)
-    if not fast:
-        found = found.general()
     gc, pc = _COARSE_CODE[gold.labels], _COARSE_CODE[pred.labels]
-    alignments, coarse_alignments = _align_views(found, spans, [(gold.labels, pred.labels), (gc, pc)])
-    total = _tally(alignments, spans, gold, pred, gold.labels, pred.labels, len(LABELS), n_docs).sum(axis=2)
-    coarse_total = _tally(coarse_alignments, spans, gold, pred, gc, pc, len(COARSE), n_docs).sum(axis=2)
-    fine = _label_restricted(gold, pred, gold.labels, pred.labels, len(LABELS), n_docs, fast=fast)
-    coarse = _label_restricted(gold, pred, gc, pc, len(COARSE), n_docs, fast=fast)
+    (alignments, fine_total), (_, coarse_total) = _scored(
+        gold, pred, [(gold.labels, pred.labels, len(LABELS)), (gc, pc, len(COARSE))], n_docs, general=not fast)
+    total, coarse_total = fine_total.sum(axis=2), coarse_total.sum(axis=2)
+    fine = _label_restricted(gold, pred, gold.labels, pred.labels, len(LABELS), n_docs, general=not fast)
+    coarse = _label_restricted(gold, pred, gc, pc, len(COARSE), n_docs, general=not fast)
     g, p = alignments[MODES.index(Mode.STRICT)]
-    errors = _errors(spans, gold, pred, g, p, n_docs)
+    errors = _errors(gold, pred, g, p, n_docs)
     pair_doc = gold.doc[g]
     local_g = _per_document(g - gold.first[pair_doc], pair_doc, n_docs)
     local_p = _per_document(p - pred.first[pred.doc[p]], pair_doc, n_docs)
