@@ -104,7 +104,11 @@ class Spans:
 @dataclass(frozen=True, slots=True)
 class Alignment:
     """Aligned pairs: ``gold[k]`` is aligned to ``pred[k]`` (indices into the two sides); ``pair[k]``
-    is their index among the candidate pairs (to read a tier's value for the aligned pairs)."""
+    is their index among the candidate pairs (to read a tier's value for the aligned pairs).
+
+    Pairs are listed by kind of cluster (one-to-one, one item on a side, larger), each kind in cluster
+    order; sort by ``pair`` for plain cluster order.
+    """
 
     gold: IntArray
     pred: IntArray
@@ -237,8 +241,8 @@ class Candidates:
                          np.concatenate([simple.pair, chosen]))
 
     def _best(self, weights: npt.NDArray[np.float64]) -> IntArray:
-        """Per complex cluster, the maximum-weight one-to-one matching (pairs of weight 0 dropped),
-        as complex pair numbers (from 0) in increasing order."""
+        """Per complex cluster, the maximum-weight one-to-one matching (pairs of weight 0 dropped), as
+        complex pair numbers (from 0): the clusters with one item on a side first, then the others."""
         line = (self.rows == 1) | (self.cols == 1)
         on_line = line[self.cluster]
         picked: list[IntArray] = []
@@ -255,8 +259,7 @@ class Candidates:
             r, k = linear_sum_assignment(matrix, maximize=True)
             keep = matrix[r, k] > 0
             picked.append(start + r[keep].astype(np.int64) * cols + k[keep].astype(np.int64))
-        # In cluster order (then row order), as the pairs are numbered.
-        return np.sort(np.concatenate(picked)).astype(np.int64) if picked else _EMPTY
+        return np.concatenate(picked).astype(np.int64) if picked else _EMPTY
 
 
 def candidates(gold: Spans, pred: Spans, *, general: bool = False) -> Candidates:

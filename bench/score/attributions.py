@@ -242,18 +242,21 @@ class Credit(StrEnum):
 
 
 def _spans(parts: Sequence[Parts], order: IntArray) -> Spans:
-    """Contents for the alignment engine, as the token indices they cover (a pair sharing a token
-    overlaps; contents without tokens all sit at ``[-1, 0)``), in the canonical ``order``."""
-    starts = [min(x.content) if x.content else -1 for x in parts]
-    ends = [max(x.content) + 1 if x.content else 0 for x in parts]
-    return Spans.of(starts, ends, order=(order,))
+    """Attributions for the alignment engine: one cluster per document (every gold × predicted pair a
+    candidate pair, the non-candidates with zero tiers), in the canonical ``order``.
+
+    Attributions are not clustered by overlap: clusters of their token ranges would give the same
+    optima but, between exactly tied alignments, may pick another one than the whole-document
+    assignment scored so far (and so move a number); a document holds a handful of attributions.
+    """
+    return Spans.of([0] * len(parts), [1] * len(parts), order=(order,))
 
 
 @dataclass(frozen=True, slots=True)
 class _Grid:
     """Every candidate pair of the engine judged (:func:`bench.score.align.candidates`).
 
-    ``candidate``: contents identical or sharing a word token (only these pairs align);
+    A *candidate* has contents identical or sharing a word token (only these pairs align);
     ``credits[c]``: credit of each pair under ``c`` (0 or 1, or shared tokens for overlaps);
     ``agree``: how many of source and cue are identical (missing agreeing with missing).
     """

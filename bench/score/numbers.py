@@ -317,7 +317,9 @@ class _Candidates:
     def reported(self) -> Alignment:
         """One alignment for the error list, error counts and kind: most value matches (so it is optimal
         for the main metric), then full, strict and span matches, then most characters of overlap."""
-        return self.found.align(*(self.tier(metric) for metric in _REPORTED_TIERS), self.found.shared)
+        found = self.found.align(*(self.tier(metric) for metric in _REPORTED_TIERS), self.found.shared)
+        by = np.argsort(found.pair, kind="stable")  # the error list in cluster order
+        return Alignment(found.gold[by], found.pred[by], found.pair[by])
 
 
 def _floats(values: Sequence[float | None]) -> npt.NDArray[np.float64]:
