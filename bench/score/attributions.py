@@ -49,23 +49,19 @@ also serves the error list (:meth:`AttributionScore.items`, ``errors``) and ``ki
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from bench.division import ratio
 from bench.schema import Attribution, Layer, QuoteKind
-from bench.score.align import Alignment, Candidates, IntArray, Spans, candidates, rank, unmatched
+from bench.score.align import Alignment, IntArray, rank, unmatched
+from bench.score.attribution_credits import Credit, Grid
 from bench.score.attribution_match import (
     Parts,
-    agrees,
-    names_entity,
     pair_outcomes,
-    same_span,
-    shared,
     sort_key,
 )
 from bench.score.counts import PRF, MatchCounts, OverlapCounts, Tally, _Addable
@@ -227,89 +223,6 @@ class AttributionCounts(_Addable):
         }
 
 
-class Credit(StrEnum):
-    """What one count credits an aligned pair with; each has its own alignment maximising it."""
-
-    STRICT = "strict"
-    LENIENT = "lenient"
-    SOURCE_EXACT = "source.exact"
-    CUE_EXACT = "cue.exact"
-    CONTENT_EXACT = "content.exact"
-    SOURCE_OVERLAP = "source.overlap"
-    CUE_OVERLAP = "cue.overlap"
-    CONTENT_OVERLAP = "content.overlap"
-    SOURCE_RESOLVED = "source.resolved"
-
-
-def _spans(parts: Sequence[Parts], order: IntArray) -> Spans:
-    """Attributions for the alignment engine: one cluster per document (every gold × predicted pair a
-    candidate pair, the non-candidates with zero tiers), in the canonical ``order``.
-
-    Attributions are not clustered by overlap: clusters of their token ranges would give the same
-    optima but, between exactly tied alignments, may pick another one than the whole-document
-    assignment scored so far (and so move a number); a document holds a handful of attributions.
-    """
-    return Spans.of([0] * len(parts), [1] * len(parts), order=(order,))
-
-
-@dataclass(frozen=True, slots=True)
-class _Grid:
-    """Every candidate pair of the engine judged (:func:`bench.score.align.candidates`).
-
-    A *candidate* has contents identical or sharing a word token (only these pairs align);
-    ``credits[c]``: credit of each pair under ``c`` (0 or 1, or shared tokens for overlaps);
-    ``agree``: how many of source and cue are identical (missing agreeing with missing).
-    """
-
-    found: Candidates
-    credits: Mapping[Credit, IntArray]
-    agree: IntArray
-
-    @classmethod
-    def of(cls, gold: Sequence[Attribution], pred: Sequence[Attribution], gp: Sequence[Parts], pp: Sequence[Parts],
-           text: str, order: tuple[IntArray, IntArray]) -> _Grid:
-        found = candidates(_spans(gp, order[0]), _spans(pp, order[1]))
-        pairs = list(zip(found.gold.tolist(), found.pred.tolist()))
-
-        def vector(judge: Any) -> IntArray:
-            return np.fromiter((int(judge(gold[i], pred[j], gp[i], pp[j])) for i, j in pairs), dtype=np.int64, count=len(pairs))
-
-        same_content = vector(lambda g, p, gx, px: gx.key == px.key)
-        shared_words = vector(lambda g, p, gx, px: bool(gx.content_words & px.content_words))
-        source = vector(lambda g, p, gx, px: same_span(g.source, p.source))
-        cue = vector(lambda g, p, gx, px: same_span(g.cue, p.cue))
-        candidate = (same_content | shared_words).astype(np.int64)
-        lenient = vector(lambda g, p, gx, px: agrees(g.source, p.source, gx.source_words, px.source_words)
-                         and agrees(g.cue, p.cue, gx.cue_words, px.cue_words)) * candidate
-        has_source = vector(lambda g, p, gx, px: g.source is not None and p.source is not None)
-        resolved = vector(lambda g, p, gx, px: g.source is not None and p.source is not None
-                          and names_entity(text, p.source, g.source_entity))
-        credits = {
-            Credit.STRICT: same_content * source * cue,
-            Credit.LENIENT: lenient,
-            Credit.SOURCE_EXACT: source * has_source,
-            Credit.CUE_EXACT: vector(lambda g, p, gx, px: g.cue is not None and same_span(g.cue, p.cue)),
-            Credit.CONTENT_EXACT: same_content,
-            Credit.SOURCE_OVERLAP: vector(lambda g, p, gx, px: shared(gx.source, px.source)),
-            Credit.CUE_OVERLAP: vector(lambda g, p, gx, px: shared(gx.cue, px.cue)),
-            Credit.CONTENT_OVERLAP: vector(lambda g, p, gx, px: len(gx.content & px.content)),
-            Credit.SOURCE_RESOLVED: has_source * (source | resolved),
-        }
-        return cls(found, {c: m * candidate for c, m in credits.items()}, (source + cue) * candidate)
-
-    def alignments(self) -> dict[Credit, Alignment]:
-        """Per credit, the one-to-one alignment of candidates maximising it, then the strict
-        alignment's preferences (identical relation, identical content, shared content tokens,
-        agreeing source and cue). (A candidate always has a positive tier: identical content or
-        shared content tokens.)"""
-        ties = (self.credits[Credit.STRICT], self.credits[Credit.CONTENT_EXACT],
-                self.credits[Credit.CONTENT_OVERLAP], self.agree)
-        return {c: self.found.align(self.credits[c], *ties) for c in Credit}
-
-    def total(self, credit: Credit, alignment: Alignment) -> int:
-        return int(self.credits[credit][alignment.pair].sum())
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class AttributionScore:
     """One document's attribution result: counts plus the strict alignment for the error list."""
@@ -332,7 +245,7 @@ class AttributionScore:
             yield ScoredItem(doc_id, Layer.ATTRIBUTIONS, (Outcome.SPURIOUS,), None, self.pred[p], None, p)
 
 
-def _coverage(grid: _Grid, credit: Credit, alignment: Alignment, gold_sizes: Sequence[int],
+def _coverage(grid: Grid, credit: Credit, alignment: Alignment, gold_sizes: Sequence[int],
               pred_sizes: Sequence[int]) -> CoverageCounts:
     """Per-item coverage of one component on its overlap alignment (items without tokens are left out)."""
     pairs = zip(alignment.gold.tolist(), alignment.pred.tolist(), grid.credits[credit][alignment.pair].tolist())
@@ -378,7 +291,7 @@ def score_attributions(gold: Sequence[Attribution], pred: Sequence[Attribution],
     pp = [Parts.of(a, tokens, text) for a in pred]
     # Canonical order (independent of input order), so that ties are always broken the same way.
     order = (rank([sort_key(a, x.key) for a, x in zip(gold, gp)]), rank([sort_key(a, x.key) for a, x in zip(pred, pp)]))
-    grid = _Grid.of(gold, pred, gp, pp, text, order)
+    grid = Grid.of(gold, pred, gp, pp, text, order)
     aligned = grid.alignments()
 
     def present(parts: Sequence[Parts], name: str) -> int:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score.attributions import score_attributions
-from bench.score.entities import score_entity_documents
+from bench.score.entity_batch import score_entity_documents
 from bench.score.numbers import score_numbers
 from bench.score.result import CorpusScore, DocumentScore
 
