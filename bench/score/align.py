@@ -37,6 +37,8 @@ from scipy.optimize import linear_sum_assignment
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+#: Non-negative integer credits, one per candidate pair (booleans count as 0 and 1).
+Tier = IntArray | BoolArray
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -223,7 +225,7 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.gold)
 
-    def align(self, *tiers: IntArray) -> Alignment:
+    def align(self, *tiers: Tier) -> Alignment:
         """The one-to-one alignment maximising ``tiers`` (arrays over the pairs, most important first)."""
         ns = self.n_simple
         keep = tiers[-1][:ns] > 0
@@ -295,7 +297,7 @@ def candidates(gold: Spans, pred: Spans, *, general: bool = False) -> Candidates
     return Candidates(g, p, shared, len(simple_gold), cluster, rows, cols, first, simple)
 
 
-def align(gold: Spans, pred: Spans, tiers: Callable[[Candidates], Sequence[IntArray]]) -> Alignment:
+def align(gold: Spans, pred: Spans, tiers: Callable[[Candidates], Sequence[Tier]]) -> Alignment:
     """The one-to-one alignment of ``gold`` and ``pred`` maximising ``tiers(candidates)`` lexicographically.
 
     >>> gold = Spans.of([0, 10], [5, 15])
@@ -308,7 +310,7 @@ def align(gold: Spans, pred: Spans, tiers: Callable[[Candidates], Sequence[IntAr
     return found.align(*tiers(found))
 
 
-def lexicographic_edges(cluster: IntArray, rows: IntArray, cols: IntArray, *tiers: IntArray) -> npt.NDArray[np.float64]:
+def lexicographic_edges(cluster: IntArray, rows: IntArray, cols: IntArray, *tiers: Tier) -> npt.NDArray[np.float64]:
     """One weight per pair combining non-negative integer tiers (most important first), per cluster.
 
     Each tier's base exceeds the largest total of all later tiers over a matching of

@@ -69,13 +69,18 @@ class _Side:
 
 
 
-def _alignments(found: Candidates, gold: _Side, pred: _Side, gl: IntArray, pl: IntArray) -> list[Alignment]:
+#: Per mode, the alignment credit (:meth:`Strategy.credit`) of a pair by ``2 * exact + same``.
+_CREDIT_BY_CODE: tuple[IntArray, ...] = tuple(
+    mode.strategy.credit(np.array([False, False, True, True]), np.array([False, True, False, True])) for mode in MODES
+)
+
+
+def _alignments(found: Candidates, exact: BoolArray, gl: IntArray, pl: IntArray) -> list[Alignment]:
     """Per mode, the alignment maximising that mode's credit, then exact boundaries, then equal
-    labels, then characters of overlap (:mod:`bench.score.align`)."""
-    g, p = found.gold, found.pred
-    exact = (gold.starts[g] == pred.starts[p]) & (gold.ends[g] == pred.ends[p])
-    same = gl[g] == pl[p]
-    return [found.align(mode.strategy.credit(exact, same), exact, same, found.shared) for mode in MODES]
+    labels, then characters of overlap (:mod:`bench.score.align`); ``exact`` per candidate pair."""
+    same = gl[found.gold] == pl[found.pred]
+    code = (exact.view(np.int8) << 1) | same.view(np.int8)
+    return [found.align(credit[code], exact, same, found.shared) for credit in _CREDIT_BY_CODE]
 
 
 def _tally(
@@ -115,9 +120,10 @@ def _scored(
     """Cluster once, then per label view ``(gold labels, predicted labels, number of labels)``: the
     alignment of every mode and the ``(documents, modes, labels, 5)`` counts it gives."""
     found = candidates(gold.spans(), pred.spans(), general=general)
+    exact = (gold.starts[found.gold] == pred.starts[found.pred]) & (gold.ends[found.gold] == pred.ends[found.pred])
     out = []
     for gl, pl, n_labels in views:
-        alignments = _alignments(found, gold, pred, gl, pl)
+        alignments = _alignments(found, exact, gl, pl)
         out.append((alignments, _tally(alignments, gold, pred, gl, pl, n_labels, n_docs)))
     return out
 
