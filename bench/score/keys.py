@@ -5,14 +5,14 @@ and span-free rows, the ``mode`` column of ``results.csv``) and the word a table
 metric or adding one is a change to an enum here (and the count record that holds its counts).
 Renderers select rows (:mod:`bench.score.rows`) by these keys, so mypy catches a wrong name.
 
-=============  ===============================================  ======================
-layer          keys                                             main / secondary
-=============  ===============================================  ======================
-entities       :class:`~bench.score.entities.Mode`              strict / partial
-numbers        :class:`~bench.score.numbers.NumberMetric`,      value / full
-               :class:`~bench.score.numbers.SpanFree`
-attributions   :class:`AttributionMetric`, :class:`ComponentMetric`  strict / lenient
-=============  ===============================================  ======================
+* entities — :class:`~bench.score.entities.Mode` (main ``strict``, secondary ``partial``);
+* numbers — :class:`~bench.score.numbers.NumberMetric` (main ``value``, secondary ``full``) and
+  :class:`~bench.score.numbers.SpanFree`;
+* attributions — :class:`AttributionMetric` (main ``strict``, secondary ``lenient``) and
+  :class:`ComponentMetric` (a :class:`Component` under a :class:`ComponentView`, or the resolved source).
+
+``Mode`` and ``NumberMetric`` live beside the counts they index (the scorers use them); this module
+re-exports them so a renderer needs one import.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Summed counts → the metric dictionary of the score JSON (a pure function), and F1 by typed key.
 
 The ``main`` F1 per layer is what the leaderboard ranks by; ``secondary`` is the
-more forgiving companion reported beside it:
+more forgiving companion reported beside it (declared once, as typed keys, in :mod:`bench.score.keys`;
+renderers read :mod:`bench.score.rows`, not this dictionary):
 
 =============  ==========================  ======================
 layer          main                        secondary

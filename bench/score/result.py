@@ -47,8 +47,10 @@ class DocumentScore:
         )
 
     def layer(self, layer: Layer) -> EntityScore | NumberScore | AttributionScore | None:
-        value: EntityScore | NumberScore | AttributionScore | None = getattr(self, layer.value)
-        return value
+        """The result of one layer (``None``: not scored)."""
+        layers: dict[Layer, EntityScore | NumberScore | AttributionScore | None] = {
+            Layer.ENTITIES: self.entities, Layer.NUMBERS: self.numbers, Layer.ATTRIBUTIONS: self.attributions}
+        return layers[layer]
 
     def items(self, layer: Layer | None = None) -> Iterator[ScoredItem]:
         """The itemised error list (matches included) of one layer or of all scored layers."""
