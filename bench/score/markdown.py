@@ -8,18 +8,19 @@ Every table is a selection of the typed rows of :mod:`bench.score.rows`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import fields
 
 from bench.formatting import DASH, layer_pct, markdown_escape, pct, table
 from bench.schema import Layer
-from bench.score.counts import MatchCounts, OverlapCounts
+from bench.score.counts import MatchCounts, OverlapCounts, SemEvalCounts
 from bench.score.keys import AttributionMetric, ComponentMetric, Mode, NumberMetric, RowKey, title
 from bench.score.result import CorpusScore
 from bench.score.rows import Row, Scope, corpus_rows, error_counts, kind_counts, layer_rows
 
-#: Count columns of the entity tables (SemEval-2013 categories).
-SEMEVAL_COUNTS = ("correct", "incorrect", "partial", "missed", "spurious")
-#: Count columns of a match table.
-MATCH_COUNTS = ("correct", "predicted", "gold")
+#: Count columns of the entity tables: the SemEval-2013 categories, in field order.
+SEMEVAL_COUNTS: tuple[str, ...] = tuple(f.name for f in fields(SemEvalCounts))
+#: Count columns of a match table: matched, predicted and gold items.
+MATCH_COUNTS: tuple[str, ...] = tuple(f.name for f in fields(MatchCounts))
 
 
 def prf_cells(row: Row | None) -> list[str]:
