@@ -82,8 +82,7 @@ def main_scores(result: BenchResult) -> dict[str, dict[Layer, float | None]]:
     """Each system's main F1 per layer on all documents (what the gate compares)."""
     out: dict[str, dict[Layer, float | None]] = {}
     for system in result.systems:
-        main = system.overall.scores["main"]
-        out[system.name] = {layer: main[layer.value] for layer in Layer}
+        out[system.name] = system.overall.score.main
     return out
 
 

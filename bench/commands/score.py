@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -27,90 +27,103 @@ from rich.text import Text
 
 from bench import gold, paths, runner
 from bench.atomic import write_text
-from bench.formatting import DASH, layer_pct, pct
+from bench.formatting import DASH, layer_pct
 from bench.labels import parse_label_map
 from bench.predictions import read_predictions
 from bench.registry import as_file
+from bench.schema import Layer
 from bench.score import CorpusScore, score_corpus
-from bench.score.markdown import render
-from bench.score.numbers import NUMBER_METRIC_NAMES
+from bench.score.counts import SemEvalCounts
+from bench.score.keys import (
+    MAIN,
+    AttributionMetric,
+    ComponentMetric,
+    ComponentView,
+    Mode,
+    NumberMetric,
+    SpanFree,
+    title,
+)
+from bench.score.markdown import by_key, prf_cells, render
+from bench.score.rows import Row, corpus_rows, error_counts
 from bench.subset import parse_doc_ids, select
 
-MODES = ("strict", "exact", "partial", "type")
+#: Component views the terminal shows (the per-item coverage is in --json and --markdown).
+TERMINAL_VIEWS = (ComponentView.EXACT, ComponentView.OVERLAP)
 
 
-def _prf_cells(block: dict[str, Any] | None) -> list[str]:
-    if block is None:
-        return [DASH, DASH, DASH]
-    return [pct(block["precision"]), pct(block["recall"]), pct(block["f1"])]
+def _semeval_cells(row: Row | None) -> list[str]:
+    counts = None if row is None else row.counts
+    if not isinstance(counts, SemEvalCounts):
+        return [DASH] * 5
+    return [str(n) for n in (counts.correct, counts.incorrect, counts.partial, counts.missed, counts.spurious)]
+
+
+def _shown(metric: ComponentMetric) -> bool:
+    return metric.view is None or metric.view in TERMINAL_VIEWS
 
 
 def tables(score: CorpusScore) -> list[Table]:
     """Rich tables of a corpus score: main F1, entity modes, numbers, attributions ("—" when not scored)."""
-    data = score.to_dict()
+    counts = score.counts
     out: list[Table] = []
-    main = Table(title=f"{data['system']}: {data['documents']} document(s)")
+    main = Table(title=f"{score.system}: {counts.documents} document(s)")
     for column in ("layer", "main F1", "secondary F1"):
         main.add_column(column, justify="left" if column == "layer" else "right")
-    for layer in ("entities", "numbers", "attributions"):
-        scored = data[layer] is not None
-        main.add_row(layer, layer_pct(data["main"][layer], scored=scored), layer_pct(data["secondary"][layer], scored=scored))
+    for layer in Layer:
+        scored = counts.layer(layer) is not None
+        main.add_row(layer.value, layer_pct(score.main[layer], scored=scored),
+                     layer_pct(score.secondary[layer], scored=scored))
     out.append(main)
 
-    entities = data["entities"]
+    entities = by_key(corpus_rows(counts, Layer.ENTITIES))
     table = Table(title="Entities (SemEval-2013 modes)")
     for column in ("mode", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU"):
         table.add_column(column, justify="left" if column == "mode" else "right")
-    for mode in MODES:
-        block = None if entities is None else entities[mode]
-        counts = [DASH] * 5 if block is None else [str(block[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")]
-        table.add_row(mode, *_prf_cells(block), *counts)
+    for mode in Mode:
+        row = entities.get(mode)
+        table.add_row(title(mode), *prf_cells(row), *_semeval_cells(row))
     out.append(table)
 
-    numbers = data["numbers"]
+    numbers = by_key(corpus_rows(counts, Layer.NUMBERS))
     table = Table(title="Numbers")
     for column in ("metric", "P", "R", "F1"):
         table.add_column(column, justify="left" if column == "metric" else "right")
-    for metric in NUMBER_METRIC_NAMES:
-        table.add_row(metric, *_prf_cells(None if numbers is None else numbers[metric]))
-    for metric in ("value", "full"):
-        table.add_row(f"span-free {metric}", *_prf_cells(None if numbers is None else numbers["span_free"][metric]))
+    for key in (*NumberMetric, *SpanFree):
+        table.add_row(title(key), *prf_cells(numbers.get(key)))
     out.append(table)
 
-    attributions = data["attributions"]
+    attributions = by_key(corpus_rows(counts, Layer.ATTRIBUTIONS))
     table = Table(title="Attributions")
     for column in ("metric", "P", "R", "F1"):
         table.add_column(column, justify="left" if column == "metric" else "right")
-    for metric in ("strict", "lenient"):
-        table.add_row(metric, *_prf_cells(None if attributions is None else attributions[metric]))
-    for component in ("source", "cue", "content"):
-        for kind in ("exact", "overlap"):
-            table.add_row(f"{component} {kind}", *_prf_cells(None if attributions is None else attributions[component][kind]))
-    table.add_row("source resolved", *_prf_cells(None if attributions is None else attributions["source"]["resolved"]))
+    for key in (*AttributionMetric, *[m for m in ComponentMetric if _shown(m)]):
+        table.add_row(title(key), *prf_cells(attributions.get(key)))
     out.append(table)
 
     errors = Table(title="Errors")
     for column in ("layer", "outcome", "count"):
         errors.add_column(column, justify="right" if column == "count" else "left")
-    for layer in ("entities", "numbers", "attributions"):
-        if data[layer] is not None:
-            for outcome, count in data[layer]["errors"].items():
-                errors.add_row(layer, outcome, str(count))
+    for layer in Layer:
+        found = error_counts(counts, layer)
+        for outcome, count in (found or {}).items():
+            errors.add_row(layer.value, outcome.value, str(count))
     out.append(errors)
     return out
 
 
-def per_document_table(rows: dict[str, dict[str, dict[str, Any] | None]]) -> Table:
+def per_document_table(rows: dict[str, dict[Layer, Row | None]]) -> Table:
     """One row per document: main-metric P / R / F1 of each layer ("—" not scored, "n/a" not applicable)."""
-    table = Table(title="Per document (main metric: entities strict, numbers value, attributions strict)")
+    main = ", ".join(f"{layer.value} {MAIN[layer].value}" for layer in Layer)
+    table = Table(title=f"Per document (main metric: {main})")
     table.add_column("document", justify="left", overflow="fold")
-    for layer in ("entities", "numbers", "attributions"):
+    for layer in Layer:
         for part in ("P", "R", "F1"):
-            table.add_column(f"{layer[:3]} {part}", justify="right")
+            table.add_column(f"{layer.value[:3]} {part}", justify="right")
     for doc_id, layers in rows.items():
         cells: list[str | Text] = [Text(doc_id)]  # Text: an id is never read as rich markup
-        for layer in ("entities", "numbers", "attributions"):
-            cells += _prf_cells(layers[layer])
+        for layer in Layer:
+            cells += prf_cells(layers[layer])
         table.add_row(*cells)
     return table
 
@@ -177,14 +190,13 @@ def score(
     console = Console()
     for table in tables(result):
         console.print(table)
-    rows = result.per_document_main() if per_document else None
-    if rows is not None:
-        console.print(per_document_table(rows))
+    if per_document:
+        console.print(per_document_table(result.per_document_rows()))
     if json_out is not None:
-        if rows is None:
+        if not per_document:
             write_text(json_out, result.to_json())
         else:
-            data = {**result.to_dict(), "per_document": rows}
+            data = {**result.to_dict(), "per_document": result.per_document_main()}
             write_text(json_out, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     if markdown_out is not None:
         write_text(markdown_out, render(result))

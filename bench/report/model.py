@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from bench.schema import Layer
 from bench.score.items import ScoredItem
-from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC
+from bench.score.keys import MAIN, SECONDARY, MetricKey, layer_of
+from bench.score.result import CorpusScore
 from bench.stats import Interval
 
 #: The pseudo-split holding every gold document.
@@ -35,20 +35,29 @@ class Metric:
     """One leaderboard column group: a layer and one of its F1 variants (e.g. entities/strict)."""
 
     layer: Layer
-    name: str
+    key: MetricKey
+
+    def __post_init__(self) -> None:
+        if layer_of(self.key) is not self.layer:
+            raise ValueError(f"{self.key!r} is not a metric of {self.layer.value}")
+
+    @property
+    def name(self) -> str:
+        """The metric's name (its key in the score JSON)."""
+        return self.key.value
 
     @property
     def main(self) -> bool:
-        return MAIN_METRIC[self.layer] == self.name
+        return MAIN[self.layer] is self.key
 
     @property
     def title(self) -> str:
         return f"{self.layer.value} {self.name}"
 
 
-#: Leaderboard columns: per layer its main F1 then its secondary F1 (see bench.score.metrics).
+#: Leaderboard columns: per layer its main F1 then its secondary F1 (see bench.score.keys).
 LEADERBOARD: tuple[Metric, ...] = tuple(
-    metric for layer in Layer for metric in (Metric(layer, MAIN_METRIC[layer]), Metric(layer, SECONDARY_METRIC[layer]))
+    metric for layer in Layer for metric in (Metric(layer, MAIN[layer]), Metric(layer, SECONDARY[layer]))
 )
 
 
@@ -66,14 +75,15 @@ class SplitResult:
     """A system's scores on one split (or :data:`OVERALL`).
 
     ``cells`` holds the leaderboard metrics of attempted layers only (a missing
-    metric is "not attempted", shown as —); ``scores`` is the scorer's
-    :meth:`~bench.score.CorpusScore.to_dict` for the split's documents.
+    metric is "not attempted", shown as —); ``score`` is the scorer's result on the
+    split's documents (renderers read its rows, :mod:`bench.score.rows`; ``results.json``
+    its :meth:`~bench.score.CorpusScore.to_dict`).
     """
 
     split: str
     documents: int
     cells: Mapping[Metric, Cell]
-    scores: Mapping[str, Any]
+    score: CorpusScore
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,7 @@ from bench.score.attribution_match import (
 )
 from bench.score.counts import PRF, MatchCounts, OverlapCounts, Tally, _Addable
 from bench.score.items import Outcome, ScoredItem
+from bench.score.keys import AttributionMetric, Component, ComponentMetric, ComponentView
 from bench.score.tokens import Tokens
 
 #: Error-count outcomes of the attribution layer, in report order.
@@ -115,10 +116,14 @@ class ComponentCounts(_Addable):
     overlap: OverlapCounts = field(default_factory=OverlapCounts)
     overlap_jm: CoverageCounts = field(default_factory=CoverageCounts)
 
+    def view(self, view: ComponentView) -> MatchCounts | OverlapCounts | CoverageCounts:
+        """The counts of one way of comparing the component."""
+        views: dict[ComponentView, MatchCounts | OverlapCounts | CoverageCounts] = {
+            ComponentView.EXACT: self.exact, ComponentView.OVERLAP: self.overlap, ComponentView.OVERLAP_JM: self.overlap_jm}
+        return views[view]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"exact": self.exact.to_dict(),
-                "overlap": self.overlap.to_dict(),
-                "overlap_jm": self.overlap_jm.to_dict()}
+        return {view.value: self.view(view).to_dict() for view in ComponentView}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +133,12 @@ class RelationCounts(_Addable):
     strict: MatchCounts = field(default_factory=MatchCounts)
     lenient: MatchCounts = field(default_factory=MatchCounts)
 
+    def metric(self, metric: AttributionMetric) -> MatchCounts:
+        """The counts of one relation-level metric."""
+        return {AttributionMetric.STRICT: self.strict, AttributionMetric.LENIENT: self.lenient}[metric]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"strict": self.strict.to_dict(),
-                "lenient": self.lenient.to_dict()}
+        return {metric.value: self.metric(metric).to_dict() for metric in AttributionMetric}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +150,17 @@ class KindCounts(_Addable):
     mixed: RelationCounts = field(default_factory=RelationCounts)
     unspecified: RelationCounts = field(default_factory=RelationCounts)
 
+    def of(self, kind: QuoteKind | None) -> RelationCounts:
+        """The counts of one kind (``None``: attributions without a kind, ``unspecified``)."""
+        return {QuoteKind.DIRECT: self.direct, QuoteKind.INDIRECT: self.indirect, QuoteKind.MIXED: self.mixed,
+                None: self.unspecified}[kind]
+
+    def by_name(self) -> dict[str, RelationCounts]:
+        """``{kind or unspecified: counts}`` for every kind."""
+        return {UNSPECIFIED if kind is None else kind.value: self.of(kind) for kind in (*QuoteKind, None)}
+
     def to_dict(self) -> dict[str, Any]:
-        names = [k.value for k in QuoteKind] + [UNSPECIFIED]
-        return {name: getattr(self, name).to_dict() for name in names}
+        return {name: counts.to_dict() for name, counts in self.by_name().items()}
 
 
 _ZERO_MATRIX: tuple[tuple[int, ...], ...] = tuple((0,) * len(KINDS) for _ in KINDS)
@@ -189,9 +205,18 @@ class KindConfusion:
             return self
         return NotImplemented
 
+    @property
+    def accuracy(self) -> float | None:
+        return ratio(self.correct, self.pairs)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Rows and columns of :attr:`matrix`."""
+        return tuple(k.value for k in KINDS)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"accuracy": ratio(self.correct, self.pairs), "correct": self.correct, "pairs": self.pairs,
-                "labels": [k.value for k in KINDS], "matrix": [list(row) for row in self.matrix]}
+        return {"accuracy": self.accuracy, "correct": self.correct, "pairs": self.pairs,
+                "labels": list(self.labels), "matrix": [list(row) for row in self.matrix]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,16 +232,22 @@ class AttributionCounts(_Addable):
     errors: Tally[Outcome] = field(default_factory=Tally)
     kind: KindConfusion = field(default_factory=KindConfusion)
 
+    def component(self, component: Component) -> ComponentCounts:
+        """The counts of one component."""
+        return {Component.SOURCE: self.source, Component.CUE: self.cue, Component.CONTENT: self.content}[component]
+
+    def component_metric(self, metric: ComponentMetric) -> MatchCounts | OverlapCounts | CoverageCounts:
+        """The counts of one component metric (:attr:`ComponentMetric.SOURCE_RESOLVED`: the resolved source)."""
+        view = metric.view
+        return self.resolved_source if view is None else self.component(metric.component).view(view)
+
     def to_dict(self) -> dict[str, Any]:
         """The ``attributions`` section of the score JSON."""
-        source = self.source.to_dict()
-        source["resolved"] = self.resolved_source.to_dict()
+        components = {component.value: self.component(component).to_dict() for component in Component}
+        components[Component.SOURCE.value]["resolved"] = self.resolved_source.to_dict()
         return {
-            "strict": self.relation.strict.to_dict(),
-            "lenient": self.relation.lenient.to_dict(),
-            "source": source,
-            "cue": self.cue.to_dict(),
-            "content": self.content.to_dict(),
+            **{metric.value: self.relation.metric(metric).to_dict() for metric in AttributionMetric},
+            **components,
             "kind": self.kind.to_dict(),
             "by_kind": self.by_kind.to_dict(),
             "errors": self.errors.to_dict(ATTRIBUTION_OUTCOMES),

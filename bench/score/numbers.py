@@ -112,8 +112,18 @@ class NumberMetric(StrEnum):
 
 #: Span-aligned number metrics, in report order.
 NUMBER_METRICS: tuple[NumberMetric, ...] = tuple(NumberMetric)
-#: Their keys in the score JSON's ``numbers`` section, for renderers.
-NUMBER_METRIC_NAMES: tuple[str, ...] = tuple(metric.value for metric in NUMBER_METRICS)
+
+
+class SpanFree(StrEnum):
+    """A number metric matched by value with offsets ignored (``span_free`` in the score JSON)."""
+
+    VALUE = "span_free_value"  #: equal value
+    FULL = "span_free_full"  #: equal value, unit and qualifier
+
+    @property
+    def metric(self) -> NumberMetric:
+        """The span-aligned metric whose criterion it shares (its key inside ``span_free``)."""
+        return NumberMetric(self.value.removeprefix("span_free_"))
 
 
 def credits(gold: Number, pred: Number) -> frozenset[NumberMetric]:
@@ -212,6 +222,11 @@ class KindCounts:
     def accuracy(self) -> float | None:
         return ratio(self.correct, self.pairs)
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Rows and columns of :attr:`matrix`."""
+        return KIND_LABELS
+
     def to_dict(self) -> dict[str, Any]:
         """``{accuracy, correct, pairs, labels, matrix}``."""
         return {"accuracy": self.accuracy, "correct": self.correct, "pairs": self.pairs,
@@ -234,19 +249,26 @@ class NumberCounts(_Addable):
     errors: Tally[Outcome] = field(default_factory=Tally)
     kind: KindCounts = field(default_factory=KindCounts)
 
-    def metric(self, metric: NumberMetric | str) -> MatchCounts:
+    def metric(self, metric: NumberMetric) -> MatchCounts:
         """The counts of one span-aligned metric."""
-        counts: MatchCounts = getattr(self, NumberMetric(metric).value)
-        return counts
+        return {
+            NumberMetric.SPAN: self.span,
+            NumberMetric.VALUE: self.value,
+            NumberMetric.VALUE_UNIT: self.value_unit,
+            NumberMetric.VALUE_QUALIFIER: self.value_qualifier,
+            NumberMetric.FULL: self.full,
+            NumberMetric.STRICT: self.strict,
+        }[metric]
+
+    def span_free(self, metric: SpanFree) -> MatchCounts:
+        """The counts of one span-free metric."""
+        return {SpanFree.VALUE: self.span_free_value, SpanFree.FULL: self.span_free_full}[metric]
 
     def to_dict(self) -> dict[str, Any]:
         """The ``numbers`` section of the score JSON."""
         return {
             **{metric.value: self.metric(metric).to_dict() for metric in NUMBER_METRICS},
-            "span_free": {
-                "value": self.span_free_value.to_dict(),
-                "full": self.span_free_full.to_dict(),
-            },
+            "span_free": {metric.metric.value: self.span_free(metric).to_dict() for metric in SpanFree},
             "errors": self.errors.to_dict(NUMBER_OUTCOMES),
             "kind": self.kind.to_dict(),
         }
