@@ -55,9 +55,10 @@ MODES = ("strict", "exact", "partial", "type")
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One child process: best wall time over the repeats, its peak RSS, and the counts it reported."""
+    """One child process: best wall and CPU (user + system) time over the repeats, its peak RSS, its counts."""
 
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     modes: dict[str, list[int]]
 
@@ -81,7 +82,7 @@ def write_corpus(folder: Path, documents: int, per_doc: int) -> tuple[Path, Path
     return gold_path, pred_path, corpus.mentions
 
 
-def _child(command: list[str]) -> tuple[float, float, str]:
+def _child(command: list[str]) -> tuple[float, float, float, str]:
     """Run ``command`` in a fresh process via a tiny wrapper so ``ru_maxrss`` belongs to it alone."""
     wrapper = (
         "import json, resource, subprocess, sys, time\n"
@@ -89,37 +90,38 @@ def _child(command: list[str]) -> tuple[float, float, str]:
         "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
         "seconds = time.perf_counter() - t\n"
         "if done.returncode: sys.stderr.write(done.stderr); sys.exit(done.returncode)\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(json.dumps({'seconds': seconds, 'rss': rss, 'stdout': done.stdout}))\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "cpu = usage.ru_utime + usage.ru_stime\n"
+        "print(json.dumps({'seconds': seconds, 'cpu': cpu, 'rss': usage.ru_maxrss / 1024, 'stdout': done.stdout}))\n"
     )
     done = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
     report = json.loads(done.stdout)
-    return float(report["seconds"]), float(report["rss"]), str(report["stdout"])
+    return float(report["seconds"]), float(report["cpu"]), float(report["rss"]), str(report["stdout"])
 
 
-def best(command: list[str], repeat: int) -> tuple[float, float, str]:
-    """The fastest of ``repeat`` runs (and the largest peak RSS seen)."""
+def best(command: list[str], repeat: int) -> tuple[float, float, float, str]:
+    """The fastest wall and CPU time of ``repeat`` runs, the largest peak RSS seen, the last output."""
     runs = [_child(command) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]
 
 
 def run_newsbench(gold: Path, pred: Path, out: Path, repeat: int) -> Run:
-    seconds, rss, _ = best([sys.executable, "-m", "bench.cli", "score", str(pred), "--gold", str(gold),
+    seconds, cpu, rss, _ = best([sys.executable, "-m", "bench.cli", "score", str(pred), "--gold", str(gold),
                             "--json", str(out)], repeat)
     data = json.loads(out.read_text(encoding="utf-8"))
     modes = {mode: [int(data["entities"][mode][k]) for k in COUNT_KEYS] for mode in MODES}
-    return Run(seconds, rss, modes)
+    return Run(seconds, cpu, rss, modes)
 
 
 def run_nervaluate(gold: Path, pred: Path, repeat: int) -> Run:
     from bench.perf import LABELS
 
     labels = ",".join(str(label) for label in LABELS)
-    seconds, rss, stdout = best([sys.executable, "-c", NERVALUATE_SCRIPT, str(gold), str(pred), labels], repeat)
+    seconds, cpu, rss, stdout = best([sys.executable, "-c", NERVALUATE_SCRIPT, str(gold), str(pred), labels], repeat)
     modes: dict[str, list[int]] = json.loads(stdout.strip().splitlines()[-1])
-    return Run(seconds, rss, modes)
+    return Run(seconds, cpu, rss, modes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -142,15 +144,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             ours = run_newsbench(gold, pred, folder / f"score-{per_doc}.json", args.repeat)
             print(f"== {per_doc} mentions per document: {documents:,} documents, {mentions:,} gold mentions "
                   f"(gold {size[0]:.0f} MB, predictions {size[1]:.0f} MB) ==")
-            print(f"  newsbench score: {ours.seconds:6.2f} s  peak RSS {ours.peak_rss_mb:5.0f} MB")
+            print(f"  newsbench score: {ours.seconds:6.2f} s wall {ours.cpu_seconds:6.2f} s CPU  peak RSS {ours.peak_rss_mb:5.0f} MB")
             if args.skip_nervaluate:
                 continue
             theirs = run_nervaluate(gold, pred, 1)
             ratio = theirs.seconds / ours.seconds
             same = theirs.modes == ours.modes
             failures += (not same) + (ratio < target)
-            print(f"  nervaluate:      {theirs.seconds:6.2f} s  peak RSS {theirs.peak_rss_mb:5.0f} MB")
-            print(f"  ratio: {ratio:.1f}x (target ≥ {target}x) {'OK' if ratio >= target else 'MISSED'}; "
+            print(f"  nervaluate:      {theirs.seconds:6.2f} s wall {theirs.cpu_seconds:6.2f} s CPU  peak RSS {theirs.peak_rss_mb:5.0f} MB")
+            print(f"  ratio: {ratio:.1f}x wall, {theirs.cpu_seconds / ours.cpu_seconds:.1f}x CPU (target ≥ {target}x wall) "
+                  f"{'OK' if ratio >= target else 'MISSED'}; "
                   f"identical counts in every mode: {'yes' if same else 'NO'}")
             if not same:
                 print(f"    ours {ours.modes}\n    nervaluate {theirs.modes}")
