@@ -16,7 +16,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -69,13 +69,29 @@ class GoldLine:
         return Annotations(self.doc_id, self.entities, self.numbers, self.attributions)
 
 
+T = TypeVar("T")
+
 #: The message for NaN, Infinity, -Infinity (or a literal that overflows to infinity) in a number field.
 NON_FINITE = "must be a finite number (NaN and Infinity are not allowed)"
 
-ANNOTATIONS: TypeAdapter[Annotations] = TypeAdapter(Annotations)
-GOLD_HEADER: TypeAdapter[GoldHeader] = TypeAdapter(GoldHeader)
-TEXT_LINE: TypeAdapter[TextLine] = TypeAdapter(TextLine)
-GOLD_LINE: TypeAdapter[GoldLine] = TypeAdapter(GoldLine)
+class LazyAdapter(Generic[T]):
+    """A pydantic ``TypeAdapter`` built on first use: building one costs tens of milliseconds at
+    start-up, and a command needs only the two or so its input format uses."""
+
+    def __init__(self, kind: type[T]) -> None:
+        self._kind = kind
+        self._adapter: TypeAdapter[T] | None = None
+
+    def validate_json(self, raw: str | bytes) -> T:
+        if self._adapter is None:
+            self._adapter = TypeAdapter(self._kind)
+        return self._adapter.validate_json(raw)
+
+
+ANNOTATIONS: LazyAdapter[Annotations] = LazyAdapter(Annotations)
+GOLD_HEADER: LazyAdapter[GoldHeader] = LazyAdapter(GoldHeader)
+TEXT_LINE: LazyAdapter[TextLine] = LazyAdapter(TextLine)
+GOLD_LINE: LazyAdapter[GoldLine] = LazyAdapter(GoldLine)
 
 
 @contextmanager
@@ -122,7 +138,7 @@ def findings(error: ValidationError, *, root: str = "$") -> list[tuple[str, str]
     return out
 
 
-def validate(adapter: TypeAdapter[Any], raw: str | bytes, *, root: str = "$") -> tuple[Any, list[tuple[str, str]]]:
+def validate(adapter: TypeAdapter[Any] | LazyAdapter[Any], raw: str | bytes, *, root: str = "$") -> tuple[Any, list[tuple[str, str]]]:
     """Parse ``raw`` JSON with ``adapter``; returns ``(record or None, findings)``."""
     try:
         return adapter.validate_json(raw), []
