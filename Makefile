@@ -73,8 +73,9 @@ test-llm: $(STAMP) $(LLM_VENV)/.installed $(LLM_GGUF)
 	NEWSBENCH_LLM_SERVER_PYTHON=$(LLM_VENV)/bin/python NEWSBENCH_LLM_GGUF=$(LLM_GGUF) \
 	  $(PY) -m pytest -m llm_server -p no:cacheprovider tests/systems/test_llm_real_server.py
 
+# In-process scorer figures, then whole-process `newsbench score` against nervaluate (both always run).
 perf: $(STAMP)
-	$(PY) -m bench.perf
+	@$(PY) -m bench.perf; core=$$?; $(PY) -m bench.perf_cli && exit $$core
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

@@ -18,7 +18,7 @@ from pathlib import Path
 from bench import gold
 from bench.errors import InvalidInput, Problem, UserError
 from bench.labels import LabelMap, label_hint, map_line, map_record
-from bench.parse import ANNOTATIONS, validate
+from bench.parse import ANNOTATIONS, gc_paused, validate
 from bench.schema import Annotations, Layer
 from bench.validate import check_annotations
 
@@ -136,7 +136,8 @@ def read_predictions(
             raise UserError(f"{path}: cannot read: {error.strerror}", exit_code=2) from None
         except UnicodeDecodeError as error:
             raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
-        by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts, label_map)
+        with gc_paused():  # the records hold no cycles (see bench.parse)
+            by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts, label_map)
     if problems:
         raise InvalidInput(problems, exit_code=2)
     expected = set(scored) if scored is not None else set(texts) if texts is not None else None

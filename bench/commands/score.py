@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bench import gold, paths, runner
+from bench import gold, paths
 from bench.atomic import write_text
 from bench.formatting import DASH, layer_pct
 from bench.labels import parse_label_map
@@ -172,6 +172,8 @@ def score(
     documents = select(every, split=split, doc_ids=parse_doc_ids(docs) if docs is not None else None)
     path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
     if path is None:
+        from bench import runner  # only for a system name: its imports are not paid to score a file
+
         run = runner.run_systems([predictions], [d.document for d in documents],
                                  out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
         for warning in run.warnings:
