@@ -1,7 +1,8 @@
 """Phenomenon slices: how a system does on the gold items showing each phenomenon (pure).
 
 A *slice* is one phenomenon of :data:`bench.phenomena.PHENOMENA`, or one annotator tag found
-in the gold that no phenomenon reads (named ``tag: NAME``), on its layer. Definitions:
+in the gold that no phenomenon reads (named ``tag: NAME``; left out when it marks exactly the gold
+items of a phenomenon, e.g. ``in_words`` and "numeral in words"), on its layer. Definitions:
 
 * An item's *credit* in a metric is what that metric gives the pair the error list aligns
   it with (:meth:`bench.score.result.DocumentScore.items`: the strict alignment for entities
@@ -33,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +52,8 @@ from bench.score.result import CorpusScore
 MIN_ITEMS = 5
 TOO_FEW_ITEMS = f"fewer than {MIN_ITEMS} items: no interval"
 RECALL_ONLY = "recall only"
+#: Name prefix of a slice read from a gold tag no phenomenon reads.
+TAG = "tag: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,17 @@ class Slice:
         if value is None or self.overall_recall is None:
             return None
         return value - self.overall_recall
+
+    def to_dict(self) -> dict[str, Any]:
+        """The slice as JSON: ``{name, layer, gold, predicted, recall_only, overall_recall, gap,
+        recall: {METRIC: interval}, precision: {METRIC: interval} | null}`` (intervals as in
+        :class:`bench.stats.Interval`: ``{value, low, high, documents, level, note}``)."""
+        return {
+            "name": self.name, "layer": self.layer.value, "gold": self.gold, "predicted": self.predicted,
+            "recall_only": self.recall_only, "overall_recall": self.overall_recall, "gap": self.gap,
+            "recall": {m: dataclasses.asdict(i) for m, i in self.recall.items()},
+            "precision": None if self.recall_only else {m: dataclasses.asdict(i) for m, i in self.precision.items()},
+        }
 
 
 def with_text(record: Record, text: str) -> Record:
@@ -132,7 +147,7 @@ def _tests(tags: Iterable[tuple[Layer, str]], phenomena: Sequence[Phenomenon]) -
     """Every phenomenon, then each gold tag (sorted) that no phenomenon reads."""
     read = {(p.layer, p.tag) for p in phenomena if p.tag is not None}
     out = [_Test(p.name, p.layer, p.test, p.tag is None) for p in phenomena]
-    out += [_Test(f"tag: {tag}", layer, _tag(tag), False)
+    out += [_Test(f"{TAG}{tag}", layer, _tag(tag), False)
             for layer, tag in sorted(set(tags), key=lambda t: (list(Layer).index(t[0]), t[1])) if (layer, tag) not in read]
     return out
 
@@ -166,6 +181,7 @@ def phenomenon_slices(score: CorpusScore, phenomena: Sequence[Phenomenon] = PHEN
         tests = [t for t in _tests(tags, phenomena) if t.layer is layer]
         metrics = (MAIN_METRIC[layer], SECONDARY_METRIC[layer])
         counts = np.zeros((len(tests), len(docs), _K), dtype=np.float64)
+        members: list[set[tuple[int, int | None]]] = [set() for _ in tests]
         overall = [0.0, 0.0]
         for d, (text, its) in enumerate(items):
             for item in its:
@@ -177,10 +193,14 @@ def phenomenon_slices(score: CorpusScore, phenomena: Sequence[Phenomenon] = PHEN
                 for s, test in enumerate(tests):
                     if item.gold is not None and test.test(item.gold):
                         counts[s, d, [2, 3, 6, 7]] += [credit[0], 1, credit[1], 1]
+                        members[s].add((d, item.gold_index))
                     if pred is not None and test.on_predictions and test.test(pred):
                         counts[s, d, [0, 1, 4, 5]] += [credit[0], 1, credit[1], 1]
         overall_recall = overall[0] / overall[1] if overall[1] else None
+        phenomena_members = [frozenset(m) for m, t in zip(members, tests) if not t.name.startswith(TAG)]
         for s, test in enumerate(tests):
+            if test.name.startswith(TAG) and frozenset(members[s]) in phenomena_members:
+                continue  # the tag marks exactly the gold items of a phenomenon: not repeated
             out.append(_slice(test, counts[s], metrics, overall_recall))
     return tuple(out)
 

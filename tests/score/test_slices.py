@@ -210,3 +210,11 @@ def test_a_layer_not_attempted_has_no_slices() -> None:
     only_numbers = {d: Annotations(d, numbers=p.numbers) for d, p in preds.items() if p.numbers is not None}
     layers = {s.layer.value for s in phenomenon_slices(score_corpus(gold, only_numbers, system="s"))}
     assert layers == {"numbers"}
+
+
+def test_a_tag_marking_exactly_a_phenomenons_gold_items_is_not_repeated() -> None:
+    text = "It cost seven, then one."
+    gold = [gold_doc("n", text, numbers=(number(text, "seven", value=7.0, tags=("in_words",)),
+                                         number(text, "one", value=1.0, tags=("in_words",))))]
+    names = [s.name for s in phenomenon_slices(score_corpus(gold, {"n": Annotations("n", numbers=())}, system="s"))]
+    assert "numeral in words" in names and "tag: in_words" not in names
