@@ -8,7 +8,8 @@ then run through the runner (its cache reused unless ``--no-cache``) and its pre
 checked (``-`` or nothing drops the entity).
 
 Prints rich tables; ``--json`` writes :meth:`bench.score.CorpusScore.to_json`,
-``--markdown`` a Markdown summary (both atomically). Exit codes: 0 scored;
+``--markdown`` a Markdown summary (both atomically). ``--per-document`` and ``--phenomena`` add a
+table each and the JSON keys ``per_document`` and ``phenomena`` (:mod:`bench.score.slices`). Exit codes: 0 scored;
 1 the gold is defective; 2 the prediction file (or an argument) is unusable,
 reported as one ``file:line: field: problem`` line per defect.
 """
@@ -27,7 +28,7 @@ from rich.text import Text
 
 from bench import gold, paths
 from bench.atomic import write_text
-from bench.formatting import DASH, layer_pct
+from bench.formatting import DASH, layer_pct, pct
 from bench.labels import parse_label_map
 from bench.predictions import read_predictions
 from bench.registry import as_file
@@ -46,6 +47,8 @@ from bench.score.keys import (
 )
 from bench.score.markdown import by_key, prf_cells, render
 from bench.score.rows import Row, corpus_rows, error_counts
+from bench.score.slices import RECALL_ONLY, Slice, phenomenon_slices
+from bench.stats import Interval
 from bench.subset import parse_doc_ids, select
 
 #: Component views the terminal shows (the per-item coverage is in --json and --markdown).
@@ -128,6 +131,29 @@ def per_document_table(rows: dict[str, dict[Layer, Row | None]]) -> Table:
     return table
 
 
+def _with_interval(interval: Interval) -> str:
+    """``71.0 [58.2–80.1]``, the value alone without an interval (the report stack is not imported here)."""
+    if interval.low is None or interval.high is None:
+        return pct(interval.value)
+    return f"{pct(interval.value)} [{pct(interval.low)}–{pct(interval.high)}]"
+
+
+def phenomena_table(slices: tuple[Slice, ...]) -> Table:
+    """One row per phenomenon with gold items: gold count, recall (main, secondary) with intervals, the gap to
+    the layer's overall main recall, precision (main) or "recall only" (definitions: :mod:`bench.score.slices`)."""
+    table = Table(title="Phenomena (all scored documents; no interval under 5 items)")
+    for column in ("layer", "phenomenon", "gold", "recall main", "gap", "recall secondary", "precision main"):
+        table.add_column(column, justify="left" if column in ("layer", "phenomenon") else "right")
+    for s in slices:
+        if s.gold == 0:
+            continue
+        precision = RECALL_ONLY if s.recall_only else _with_interval(s.precision[s.main])
+        gap = "n/a" if s.gap is None else f"{100 * s.gap:+.1f}"
+        table.add_row(s.layer.value, Text(f"{s.name} ({s.main}/{s.secondary})"), str(s.gold),
+                      _with_interval(s.recall[s.main]), gap, _with_interval(s.recall[s.secondary]), precision)
+    return table
+
+
 def score(
     predictions: Annotated[
         str,
@@ -158,6 +184,10 @@ def score(
     per_document: Annotated[
         bool, typer.Option("--per-document", help="Also print, and write into --json as `per_document`, each "
                            "document's main-metric P/R/F1 per layer.")
+    ] = False,
+    phenomena: Annotated[
+        bool, typer.Option("--phenomena", help="Also print, and write into --json as `phenomena`, recall (and "
+                           "precision where defined) per phenomenon of the gold, with bootstrap intervals.")
     ] = False,
     docs: Annotated[
         str | None,
@@ -192,13 +222,21 @@ def score(
     console = Console()
     for table in tables(result):
         console.print(table)
+    rows = result.per_document_main() if per_document else None
     if per_document:
         console.print(per_document_table(result.per_document_rows()))
+    slices = phenomenon_slices(result) if phenomena else None
+    if slices is not None:
+        console.print(phenomena_table(slices))
     if json_out is not None:
-        if not per_document:
+        if rows is None and slices is None:
             write_text(json_out, result.to_json())
         else:
-            data = {**result.to_dict(), "per_document": result.per_document_main()}
+            data = result.to_dict()
+            if rows is not None:
+                data["per_document"] = rows
+            if slices is not None:
+                data["phenomena"] = [s.to_dict() for s in slices]
             write_text(json_out, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     if markdown_out is not None:
         write_text(markdown_out, render(result))

@@ -34,6 +34,7 @@ from bench.score import CorpusScore, ScoreCounts
 from bench.score.counts import MatchCounts, SemEvalCounts
 from bench.score.entities import Mode
 from bench.score.rows import metric_row
+from bench.score.slices import phenomenon_slices
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,8 @@ def system_result(scored: ScoredSystem, gold: Sequence[GoldDocument], splits: Se
         items=tuple(score.items()),
         failures=tuple(sorted(scored.failures, key=lambda f: (f.doc_id, f.reason))),
         warnings=tuple(scored.warnings) + tuple(w for w in score.warnings if w not in scored.warnings),
+        phenomena=phenomenon_slices(score),
+        per_document=score.per_document_main(),
     )
 
 

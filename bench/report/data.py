@@ -9,7 +9,15 @@
          "splits": {SPLIT: {"documents", "scores": <the scorer's score JSON>,
                             "intervals": {LAYER: {METRIC: {precision|recall|f1:
                                 {value, low, high, documents, level, note}}}}}},
-         "errors": [{doc_id, layer, outcomes, description, context, gold, pred}, ...]}}}
+         "errors": [{doc_id, layer, outcomes, description, context, gold, pred}, ...],
+         "phenomena": [{name, layer, gold, predicted, recall_only, overall_recall, gap,
+                        "recall": {METRIC: {value, low, high, documents, level, note}},
+                        "precision": {METRIC: {...}} | null}, ...],
+         "per_document": {DOC_ID: {LAYER: {precision, recall, f1, ...} | null}}}}}
+
+``phenomena`` holds every phenomenon slice on all documents (main and secondary metric of its
+layer; definitions in :mod:`bench.score.slices`); ``per_document`` each document's main-metric
+block per layer, as ``newsbench score --per-document`` writes it.
 
 A layer a system does not attempt is ``null`` in ``scores`` and absent from
 ``intervals``; ``low``/``high`` are ``null`` when ``note`` says why.
@@ -18,7 +26,9 @@ A layer a system does not attempt is ``null`` in ``scores`` and absent from
 metric, value``. ``label`` is ``all`` for corpus-level rows, a label, coarse
 class (``coarse:PER``) or attribution kind otherwise; interval bounds are the
 metrics ``f1_low``/``f1_high`` (and precision/recall likewise). Layers not
-attempted have no rows.
+attempted have no rows. Phenomenon slices add rows with split ``overall``, mode the metric,
+label ``phenomenon:NAME`` and metrics ``recall``, ``precision`` (when defined on predictions),
+their ``_low``/``_high``, ``gold_items`` and ``predicted_items``.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from typing import Any
 
 from bench.report.describe import context, describe
 from bench.report.model import BenchResult, Cell, SystemResult
+from bench.report.phenomena import phenomena_json, phenomena_rows
 from bench.schema import Attribution, Entity, Layer, Number, Span
 from bench.score.attributions import KindConfusion
 from bench.score.items import Record, ScoredItem
@@ -109,6 +120,8 @@ def system_dict(result: BenchResult, system: SystemResult) -> dict[str, Any]:
         "warnings": list(system.warnings),
         "splits": splits,
         "errors": [item_dict(item, result.text(item.doc_id)) for item in system.errors],
+        "phenomena": phenomena_json(system),
+        "per_document": system.per_document,
     }
 
 
@@ -177,6 +190,7 @@ def tidy_rows(result: BenchResult) -> Iterator[Row]:
                                    f"{name}_{bound}", float(value))
             yield (system.name, split.split, "", "", ALL, "documents", float(split.documents))
         yield (system.name, "overall", "", "", ALL, "failures", float(len(system.failures)))
+        yield from phenomena_rows(system)
 
 
 def results_frame(result: BenchResult) -> Any:

@@ -24,6 +24,7 @@ import markupsafe
 from bench.formatting import DASH, visible_controls
 from bench.report.describe import Category, category, describe, record_text, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, DocumentInfo, SystemResult, slug
+from bench.report.phenomena import where_it_fails_html
 from bench.schema import Layer, Span
 from bench.score.items import Outcome, ScoredItem
 
@@ -182,6 +183,7 @@ for details. {{ failures|length }} of {{ documents|length }} document(s) failed 
 <tr><th>split (documents)</th>{% for title in metric_titles %}<th>{{ title }} F1</th>{% endfor %}</tr>
 {% for row in score_rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table>
+{{ where_it_fails }}
 <div class="legend" role="note" aria-label="legend">
 <strong>Legend:</strong>
 {% for cat in categories %}<span class="m c-{{ cat.value }} legend-{{ cat.value }}">{{ cat.legend }}</span>
@@ -248,4 +250,5 @@ def system_html(result: BenchResult, system: SystemResult) -> str:
         score_rows=rows,
         dash=DASH,
         page=slug(system.name),
+        where_it_fails=where_it_fails_html(system),
     )

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from bench.formatting import DASH, markdown_code, markdown_escape, pct, table
 from bench.report.describe import context, describe, reading_order, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitResult, SystemResult, slug
+from bench.report.phenomena import leaderboard_phenomena_markdown, where_it_fails_markdown
 from bench.schema import Layer
 from bench.score.attributions import KindConfusion
 from bench.score.counts import MatchCounts, SemEvalCounts
@@ -110,6 +111,7 @@ def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> st
                         with_interval(cell.precision), with_interval(cell.recall), with_interval(cell.f1)]
                 rows.append(row)
             parts += [f"### {layer.value.capitalize()} ({escape(split)})", "", table(header, rows), ""]
+    parts += leaderboard_phenomena_markdown(result)
     parts += ["## Systems", "", table(
         ["system", "version", "layers", "report", "side by side"],
         [[escape(s.name), escape(s.version), ", ".join(l.value for l in Layer if l in s.attempted) or DASH,
@@ -267,6 +269,7 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
     rows = [[f"{escape(split.split)} ({split.documents})", *[_f1_cell(split, m) for m in LEADERBOARD]]
             for split in sorted(system.splits, key=lambda s: (s.split != OVERALL, result.splits.index(s.split)))]
     parts += [table(["split (documents)", *[f"{m.title} F1" for m in LEADERBOARD]], rows), ""]
+    parts += where_it_fails_markdown(system)
     for layer in Layer:
         parts += [f"## {layer.value.capitalize()}", ""]
         if overall.score.counts.layer(layer) is None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bench.schema import Layer
 from bench.score.items import ScoredItem
 from bench.score.keys import MAIN, SECONDARY, MetricKey, layer_of
 from bench.score.result import CorpusScore
+from bench.score.slices import Slice
 from bench.stats import Interval
 
 #: The pseudo-split holding every gold document.
@@ -99,7 +101,9 @@ class SystemResult:
     """Everything reported about one system.
 
     ``items`` is the scorer's itemised list over all documents, matches included,
-    in document order.
+    in document order; ``phenomena`` the phenomenon slices on all documents
+    (:mod:`bench.score.slices`); ``per_document`` each document's main-metric P/R/F1
+    per layer (:meth:`bench.score.CorpusScore.per_document_main`).
     """
 
     name: str
@@ -109,6 +113,8 @@ class SystemResult:
     items: tuple[ScoredItem, ...]
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
+    phenomena: tuple[Slice, ...] = ()
+    per_document: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def split(self, name: str) -> SplitResult:
         for split in self.splits:

@@ -2,12 +2,12 @@
 
 Layout (all deterministic: the same result gives byte-identical files)::
 
-    leaderboard.md        F1 per split and P/R/F1 per layer, with intervals; links below
+    leaderboard.md        F1 per split and P/R/F1 per layer, with intervals; system × phenomenon; links below
     leaderboard.png       the chart, linked from leaderboard.md
     results.json          everything, machine-readable (bench.report.data)
     results.csv           tidy long format (system, split, layer, mode, label, metric, value)
-    systems/NAME.md       per-label tables, error breakdowns, errors in context, failures
-    systems/NAME.html     gold and predicted spans side by side
+    systems/NAME.md       where it fails (phenomena), per-label tables, error breakdowns, errors in context, failures
+    systems/NAME.html     where it fails; gold and predicted spans side by side
 
 Pages of systems that are no longer in the result are removed from ``systems/``;
 nothing else in the folder (e.g. ``baseline.json``) is touched.
