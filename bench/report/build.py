@@ -123,6 +123,7 @@ def system_result(scored: ScoredSystem, gold: Sequence[GoldDocument], splits: Se
         items=tuple(score.items()),
         failures=tuple(sorted(scored.failures, key=lambda f: (f.doc_id, f.reason))),
         warnings=tuple(scored.warnings) + tuple(w for w in score.warnings if w not in scored.warnings),
+        per_document=score.per_document_main(),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bench.schema import Layer
@@ -99,6 +99,8 @@ class SystemResult:
     items: tuple[ScoredItem, ...]
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: :meth:`~bench.score.CorpusScore.per_document_main`: document id → layer → main-metric P/R/F1 (or ``None``).
+    per_document: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def split(self, name: str) -> SplitResult:
         for split in self.splits:
