@@ -19,7 +19,7 @@ table.scores th:first-child, table.scores td:first-child { text-align: left; }
 .sw { padding: 0 .35rem; border-radius: 2px; }
 .cols { display: flex; gap: .8rem; align-items: stretch; }
 .col { flex: 1 1 0; min-width: 0; }
-.col[hidden] { display: none; }
+[data-system][hidden] { display: none; }
 .col.gold .text { border-color: #7a9cc6; background: #fbfdff; }
 .text { white-space: pre-wrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .8rem;
         border: 1px solid #e3e3e3; border-radius: 4px; padding: .5rem; overflow-wrap: anywhere; }
@@ -70,8 +70,14 @@ _SCRIPT = r"""
   }
   function showSystems() {
     var on = ticked("f-system");
-    Array.prototype.forEach.call(document.querySelectorAll(".col[data-system]"), function (c) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-system]"), function (c) {
       c.hidden = on.indexOf(c.dataset.system) < 0;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".cols"), function (row) {
+      var shown = Array.prototype.filter.call(row.querySelectorAll(".col[data-system]"), function (c) { return !c.hidden; });
+      var half = Math.ceil(shown.length / 2);  /* gold stays in the middle of the systems shown */
+      shown.forEach(function (c, k) { c.style.order = k < half ? "0" : "2"; });
+      row.querySelector(".col.gold").style.order = "1";
     });
   }
   function clear() {
@@ -128,7 +134,7 @@ DOCUMENT_TEMPLATE = """<!DOCTYPE html>
 it missed. Hover a span to outline the same gold item in every column. Filters below: outcome, phenomenon, systems.</p>
 <table class="scores">
 <tr><th>system</th>{% for title in layers %}<th>{{ title }} F1 (P / R)</th>{% endfor %}</tr>
-{% for row in score_rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
+{% for row in score_rows %}<tr data-system="{{ row[0] }}">{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table>
 {% for name, reason in failures %}<p class="failure">{{ name }} failed on this document: {{ reason }} (scored as empty)</p>
 {% endfor %}<form class="filters" aria-label="filters" onsubmit="return false">

@@ -186,6 +186,12 @@ PROBE = """<script>
   document.querySelector('input.f-system[value="beta"]').click();
   seen.hiddenColumns = Array.prototype.map.call(document.querySelectorAll(".col[hidden]"),
     function (c) { return c.dataset.system; });
+  document.querySelector('input.f-system[value="alpha"]').click();
+  document.querySelector('input.f-system[value="alpha"]').click();  /* order now: alpha | gold */
+  var row = document.querySelector("#layer-entities .cols");
+  seen.orderWithAlphaOnly = Array.prototype.map.call(row.querySelectorAll(".col"), function (c) {
+    return {text: c.querySelector("h3").textContent, cls: c.style.order, col: "", bg: String(c.hidden)};
+  });
   document.querySelector('input.f-system[value="beta"]').click();
   gold.dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
   var pre = document.createElement("pre");
@@ -232,6 +238,9 @@ def test_chromium_filters_hide_other_outcomes_and_hover_outlines_partners(
     assert sorted((s["col"], s["text"]) for s in seen["phenomenon"] if "off" not in s["cls"].split()) == [
         ("alpha", "20"), ("beta", "20"), ("gold", "20")]
     assert seen["hiddenColumns"] == ["beta", "beta", "beta"]  # one per layer
+    # with beta hidden, alpha stays left of the gold: (column, CSS order, hidden)
+    assert [(c["text"], c["cls"], c["bg"]) for c in seen["orderWithAlphaOnly"]] == [
+        ("alpha", "0", "false"), ("gold", "1", "false"), ("beta", "", "true")]
 
 
 @pytest.mark.browser
