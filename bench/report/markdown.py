@@ -14,6 +14,7 @@ from bench.formatting import DASH, markdown_code, markdown_escape, pct, table
 from bench.report.describe import context, describe, reading_order, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitResult, SystemResult, slug
 from bench.report.phenomena import leaderboard_phenomena_markdown, where_it_fails_markdown
+from bench.report.viewer import worst_markdown
 from bench.schema import Layer
 from bench.score.attributions import KindConfusion
 from bench.score.counts import MatchCounts, SemEvalCounts
@@ -281,6 +282,7 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
         parts += tables + ["", f"### {layer.value.capitalize()}: error breakdown", ""]
         parts += _error_breakdown(overall.score, layer) + ["", f"### {layer.value.capitalize()}: errors in context", ""]
         parts += _concrete_errors(result, system, layer)
+    parts += worst_markdown(result, system)
     parts += ["## Failures", ""]
     if system.failures:
         parts.append("Documents the system crashed on, timed out on or returned invalid output for; "

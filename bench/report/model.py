@@ -114,6 +114,7 @@ class SystemResult:
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
     phenomena: tuple[Slice, ...] = ()
+    #: :meth:`~bench.score.CorpusScore.per_document_main`: document id → layer → main-metric P/R/F1 (or ``None``).
     per_document: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def split(self, name: str) -> SplitResult:
