@@ -19,7 +19,10 @@ Configuration, flags first, then the environment:
 * requests: ``NEWSBENCH_LLM_REQUESTS`` (or the ``requests`` option) is ``all-layers`` (default: one
   request per chunk asks for all three lists) or ``per-layer`` (one request per chunk and layer, each
   with a prompt and schema for that layer only, to measure what asking for less at a time buys). The
-  mode is in ``config()`` (so in the cache key) and in ``llm.run.json``.
+  mode is in ``config()`` (so in the cache key) and in ``llm.run.json``;
+* system role: ``NEWSBENCH_LLM_SYSTEM_ROLE=user`` puts the instructions at the top of the user
+  message, for chat templates that drop system messages (llama-cpp-python's ``gemma`` format);
+  default ``system``.
 
 Without a base URL and a model the system is listed as not configured. The reply is
 structured JSON (see :mod:`systems._llm.client` for the format fallbacks); returned strings are
@@ -198,6 +201,7 @@ class LLMSystem(Adapter):
         max_tokens: int | None = None,
         usage_log: Path | None = None,
         requests: str | None = None,
+        system_role: str | None = None,
     ) -> None:
         self.base_url = base_url or _env("NEWSBENCH_LLM_BASE_URL")
         self.model = model or _env("NEWSBENCH_LLM_MODEL")
@@ -217,6 +221,9 @@ class LLMSystem(Adapter):
         self.usage_log = Path(log) if log else None
         self.requests = requests or _env("NEWSBENCH_LLM_REQUESTS") or "all-layers"
         asks(self.requests)  # a bad mode fails here, naming the choices
+        self.system_role = system_role or _env("NEWSBENCH_LLM_SYSTEM_ROLE") or "system"
+        if self.system_role not in {"system", "user"}:
+            raise ValueError(f"system_role={self.system_role!r}: expected system or user")
         self.run_id = uuid.uuid4().hex[:12]
         self._started = time.time()
         self._client: ChatClient | None = None
@@ -236,6 +243,7 @@ class LLMSystem(Adapter):
         return {"base_url": (self.base_url or "").rstrip("/"), "model": self.model, "prompt": PROMPT_VERSION,
                 "prompt_sha": PROMPT_SHA, "temperature": 0.0, "max_tokens": self.max_tokens,
                 "context_tokens": self.context_tokens, "requests": self.requests,
+                **({"system_role": self.system_role} if self.system_role != "system" else {}),
                 **({"layer_prompt_shas": dict(LAYER_PROMPT_SHAS)} if self.requests == "per-layer" else {})}
 
     def _cache_root(self) -> Path:
@@ -314,7 +322,7 @@ class LLMSystem(Adapter):
         per_list: dict[str, tuple[Usage, int]] = {}  # per-layer mode: each list's uncached usage and truncated replies
         for (start, piece), ask in ((p, a) for p in pieces for a in asks(self.requests)):
             reply = self._client.complete_json(
-                messages(piece, ask.prompt), ask.schema, max_tokens=max_tokens,
+                messages(piece, ask.prompt, system_role=self.system_role == "system"), ask.schema, max_tokens=max_tokens,
                 extra={"prompt": PROMPT_VERSION, "sha": ask.sha},
                 check=functools.partial(_check, lists=ask.lists),
             )

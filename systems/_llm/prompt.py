@@ -173,12 +173,16 @@ LAYER_PROMPT_SHAS: dict[str, str] = {
     name: hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] for name, text in LAYER_PROMPTS.items()}
 
 
-def messages(text: str, prompt: str = PROMPT_TEXT) -> list[dict[str, str]]:
-    """The chat messages for one document (or chunk) under system prompt ``prompt``."""
-    return [
-        {"role": "system", "content": prompt},
-        {"role": "user", "content": f"Article:\n<<<\n{text}\n>>>"},
-    ]
+def messages(text: str, prompt: str = PROMPT_TEXT, *, system_role: bool = True) -> list[dict[str, str]]:
+    """The chat messages for one document (or chunk) under system prompt ``prompt``.
+
+    ``system_role=False``: the prompt opens the user message instead, for chat templates that drop
+    system messages (llama-cpp-python's ``gemma`` format does, silently).
+    """
+    article = f"Article:\n<<<\n{text}\n>>>"
+    if not system_role:
+        return [{"role": "user", "content": f"{prompt}\n\n{article}"}]
+    return [{"role": "system", "content": prompt}, {"role": "user", "content": article}]
 
 
 @dataclass(frozen=True, slots=True)

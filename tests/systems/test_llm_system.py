@@ -472,3 +472,15 @@ def test_the_request_mode_comes_from_the_environment_and_a_bad_one_names_the_cho
     assert LLMSystem(base_url="http://x/v1", model="m").requests == "per-layer"
     with pytest.raises(ValueError, match="all-layers, per-layer"):
         LLMSystem(base_url="http://x/v1", model="m", requests="per-document")
+
+
+def test_system_role_user_puts_the_instructions_in_the_user_message_and_the_cache_key(
+        server: Server, tmp_path: Path) -> None:
+    system = _system(server, tmp_path, system_role="user")
+    result = system.predict(Document("d1", ARTICLE))
+    sent = server.requests[0]["body"]["messages"]
+    assert [m["role"] for m in sent] == ["user"]
+    assert sent[0]["content"] == f"{PROMPT_TEXT}\n\nArticle:\n<<<\n{ARTICLE}\n>>>"
+    assert result == _system(server, tmp_path / "other").predict(Document("d1", ARTICLE))
+    assert runner.cache_key(system, Document("d1", ARTICLE)) != runner.cache_key(
+        _system(server, tmp_path), Document("d1", ARTICLE))
