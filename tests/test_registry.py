@@ -14,7 +14,7 @@ import pytest
 
 from bench import registry, runner
 from bench.errors import UserError
-from bench.registry import Adapter, Availability, Discovery, Entry
+from bench.registry import Adapter, Availability, Discovery, Entry, discovery
 from bench.schema import Annotations, Document, Layer
 from systems.spacy_system import SpacySystem
 
@@ -28,7 +28,8 @@ def test_every_built_in_is_discovered_and_the_template_is_not() -> None:
     assert "template" not in found.entries
     for name in BUILT_INS:
         assert found.entries[name].origin.startswith("built-in systems.")
-        assert found.entries[name].factory is not None
+        loaded = found.entry(name)
+        assert loaded is not None and loaded.factory is not None
 
 
 def test_listing_gives_layers_versions_and_availability() -> None:
@@ -200,7 +201,7 @@ def test_newsbench_systems_lists_the_installed_package(installed_plugin: Path) -
 
 
 def test_an_entry_point_name_taken_by_a_built_in_is_skipped_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_entry_point_entries", lambda: [Entry("rules", "entry point other:Rules (other)", NeedsMissing)])
+    monkeypatch.setattr(discovery, "_entry_point_entries", lambda: [Entry("rules", "entry point other:Rules (other)", NeedsMissing)])
     found = registry.discover()
     assert found.entries["rules"].origin == "built-in systems.rules"
     assert found.warnings == ("entry point other:Rules (other): system name 'rules' is taken by built-in systems.rules; skipped",)
