@@ -203,3 +203,42 @@ def test_config_is_read_once_per_run_not_once_per_document(tmp_path: Path) -> No
 
     run(Counting(logs), DOCS, tmp_path, jobs=0)
     assert len(DOCS) > 1 and len(calls) == 1
+
+
+# --- running and writing are separate ---------------------------------------------------------
+
+
+def test_run_system_returns_the_result_and_write_run_writes_it(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    result = runner.run_system(FirstWord(logs), DOCS, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", jobs=0)
+    assert sorted(result.predictions) == ["a", "b", "c"]
+    assert not result.path.exists() and not result.manifest.exists()
+    runner.write_run(result)
+    assert len(result.path.read_text("utf-8").splitlines()) == 3
+    assert runner.read_run_record(result.manifest) == runner.run_record(result)
+
+
+def test_output_files_and_cache_folders_are_named_by_the_same_slug_as_report_pages(tmp_path: Path) -> None:
+    from bench.names import slug
+
+    class Spaced(FirstWord):
+        name = "my system/v2"
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    result = run(Spaced(logs), DOCS[:1], tmp_path, jobs=0)
+    assert slug("my system/v2") == "my_system_v2"
+    assert result.path == tmp_path / "out" / "my_system_v2.jsonl"
+    assert (tmp_path / "cache" / "my_system_v2").is_dir()
+
+
+def test_the_default_cache_and_gold_are_read_from_the_environment_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBENCH_CACHE", str(tmp_path / "c1"))
+    assert runner.default_cache() == tmp_path / "c1"
+    monkeypatch.setenv("NEWSBENCH_GOLD", str(tmp_path / "g1"))
+    assert gold.default_gold() == tmp_path / "g1"
+    monkeypatch.delenv("NEWSBENCH_GOLD")
+    assert gold.default_gold() == gold.SHIPPED_GOLD
