@@ -40,8 +40,13 @@ from bench.validate import check_annotations
 
 #: The gold folder shipped with the repository.
 SHIPPED_GOLD = Path(__file__).resolve().parent.parent / "gold"
-#: The gold commands read by default (override with ``NEWSBENCH_GOLD``).
-DEFAULT_GOLD = Path(os.environ.get("NEWSBENCH_GOLD", SHIPPED_GOLD))
+#: The environment variable that names the gold commands read by default.
+GOLD_ENV = "NEWSBENCH_GOLD"
+
+
+def default_gold() -> Path:
+    """The gold commands read by default: ``NEWSBENCH_GOLD`` (read now, not at import), else the shipped gold."""
+    return Path(os.environ.get(GOLD_ENV, SHIPPED_GOLD))
 
 
 def sha256_hex(data: bytes) -> str:
@@ -197,9 +202,9 @@ def _load_unpaused(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     return documents, found + _check_corpus(documents, str(path))
 
 
-def load_gold(path: Path | str = DEFAULT_GOLD, *, splits: Iterable[str] | None = None) -> tuple[GoldDocument, ...]:
-    """The gold documents at ``path``, sorted by id; raises :class:`InvalidInput` if any is defective."""
-    documents, found = _load(Path(path))
+def load_gold(path: Path | str | None = None, *, splits: Iterable[str] | None = None) -> tuple[GoldDocument, ...]:
+    """The gold documents at ``path`` (None: :func:`default_gold`), sorted by id; raises :class:`InvalidInput` if any is defective."""
+    documents, found = _load(Path(path) if path is not None else default_gold())
     if found:
         raise InvalidInput(found, exit_code=1)
     wanted = set(splits) if splits is not None else None

@@ -50,7 +50,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bench.registry import Adapter, Availability, JSONValue
-from bench.runner import DEFAULT_CACHE, DEFAULT_TIMEOUT
+from bench.runner import DEFAULT_TIMEOUT, default_cache
 from bench.schema import Annotations, Document, Layer
 from systems._llm.chunking import estimate_tokens, paragraph_chunks
 from systems._llm.client import ChatClient, LLMError, Usage
@@ -247,7 +247,7 @@ class LLMSystem(Adapter):
                 **({"layer_prompt_shas": dict(LAYER_PROMPT_SHAS)} if self.requests == "per-layer" else {})}
 
     def _cache_root(self) -> Path:
-        return (self.cache_dir or DEFAULT_CACHE) / "llm"
+        return (self.cache_dir or default_cache()) / "llm"
 
     def setup(self) -> None:
         if self._client is None:

@@ -122,7 +122,7 @@ def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str) -
 def compare(
     a: Annotated[str, typer.Argument(help="System A: a name, file:PATH or a predictions .jsonl.")],
     b: Annotated[str, typer.Argument(help="System B: a name, file:PATH or a predictions .jsonl.")],
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     split: Annotated[str, typer.Option(help="Compare on one split only (default: all documents).")] = OVERALL,
     predictions: Annotated[
         Path | None,

@@ -161,7 +161,7 @@ def score(
                        "or a folder of them; or a system name, run through the runner and its cache as `compare` "
                        "does.", show_default=False),
     ],
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write a Markdown summary here.")] = None,
     system: Annotated[str | None, typer.Option("--system", help="System name (default: the file name).")] = None,

@@ -27,7 +27,7 @@ def view(
     systems: Annotated[list[str], typer.Argument(help="Systems to compare: names, file:PATH or predictions .jsonl.")],
     doc: Annotated[str | None, typer.Option("--doc", help="Write this document's page only.")] = None,
     out: Annotated[Path | None, typer.Option(help="Folder of the pages (default: <reports>/view/).")] = None,
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     predictions: Annotated[
         Path | None, typer.Option(help="Where named systems' predictions are written (as in `newsbench compare`).")
     ] = None,

@@ -6,11 +6,12 @@ from the scorer's results, and the renderers only read them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.failures import Failure as Failure  # noqa: PLC0414 — re-exported: the one Failure type
+from bench.names import slug as slug  # noqa: PLC0414 — re-exported for the renderers
 from bench.schema import Layer
 from bench.score.items import ScoredItem
 from bench.score.keys import MAIN, SECONDARY, MetricKey, layer_of
@@ -20,16 +21,6 @@ from bench.stats import Interval
 
 #: The pseudo-split holding every gold document.
 OVERALL = "overall"
-
-
-def slug(name: str) -> str:
-    """A system name as a safe file name (anything but letters, digits, ``.``, ``_``, ``-`` becomes ``_``).
-
-    >>> slug("my system/v2")
-    'my_system_v2'
-    """
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip(".")
-    return cleaned or "_"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -86,14 +77,6 @@ class SplitResult:
     documents: int
     cells: Mapping[Metric, Cell]
     score: CorpusScore
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A document the system produced no valid prediction for (scored as empty), and why."""
-
-    doc_id: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
