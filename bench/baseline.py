@@ -261,7 +261,7 @@ def parse_baseline(text: str, path: Path) -> Baseline:
     for layer in Layer:
         if isinstance(metric, dict) and metric.get(layer.value, MAIN_METRIC[layer]) != MAIN_METRIC[layer]:
             raise UserError(
-                f"{path}: $.metric.{layer.value}: the gate watches {MAIN_METRIC[layer]!r}, the file says "
+                f"{path}: $.metric.{layer.value}: the gate watches {MAIN_METRIC[layer].value!r}, the file says "
                 f"{metric[layer.value]!r}; regenerate it with `make bench-update`",
                 exit_code=2,
             )

@@ -36,6 +36,7 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
     "summary-external": ("summary_external", ("Write REPORTS/summary.md and summary.json from every "
                                              "REPORTS/<corpus>/results.json.")),
     "systems": ("systems", "List built-in systems and those installed through the `newsbench.systems` entry point."),
+    "view": ("view", "Write the comparison viewer for the given systems (gold in the middle, spans by outcome)."),
     "validate": ("validate", ("Check SHA-256, offsets, text slices, labels, ids, parents and duplicates; "
                              "one line per problem.")),
 }

@@ -1,4 +1,5 @@
-"""Plain-text formatting every renderer shares: the percentage, "n/a", the dash for "no score", Markdown tables."""
+"""Plain-text formatting every renderer shares: the percentage (plain and signed), "n/a", the dash for
+"no score", one-line text, Markdown escapes and tables. Renderers define none of these themselves."""
 
 from __future__ import annotations
 
@@ -28,13 +29,22 @@ def visible_controls(text: str, *, keep: str = "") -> str:
     return text.translate({code: picture for code, picture in _CONTROLS.items() if chr(code) not in keep})
 
 
+def squeeze_space(text: str) -> str:
+    r"""Runs of white space (newlines included) as single spaces; nothing else changes.
+
+    >>> squeeze_space(" a\n\r b\x07 ")
+    'a b\x07'
+    """
+    return " ".join(text.split())
+
+
 def one_line(text: str) -> str:
     r"""``text`` on one line: runs of white space (newlines included) become one space, controls visible.
 
     >>> one_line("a\n\r b\x07")
     'a b␇'
     """
-    return visible_controls(" ".join(text.split()))
+    return visible_controls(squeeze_space(text))
 
 
 def markdown_escape(text: str) -> str:
@@ -69,6 +79,15 @@ def pct(value: float | None) -> str:
     ('71.0', 'n/a')
     """
     return NA if value is None else f"{100 * value:.1f}"
+
+
+def signed_pct(value: float | None) -> str:
+    """A difference of ratios in percentage points with its sign and one decimal; "n/a" when not applicable.
+
+    >>> signed_pct(0.0123), signed_pct(-0.5), signed_pct(None)
+    ('+1.2', '-50.0', 'n/a')
+    """
+    return NA if value is None else f"{100 * value:+.1f}"
 
 
 def layer_pct(value: float | None, *, scored: bool) -> str:

@@ -24,14 +24,29 @@ from pathlib import Path
 from typing import Any
 
 from bench.errors import InvalidInput, Problem, UserError
-from bench.parse import ANNOTATIONS, GOLD_HEADER, TEXT_LINE, GoldHeader, TextLine, validate
+from bench.parse import (
+    ANNOTATIONS,
+    GOLD_HEADER,
+    GOLD_LINE,
+    TEXT_LINE,
+    GoldHeader,
+    GoldLine,
+    TextLine,
+    gc_paused,
+    validate,
+)
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.validate import check_annotations
 
 #: The gold folder shipped with the repository.
 SHIPPED_GOLD = Path(__file__).resolve().parent.parent / "gold"
-#: The gold commands read by default (override with ``NEWSBENCH_GOLD``).
-DEFAULT_GOLD = Path(os.environ.get("NEWSBENCH_GOLD", SHIPPED_GOLD))
+#: The environment variable that names the gold commands read by default.
+GOLD_ENV = "NEWSBENCH_GOLD"
+
+
+def default_gold() -> Path:
+    """The gold commands read by default: ``NEWSBENCH_GOLD`` (read now, not at import), else the shipped gold."""
+    return Path(os.environ.get(GOLD_ENV, SHIPPED_GOLD))
 
 
 def sha256_hex(data: bytes) -> str:
@@ -102,13 +117,18 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        head, found = validate(TEXT_LINE, line, root="")
-        annotations, more = validate(ANNOTATIONS, line, root="")
-        found += [f for f in more if f not in found]
-        if head is None or annotations is None:
-            problems += [Problem(where, w, m) for w, m in found]
-            continue
-        assert isinstance(head, TextLine) and isinstance(annotations, Annotations)
+        whole, _ = validate(GOLD_LINE, line, root="")  # one pass; a defective line is parsed again below
+        head: TextLine | GoldLine
+        if isinstance(whole, GoldLine):
+            head, annotations = whole, whole.annotations()
+        else:
+            head, found = validate(TEXT_LINE, line, root="")
+            annotations, more = validate(ANNOTATIONS, line, root="")
+            found += [f for f in more if f not in found]
+            if head is None or annotations is None:
+                problems += [Problem(where, w, m) for w, m in found]
+                continue
+        assert isinstance(head, TextLine | GoldLine) and isinstance(annotations, Annotations)
         if head.doc_id in first_line:
             problems.append(Problem(where, "doc_id", f"{head.doc_id!r} already appeared on line {first_line[head.doc_id]}"))
             continue
@@ -155,6 +175,11 @@ NOT_A_CHECKOUT = ("the shipped gold (gold/) comes with a checkout of the reposit
 
 
 def _load(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
+    with gc_paused():
+        return _load_unpaused(path)
+
+
+def _load_unpaused(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     if not path.exists():
         if path.resolve() == SHIPPED_GOLD:
             raise UserError(f"{path}: no such folder: {NOT_A_CHECKOUT}", exit_code=2)
@@ -178,9 +203,9 @@ def _load(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     return documents, found + _check_corpus(documents, str(path))
 
 
-def load_gold(path: Path | str = DEFAULT_GOLD, *, splits: Iterable[str] | None = None) -> tuple[GoldDocument, ...]:
-    """The gold documents at ``path``, sorted by id; raises :class:`InvalidInput` if any is defective."""
-    documents, found = _load(Path(path))
+def load_gold(path: Path | str | None = None, *, splits: Iterable[str] | None = None) -> tuple[GoldDocument, ...]:
+    """The gold documents at ``path`` (None: :func:`default_gold`), sorted by id; raises :class:`InvalidInput` if any is defective."""
+    documents, found = _load(Path(path) if path is not None else default_gold())
     if found:
         raise InvalidInput(found, exit_code=1)
     wanted = set(splits) if splits is not None else None

@@ -166,7 +166,7 @@ def peak_rss_mb() -> float:
 
 
 def _ours(documents: int, per_doc: int, numbers: int, attributions: int, *, general: bool, trace: bool) -> dict[str, Any]:
-    from bench.score import entities as entity_module
+    from bench.score import entity_batch as entity_module
     from bench.score import score_corpus
 
     corpus = make_corpus(documents, per_doc, numbers=numbers, attributions=attributions)

@@ -34,11 +34,16 @@ def _quote_marks(a: Attribution, marks: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Phenomenon:
-    """A named test over annotations of one layer."""
+    """A named test over annotations of one layer.
+
+    ``tag``: the annotator's tag the test reads (``None``: derived from the record's fields, so
+    it is defined on predictions too, which carry no tags).
+    """
 
     name: str
     layer: Layer
     test: Callable[[object], bool]
+    tag: str | None = None
 
 
 def _n(test: Callable[[Number], bool]) -> Callable[[object], bool]:
@@ -57,6 +62,11 @@ def _tag(name: str) -> Callable[[object], bool]:
     return lambda record: name in getattr(record, "tags", ())
 
 
+def _tagged(name: str, layer: Layer, tag: str) -> Phenomenon:
+    """A phenomenon read from the annotator's ``tag`` (gold only)."""
+    return Phenomenon(name, layer, _tag(tag), tag=tag)
+
+
 PHENOMENA: tuple[Phenomenon, ...] = (
     Phenomenon("money", Layer.NUMBERS, _n(lambda n: n.kind is NumberKind.MONEY)),
     Phenomenon("money with a scale word (million, bn, m)", Layer.NUMBERS,
@@ -68,7 +78,7 @@ PHENOMENA: tuple[Phenomenon, ...] = (
     Phenomenon("approximate (around, nearly)", Layer.NUMBERS, _n(lambda n: n.qualifier is Qualifier.APPROX)),
     Phenomenon("bounded (more than, up to)", Layer.NUMBERS,
                _n(lambda n: n.qualifier in (Qualifier.LOWER, Qualifier.UPPER) and "vague" not in n.tags)),
-    Phenomenon("vague quantity (dozens, thousands)", Layer.NUMBERS, _tag("vague")),
+    _tagged("vague quantity (dozens, thousands)", Layer.NUMBERS, "vague"),
     Phenomenon("numeral in words", Layer.NUMBERS, _n(lambda n: not any(c.isdigit() for c in n.text or ""))),
     Phenomenon("ordinal", Layer.NUMBERS, _n(lambda n: n.kind is NumberKind.ORDINAL)),
     Phenomenon("date", Layer.NUMBERS, _n(lambda n: n.kind is NumberKind.DATE)),
@@ -81,17 +91,17 @@ PHENOMENA: tuple[Phenomenon, ...] = (
     Phenomenon("no stated source", Layer.ATTRIBUTIONS, _a(lambda a: a.source is None)),
     Phenomenon("pronoun source", Layer.ATTRIBUTIONS,
                _a(lambda a: a.source is not None and (a.source.text or "").lower() in _PRONOUNS)),
-    Phenomenon("noun-phrase source (the ministry)", Layer.ATTRIBUTIONS, _tag("np_source")),
+    _tagged("noun-phrase source (the ministry)", Layer.ATTRIBUTIONS, "np_source"),
     Phenomenon("cue other than say/said", Layer.ATTRIBUTIONS,
                _a(lambda a: a.cue is None or not (_SAY & set((a.cue.text or "").lower().split())))),
     Phenomenon("curly quotation marks", Layer.ATTRIBUTIONS, _a(lambda a: _quote_marks(a, "“‘"))),
     Phenomenon("straight quotation marks", Layer.ATTRIBUTIONS, _a(lambda a: _quote_marks(a, "\"'"))),
-    Phenomenon("title stripped before a name", Layer.ENTITIES, _tag("title_stripped")),
-    Phenomenon("acronym", Layer.ENTITIES, _tag("acronym")),
+    _tagged("title stripped before a name", Layer.ENTITIES, "title_stripped"),
+    _tagged("acronym", Layer.ENTITIES, "acronym"),
     Phenomenon("non-ASCII name", Layer.ENTITIES, _e(lambda e: any(ord(c) > 127 for c in e.text or ""))),
-    Phenomenon("organisation named after a place", Layer.ENTITIES, _tag("org_named_after_place")),
-    Phenomenon("person named after a place", Layer.ENTITIES, _tag("person_named_after_place")),
-    Phenomenon("name nested in a longer name", Layer.ENTITIES, _tag("nested_name")),
+    _tagged("organisation named after a place", Layer.ENTITIES, "org_named_after_place"),
+    _tagged("person named after a place", Layer.ENTITIES, "person_named_after_place"),
+    _tagged("name nested in a longer name", Layer.ENTITIES, "nested_name"),
 )
 
 

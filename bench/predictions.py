@@ -1,4 +1,4 @@
-"""Read and check a system's predictions file (JSONL, one object per document).
+"""Read, check and write a system's predictions file (JSONL, one object per document).
 
 The format is the public contract in the README: ``doc_id`` plus any of the
 layers ``entities``, ``numbers``, ``attributions``. A missing layer key means the
@@ -11,15 +11,17 @@ predictions too, through the gold loader: the gold's own files are valid predict
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench import gold
 from bench.errors import InvalidInput, Problem, UserError
 from bench.labels import LabelMap, label_hint, map_line, map_record
-from bench.parse import ANNOTATIONS, validate
-from bench.schema import Annotations, Layer
+from bench.parse import ANNOTATIONS, gc_paused, validate
+from bench.schema import Annotations, Attribution, Entity, Layer, Number, Span
 from bench.validate import check_annotations
 
 
@@ -138,7 +140,8 @@ def read_predictions(
             raise UserError(f"{path}: cannot read: {error.strerror}", exit_code=2) from None
         except UnicodeDecodeError as error:
             raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
-        by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts, label_map)
+        with gc_paused():  # the records hold no cycles (see bench.parse)
+            by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts, label_map)
     if problems:
         raise InvalidInput(problems, exit_code=2)
     expected = set(scored) if scored is not None else set(texts) if texts is not None else None
@@ -157,3 +160,79 @@ def missing_warning(path: Path | str, missing: Sequence[str]) -> str:
     """
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     return f"{path}: {len(missing)} document(s) have no predictions, scored as empty: {shown}"
+
+
+# --- writing the format ----------------------------------------------------------------------
+
+
+def _span(span: Span | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    out: dict[str, Any] = {"start": span.start, "end": span.end}
+    if span.text is not None:
+        out["text"] = span.text
+    return out
+
+
+def _plain(value: object) -> object:
+    """String enums to their value, everything else as is (the strict re-parse rejects wrong types)."""
+    return str(value) if isinstance(value, str) else value
+
+
+def _entity(e: Entity) -> dict[str, Any]:
+    out: dict[str, Any] = {"start": e.start, "end": e.end, "label": _plain(e.label)}
+    if e.text is not None:
+        out["text"] = e.text
+    if e.tags:
+        out["tags"] = list(e.tags)
+    return out
+
+
+def _number(n: Number) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "start": n.start,
+        "end": n.end,
+        "value": n.value,
+        "value_max": n.value_max,
+        "unit": n.unit,
+        "qualifier": _plain(n.qualifier),
+        "kind": _plain(n.kind),
+    }
+    if n.text is not None:
+        out["text"] = n.text
+    if n.tags:
+        out["tags"] = list(n.tags)
+    return out
+
+
+def _attribution(a: Attribution) -> dict[str, Any]:
+    out = {
+        "source": _span(a.source),
+        "cue": _span(a.cue),
+        "content": [_span(s) for s in a.content],
+        "kind": _plain(a.kind),
+    }
+    if a.tags:
+        out["tags"] = list(a.tags)
+    return out
+
+
+def to_json(record: Annotations) -> dict[str, Any]:
+    """A record as a prediction-format object; layers not attempted are left out (not ``[]``).
+
+    ``text`` is written for readability and ``tags`` when a system sets them (the ``llm`` system
+    records how each string was grounded); the scorer ignores both.
+    """
+    out: dict[str, Any] = {"doc_id": record.doc_id}
+    if record.entities is not None:
+        out["entities"] = [_entity(e) for e in record.entities]
+    if record.numbers is not None:
+        out["numbers"] = [_number(n) for n in record.numbers]
+    if record.attributions is not None:
+        out["attributions"] = [_attribution(a) for a in record.attributions]
+    return out
+
+
+def to_json_line(record: Annotations) -> str:
+    """One JSONL line (no newline), UTF-8 characters kept."""
+    return json.dumps(to_json(record), ensure_ascii=False)

@@ -175,6 +175,13 @@ def _check_span_free(ann: Annotations, annotated: tuple[str, ...] | None) -> Ite
             yield f"$.numbers[{i}].start", 'has offsets, but the header says "offsets": false (give null or none)'
 
 
+def _plainly_valid(spans: tuple[Entity, ...] | tuple[Number, ...], text: str) -> bool:
+    """Every span non-empty inside ``text`` with no ``text`` or the exact slice: :func:`check_span`
+    (``need_text=False``) finds nothing. A quick test run before the full checks on large files."""
+    n = len(text)
+    return all(s.start is not None and s.end is not None and 0 <= s.start < s.end <= n and (s.text is None or s.text == text[s.start:s.end]) for s in spans)
+
+
 def check_annotations(
     ann: Annotations, text: str, *, gold: bool, annotated: tuple[str, ...] | None = None, offsets: bool = True
 ) -> list[Finding]:
@@ -186,6 +193,8 @@ def check_annotations(
     imported corpus with entities only) names the layers the gold holds; the others must be absent.
     ``offsets=False`` (header ``"offsets": false``) is span-free number gold: numbers without offsets.
     """
+    if not gold and not ann.attributions and _plainly_valid(ann.entities or (), text) and _plainly_valid(ann.numbers or (), text):
+        return []
     found: list[Finding] = []
     if not offsets and gold:
         found.extend(_check_span_free(ann, annotated))

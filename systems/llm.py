@@ -15,7 +15,14 @@ Configuration, flags first, then the environment:
   the answer, and ``max_tokens`` (at most ``NEWSBENCH_LLM_MAX_TOKENS``, default 4096) is what
   is left of the window;
 * concurrency: ``NEWSBENCH_LLM_CONCURRENCY`` requests at a time per worker, else the server's
-  slot count (``/props`` ``total_slots``), else 1 for a server on this machine and 4 otherwise.
+  slot count (``/props`` ``total_slots``), else 1 for a server on this machine and 4 otherwise;
+* requests: ``NEWSBENCH_LLM_REQUESTS`` (or the ``requests`` option) is ``all-layers`` (default: one
+  request per chunk asks for all three lists) or ``per-layer`` (one request per chunk and layer, each
+  with a prompt and schema for that layer only, to measure what asking for less at a time buys). The
+  mode is in ``config()`` (so in the cache key) and in ``llm.run.json``;
+* system role: ``NEWSBENCH_LLM_SYSTEM_ROLE=user`` puts the instructions at the top of the user
+  message, for chat templates that drop system messages (llama-cpp-python's ``gemma`` format);
+  default ``system``.
 
 Without a base URL and a model the system is listed as not configured. The reply is
 structured JSON (see :mod:`systems._llm.client` for the format fallbacks); returned strings are
@@ -28,6 +35,7 @@ are cached; ``newsbench run --no-cache`` asks again, once per run. Each document
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -36,16 +44,29 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from bench.registry import Adapter, Availability, JSONValue
-from bench.runner import DEFAULT_CACHE, DEFAULT_TIMEOUT
+from bench.runner import DEFAULT_TIMEOUT, default_cache
 from bench.schema import Annotations, Document, Layer
 from systems._llm.chunking import estimate_tokens, paragraph_chunks
 from systems._llm.client import ChatClient, LLMError, Usage
-from systems._llm.prompt import PROMPT_SHA, PROMPT_TEXT, PROMPT_VERSION, SCHEMA, check_shape, ground, messages
+from systems._llm.prompt import (
+    LAYER_PROMPT_SHAS,
+    LAYER_PROMPTS,
+    LISTS,
+    PROMPT_SHA,
+    PROMPT_TEXT,
+    PROMPT_VERSION,
+    SCHEMA,
+    check_shape,
+    ground,
+    layer_schema,
+    messages,
+)
 
 #: How to configure the system. It is said in the reason, not as an install hint: nothing is missing from
 #: the environment (the runner would print an install hint as "install with: ...").
@@ -55,6 +76,8 @@ CONFIGURE = (
 )
 #: Fields of a usage record that add up over the tries of one document.
 _COSTS = ("prompt_tokens", "completion_tokens", "requests", "request_seconds", "wall_seconds")
+#: The request modes: one request for all layers at once, or one per layer.
+REQUEST_MODES = ("all-layers", "per-layer")
 #: Of the context left after the prompt, the share a chunk's text may take (the rest is for the answer).
 TEXT_SHARE = 1 / 3
 
@@ -87,6 +110,41 @@ def _env_number(name: str, kind: type[int | float]) -> int | float | None:
     if number <= 0:
         raise ValueError(f"{name}={value!r} is not a positive {kind.__name__}")
     return number
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """One request made for each chunk: its system prompt (and hash), schema, and the lists it asks for."""
+
+    prompt: str
+    sha: str
+    schema: dict[str, Any]
+    lists: tuple[str, ...]
+
+
+def asks(mode: str) -> tuple[Ask, ...]:
+    """The requests made per chunk in request mode ``mode`` (see :data:`REQUEST_MODES`).
+
+    >>> [a.lists for a in asks("per-layer")]
+    [('entities',), ('numbers',), ('attributions',)]
+    >>> asks("all-layers")[0].lists
+    ('entities', 'numbers', 'attributions')
+    """
+    if mode == "all-layers":
+        return (Ask(PROMPT_TEXT, PROMPT_SHA, SCHEMA, LISTS),)
+    if mode == "per-layer":
+        return tuple(Ask(LAYER_PROMPTS[name], LAYER_PROMPT_SHAS[name], layer_schema(name), (name,)) for name in LISTS)
+    raise ValueError(f"requests={mode!r}: expected one of {', '.join(REQUEST_MODES)}")
+
+
+def _check(content: Any, truncated: bool, *, lists: tuple[str, ...]) -> None:
+    check_shape(content, truncated=truncated, lists=lists)
+
+
+def _costs(usage: Usage, truncated: int) -> dict[str, Any]:
+    """One layer's share of a document's usage record (``requests=per-layer``)."""
+    return {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+            "requests": usage.requests, "request_seconds": round(usage.seconds, 3), "truncated_chunks": truncated}
 
 
 def _number(value: object) -> int | None:
@@ -142,6 +200,8 @@ class LLMSystem(Adapter):
         context_tokens: int | None = None,
         max_tokens: int | None = None,
         usage_log: Path | None = None,
+        requests: str | None = None,
+        system_role: str | None = None,
     ) -> None:
         self.base_url = base_url or _env("NEWSBENCH_LLM_BASE_URL")
         self.model = model or _env("NEWSBENCH_LLM_MODEL")
@@ -159,6 +219,11 @@ class LLMSystem(Adapter):
         self.max_tokens = int(max_tokens or _env_number("NEWSBENCH_LLM_MAX_TOKENS", int) or 4096)
         log = usage_log or _env("NEWSBENCH_LLM_USAGE_LOG")
         self.usage_log = Path(log) if log else None
+        self.requests = requests or _env("NEWSBENCH_LLM_REQUESTS") or "all-layers"
+        asks(self.requests)  # a bad mode fails here, naming the choices
+        self.system_role = system_role or _env("NEWSBENCH_LLM_SYSTEM_ROLE") or "system"
+        if self.system_role not in {"system", "user"}:
+            raise ValueError(f"system_role={self.system_role!r}: expected system or user")
         self.run_id = uuid.uuid4().hex[:12]
         self._started = time.time()
         self._client: ChatClient | None = None
@@ -177,10 +242,12 @@ class LLMSystem(Adapter):
     def config(self) -> Mapping[str, JSONValue]:
         return {"base_url": (self.base_url or "").rstrip("/"), "model": self.model, "prompt": PROMPT_VERSION,
                 "prompt_sha": PROMPT_SHA, "temperature": 0.0, "max_tokens": self.max_tokens,
-                "context_tokens": self.context_tokens}
+                "context_tokens": self.context_tokens, "requests": self.requests,
+                **({"system_role": self.system_role} if self.system_role != "system" else {}),
+                **({"layer_prompt_shas": dict(LAYER_PROMPT_SHAS)} if self.requests == "per-layer" else {})}
 
     def _cache_root(self) -> Path:
-        return (self.cache_dir or DEFAULT_CACHE) / "llm"
+        return (self.cache_dir or default_cache()) / "llm"
 
     def setup(self) -> None:
         if self._client is None:
@@ -252,17 +319,23 @@ class LLMSystem(Adapter):
         unfound: dict[str, list[str]] = {"entities": [], "numbers": [], "attributions": []}
         truncated = cached = 0
         formats: set[str] = set()
-        for start, piece in pieces:
+        per_list: dict[str, tuple[Usage, int]] = {}  # per-layer mode: each list's uncached usage and truncated replies
+        for (start, piece), ask in ((p, a) for p in pieces for a in asks(self.requests)):
             reply = self._client.complete_json(
-                messages(piece), SCHEMA, max_tokens=max_tokens, extra={"prompt": PROMPT_VERSION, "sha": PROMPT_SHA},
-                check=lambda content, cut: check_shape(content, truncated=cut),
+                messages(piece, ask.prompt, system_role=self.system_role == "system"), ask.schema, max_tokens=max_tokens,
+                extra={"prompt": PROMPT_VERSION, "sha": ask.sha},
+                check=functools.partial(_check, lists=ask.lists),
             )
             if not reply.cached:
                 spent[0] += reply.usage
             truncated += reply.truncated
             cached += reply.cached
             formats.add(reply.response_format)
-            grounded = ground(document.doc_id, piece, reply.content, truncated=reply.truncated, offset=start)
+            if self.requests == "per-layer":
+                used, cut = per_list.get(ask.lists[0], (Usage(), 0))
+                per_list[ask.lists[0]] = (used if reply.cached else used + reply.usage, cut + reply.truncated)
+            grounded = ground(document.doc_id, piece, reply.content, truncated=reply.truncated, offset=start,
+                              lists=ask.lists)
             entities.extend(grounded.annotations.entities or ())
             numbers.extend(grounded.annotations.numbers or ())
             attributions.extend(grounded.annotations.attributions or ())
@@ -276,9 +349,10 @@ class LLMSystem(Adapter):
         )
         tags = Counter(tag for records in (entities, numbers, attributions) for r in records for tag in r.tags)
         record.update({
-            "chunks": len(pieces), "max_tokens": max_tokens, "cached_chunks": cached, "truncated_chunks": truncated,
+            "requests_mode": self.requests, "chunks": len(pieces), "max_tokens": max_tokens, "cached_chunks": cached, "truncated_chunks": truncated,
             "formats": sorted(formats), "tags": dict(sorted(tags.items())),
             "unfound": {layer: len(strings) for layer, strings in unfound.items()}, "unfound_strings": unfound,
+            **({"per_layer": {name: _costs(used, cut) for name, (used, cut) in per_list.items()}} if per_list else {}),
         })
         return annotations
 
@@ -324,7 +398,12 @@ class LLMSystem(Adapter):
         seconds = round(sum(float(e.get("wall_seconds") or 0) for e in latest.values()), 3)
         documents: list[JSONValue] = [
             {k: v for k, v in entry.items() if k not in {"run", "unfound_strings"}} for entry in latest.values()]
-        return {"prompt": {"version": PROMPT_VERSION, "sha": PROMPT_SHA, "text": PROMPT_TEXT},
+        prompt: dict[str, JSONValue] = {"version": PROMPT_VERSION, "requests": self.requests}
+        if self.requests == "per-layer":
+            prompt["layers"] = {name: {"sha": LAYER_PROMPT_SHAS[name], "text": LAYER_PROMPTS[name]} for name in LISTS}
+        else:
+            prompt.update({"sha": PROMPT_SHA, "text": PROMPT_TEXT})
+        return {"requests": self.requests, "prompt": prompt,
                 "totals": {**totals, "seconds": seconds, "documents": len(latest)},
                 "unfound": dict(unfound), "documents": documents}
 

@@ -1,15 +1,26 @@
-"""Shared fixtures: a tiny valid gold document written to a temp folder."""
+"""Shared fixtures: a tiny valid gold document written to a temp folder; a fresh system index per test."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bench.registry import discover
+
+
+@pytest.fixture(autouse=True)
+def fresh_discovery() -> Iterator[None]:
+    """Each test finds systems afresh (``discover`` is cached per process; tests replace its sources)."""
+    discover.cache_clear()
+    yield
+    discover.cache_clear()
+
 
 TINY_TEXT = "Officials in Paris said 12 people were hurt, Le Monde reported.\n"
 

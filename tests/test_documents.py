@@ -9,7 +9,7 @@ import pytest
 
 from bench.cli import main
 from bench.documents import ACCEPTED, load_documents
-from bench.errors import UserError
+from bench.errors import InvalidInput, UserError
 from bench.schema import Document
 
 
@@ -69,3 +69,34 @@ def test_run_with_one_txt_file_writes_one_prediction(tmp_path: Path, monkeypatch
     assert done.value.code in (0, None)
     [written] = out.glob("*.jsonl")
     assert '"doc_id": "one_article"' in written.read_text("utf-8")
+
+
+# --- moved from the runner tests: a folder of .txt files, JSONL and its errors ---------------
+
+
+def test_documents_from_a_folder_of_txt_files(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_bytes(b"First text.\r\nSecond line.")
+    (tmp_path / "two.txt").write_bytes("Zweiter Text – ok.".encode())
+    (tmp_path / "ignored.md").write_text("not a document")
+    assert load_documents(tmp_path) == (
+        Document("one", "First text.\r\nSecond line."),
+        Document("two", "Zweiter Text – ok."),
+    )
+
+
+def test_documents_from_jsonl_and_its_errors(tmp_path: Path) -> None:
+    good = tmp_path / "docs.jsonl"
+    good.write_text('{"doc_id": "x", "text": "Hello.", "extra": 1}\n\n{"doc_id": "y", "text": "Bye."}\n', "utf-8")
+    assert load_documents(good) == (Document("x", "Hello."), Document("y", "Bye."))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"doc_id": "x", "text": "a"}\n{"doc_id": "y"}\nnot json\n{"doc_id": 3, "text": "t"}\n[1]\n'
+                   '{"doc_id": "x", "text": "again"}\n', "utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_documents(bad)
+    assert caught.value.lines == (
+        f"{bad}:2: text: missing",
+        f"{bad}:3: (line): invalid JSON: Expecting value",
+        f"{bad}:4: doc_id: must be a string",
+        f"{bad}:5: (line): not a JSON object",
+        f"{bad}:6: doc_id: 'x' already appeared on line 1",
+    )

@@ -19,14 +19,14 @@ SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / f"{SEED
 
 
 def test_seed_text_is_byte_identical_and_hash_pinned() -> None:
-    data = (gold.DEFAULT_GOLD / "documents" / f"{SEED}.txt").read_bytes()
+    data = (gold.default_gold() / "documents" / f"{SEED}.txt").read_bytes()
     assert hashlib.sha256(data).hexdigest() == SEED_SHA256
     if SHARED_SEED.exists():
         assert SHARED_SEED.read_bytes() == data
 
 
 def test_repository_gold_is_valid() -> None:
-    assert [str(p) for p in gold.problems(gold.DEFAULT_GOLD)] == []
+    assert [str(p) for p in gold.problems(gold.default_gold())] == []
 
 
 def test_seed_is_its_own_split_with_every_layer() -> None:

@@ -232,8 +232,8 @@ class Greedy(Adapter):
 def test_a_document_over_the_memory_limit_fails_alone_and_its_worker_is_replaced(tmp_path: Path) -> None:
     docs = [Document(doc_id, "Alpha met Beta.") for doc_id in ("a", "b", "greedy", "c", "d", "e", "f", "g")]
     log = tmp_path / "calls.log"
-    result = runner.run_system(Greedy(log), docs, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", jobs=1,
-                               max_memory=500)
+    result = runner.write_run(runner.run_system(Greedy(log), docs, out_dir=tmp_path / "out", cache_dir=tmp_path / "cache",
+                                                jobs=1, max_memory=500))
     assert [(f.doc_id, f.reason) for f in result.failures] == [
         ("greedy", "out of memory (over the worker limit of 500 MB, --max-memory)")]
     assert sorted(result.predictions) == ["a", "b", "c", "d", "e", "f", "g"]

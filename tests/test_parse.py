@@ -23,3 +23,29 @@ def test_a_system_returning_nan_is_an_invalid_output_not_a_wrong_value() -> None
     record, reason = runner.check_output(frozenset({Layer.NUMBERS}), Document("d", "ten"), output)
     assert record is None
     assert reason.startswith("invalid output: numbers[0].value: must be a finite number"), reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"doc_id": "a", "text": "Rome", "entities": [{"start": 0, "end": 4, "label": "GPE"}]}',
+        '{"doc_id": "a", "text": "Rome"}',
+        '{"doc_id": "a", "entities": []}',
+        '{"text": "Rome", "entities": []}',
+        '{"doc_id": "a", "text": 4}',
+        '{"doc_id": "a", "text": "Rome", "split": null}',
+        '{"doc_id": "a", "text": "Rome", "numbers": [{"start": 0, "end": 1, "value": "1"}]}',
+        '{"doc_id": "a", "text": "Rome", "extra": 1}',
+        "[1]",
+    ],
+)
+def test_a_gold_line_validates_in_one_pass_exactly_when_its_text_fields_and_annotations_both_do(line: str) -> None:
+    from bench.parse import GOLD_LINE, TEXT_LINE, GoldLine
+
+    whole, _ = validate(GOLD_LINE, line)
+    head, _ = validate(TEXT_LINE, line)
+    annotations, _ = validate(ANNOTATIONS, line)
+    assert (whole is not None) == (head is not None and annotations is not None)
+    if isinstance(whole, GoldLine):
+        assert (whole.doc_id, whole.text, whole.split) == (head.doc_id, head.text, head.split)
+        assert whole.annotations() == annotations

@@ -67,7 +67,7 @@ def test_counts_follow_the_definitions() -> None:
 
 
 def test_datasheet_table_is_current() -> None:
-    sheet = (gold.DEFAULT_GOLD / "DATASHEET.md").read_text("utf-8")
+    sheet = (gold.default_gold() / "DATASHEET.md").read_text("utf-8")
     assert START in sheet and END in sheet
     assert with_table(sheet, datasheet_tables(gold.load_gold())) == sheet, (
         "gold/DATASHEET.md is stale: run `newsbench phenomena --write-datasheet`"

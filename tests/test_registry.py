@@ -14,7 +14,7 @@ import pytest
 
 from bench import registry, runner
 from bench.errors import UserError
-from bench.registry import Adapter, Availability, Discovery, Entry
+from bench.registry import Adapter, Availability, Discovery, Entry, discovery
 from bench.schema import Annotations, Document, Layer
 from systems.spacy_system import SpacySystem
 
@@ -28,7 +28,8 @@ def test_every_built_in_is_discovered_and_the_template_is_not() -> None:
     assert "template" not in found.entries
     for name in BUILT_INS:
         assert found.entries[name].origin.startswith("built-in systems.")
-        assert found.entries[name].factory is not None
+        loaded = found.entry(name)
+        assert loaded is not None and loaded.factory is not None
 
 
 def test_listing_gives_layers_versions_and_availability() -> None:
@@ -200,7 +201,90 @@ def test_newsbench_systems_lists_the_installed_package(installed_plugin: Path) -
 
 
 def test_an_entry_point_name_taken_by_a_built_in_is_skipped_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_entry_point_entries", lambda: [Entry("rules", "entry point other:Rules (other)", NeedsMissing)])
+    monkeypatch.setattr(discovery, "_entry_point_entries", lambda: [Entry("rules", "entry point other:Rules (other)", NeedsMissing)])
     found = registry.discover()
     assert found.entries["rules"].origin == "built-in systems.rules"
     assert found.warnings == ("entry point other:Rules (other): system name 'rules' is taken by built-in systems.rules; skipped",)
+
+
+# --- laziness: names are indexed without importing, a system's code only when it is asked for ----
+
+
+def _imported_after(code: str) -> list[str]:
+    """The ``systems.*`` modules and heavy NLP libraries imported after running ``code`` in a fresh interpreter."""
+    probe = (f"import sys; {code}; "
+             "print(','.join(sorted(m for m in sys.modules if m.startswith('systems.') or "
+             "m.split('.')[0] in ('spacy', 'textacy', 'quantulum3', 'recognizers_text', 'httpx'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT, timeout=120)
+    return [m for m in done.stdout.strip().split(",") if m]
+
+
+def test_discovery_lists_every_built_in_name_without_importing_any_system() -> None:
+    assert _imported_after("from bench import registry; assert {'rules', 'spacy'} <= set(registry.discover().names())") == []
+
+
+def test_resolving_the_rules_system_imports_its_own_code_and_not_spacy() -> None:
+    imported = _imported_after("from bench import registry; registry.create('rules')")
+    assert "systems.rules" in imported
+    assert not any(m.split(".")[0] == "spacy" or m in ("systems.spacy_system", "systems.llm") for m in imported)
+
+
+def test_discovery_is_built_once_per_process_and_each_entry_loaded_once() -> None:
+    found = registry.discover()
+    assert registry.discover() is found
+    assert found.entry("rules") is found.entry("rules")
+
+
+def test_a_built_in_module_whose_system_has_another_name_cannot_run() -> None:
+    def factory() -> Adapter:
+        return NeedsMissing()
+
+    found = Discovery({"renamed": Entry("renamed", "built-in systems.renamed", load=lambda: factory)})
+    with pytest.raises(UserError, match="registered as 'renamed' but the adapter's name is 'needs-missing'"):
+        registry.create("renamed", discovery=found)
+
+
+def test_a_module_without_a_system_is_not_listed_and_a_broken_one_is_unavailable() -> None:
+    def broken() -> registry.Factory:
+        raise ImportError("no module named nothere")
+
+    found = Discovery({"helper": Entry("helper", "built-in systems.helper", load=lambda: None),
+                       "broken": Entry("broken", "built-in systems.broken", load=broken)})
+    assert [i.name for i in registry.list_systems(discovery=found)] == ["broken"]
+    assert registry.list_systems(discovery=found)[0].availability.reason == "cannot import: ImportError: no module named nothere"
+    with pytest.raises(UserError, match="unknown system 'helper'"):
+        registry.create("helper", discovery=found)
+
+
+def test_every_built_in_module_defines_the_system_its_index_name_says() -> None:
+    for name in BUILT_INS:
+        assert registry.create(name).name == name
+
+
+# --- the contract: every member declared once ----------------------------------------------------
+
+
+def test_the_protocol_members_are_what_the_check_requires() -> None:
+    class Partial:
+        name = "partial"
+        version = "1"
+
+    with pytest.raises(TypeError) as caught:
+        registry.check_adapter(Partial(), "test")
+    assert str(caught.value) == ("test does not implement the adapter protocol (missing layers, availability, config, "
+                                 "setup, predict, predict_batch, run_summary)")
+
+
+def test_options_not_declared_take_their_defaults_and_declared_ones_are_read() -> None:
+    assert registry.options_of(NeedsMissing()) == registry.AdapterOptions("", True, True, None)
+    assert registry.options_of(registry.FileSystem("none.jsonl")) == registry.AdapterOptions(
+        "predictions read from a JSONL file", isolate=False, cache=False)
+    assert registry.options_of(SpacySystem()).batch_size == 16
+
+
+def test_a_file_spec_is_read_in_one_place() -> None:
+    assert registry.file_spec("file:a/b.jsonl") == Path("a/b.jsonl")
+    assert registry.file_spec("b.jsonl") is None  # a run takes a bare path as a system name
+    assert registry.as_file("b.jsonl") == Path("b.jsonl")  # score and compare take it as a file
+    assert registry.as_file("file:a/b.jsonl") == Path("a/b.jsonl")
+    assert registry.as_file("rules") is None

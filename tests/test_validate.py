@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench import gold
 from tests.conftest import GoldWriter, tiny_annotation
@@ -183,3 +185,24 @@ def test_one_gold_file_named_is_checked_without_its_neighbours(write_gold: GoldW
     (folder / "documents" / "other.txt").write_text("Another document, annotated elsewhere.\n", "utf-8")
     assert gold.problems(folder / "documents" / "tiny.json") == []
     assert [p.file for p in gold.problems(folder)] == [str(folder / "documents" / "other.txt")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.integers(-3, 12),
+    end=st.integers(-3, 12),
+    text=st.sampled_from(["Rome and Paris", "It’s Rome.", "😀 Rome", ""]),
+    covered=st.one_of(st.none(), st.sampled_from(["Rome", "", "and", " Paris", "R"])),
+    slice_as_text=st.booleans(),
+)
+def test_quick_in_range_check_passes_exactly_the_spans_the_full_check_finds_nothing_in(
+    start: int, end: int, text: str, covered: str | None, slice_as_text: bool
+) -> None:
+    """The quick test before the full checks (prediction-style records) never hides a finding."""
+    from bench.schema import Entity, EntityLabel
+    from bench.validate import _plainly_valid, check_span
+
+    if slice_as_text and 0 <= start <= end <= len(text):
+        covered = text[start:end]
+    entity = Entity(start, end, EntityLabel.GPE, text=covered)
+    assert _plainly_valid((entity,), text) == (list(check_span(entity, text, "$", need_text=False)) == [])

@@ -35,7 +35,7 @@ from bench import baseline as gate
 from bench import gold, interrupt, paths, registry, runner
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
-from bench.report.model import BenchResult, Failure
+from bench.report.model import BenchResult
 from bench.report.terminal import error_console, gate_table, output_console, safe, tables
 from bench.report.write import write_reports
 from bench.schema import GoldDocument, Layer
@@ -90,8 +90,7 @@ def score_runs(documents: tuple[GoldDocument, ...], runs: dict[str, runner.RunRe
     scored = []
     for name, run in sorted(runs.items()):
         score = score_corpus(documents, run.predictions, system=name, attempted=run.layers, warnings=run.warnings)
-        failures = tuple(Failure(f.doc_id, f.reason) for f in run.failures)
-        scored.append(ScoredSystem(score, version=run.version, failures=failures))
+        scored.append(ScoredSystem(score, version=run.version, failures=run.failures))
     return build_result(documents, scored)
 
 
@@ -99,8 +98,7 @@ def main_scores(result: BenchResult) -> dict[str, dict[Layer, float | None]]:
     """Each system's main F1 per layer on all documents (what the gate compares)."""
     out: dict[str, dict[Layer, float | None]] = {}
     for system in result.systems:
-        main = system.overall.scores["main"]
-        out[system.name] = {layer: main[layer.value] for layer in Layer}
+        out[system.name] = system.overall.score.main
     return out
 
 
@@ -165,7 +163,7 @@ def bench(
     exclude: Annotated[
         list[str] | None, typer.Option("--exclude", "-x", help="Do not run this system; repeatable.")
     ] = None,
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     out: Annotated[
         Path | None,
         typer.Option(help="Reports folder (default: the project's reports/, or reports/<corpus>/ for other gold; "

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from bench import atomic, gold, paths, runner
 from bench.errors import UserError
-from bench.formatting import DASH, NA, pct
+from bench.formatting import DASH, pct, signed_pct
 from bench.predictions import read_predictions
 from bench.registry import as_file
 from bench.report.build import MetricComparison, compare_scores
@@ -84,7 +84,7 @@ def _difference_interval(comparison: Comparison) -> str:
     low, high = comparison.difference.low, comparison.difference.high
     if low is None or high is None:
         return comparison.difference.note or ""
-    return f"[{100 * low:+.1f}, {100 * high:+.1f}]"
+    return f"[{signed_pct(low)}, {signed_pct(high)}]"
 
 
 def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str) -> Table:
@@ -111,7 +111,7 @@ def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str) -
             row.metric.name + (" (main)" if row.metric.main else ""),
             pct(c.a),
             pct(c.b),
-            NA if c.difference.value is None else f"{100 * c.difference.value:+.1f}",
+            signed_pct(c.difference.value),
             _difference_interval(c),
             DASH if c.p_value is None else f"{c.p_value:.4f}",
             str(row.documents),
@@ -122,7 +122,7 @@ def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str) -
 def compare(
     a: Annotated[str, typer.Argument(help="System A: a name, file:PATH or a predictions .jsonl.")],
     b: Annotated[str, typer.Argument(help="System B: a name, file:PATH or a predictions .jsonl.")],
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     split: Annotated[str, typer.Option(help="Compare on one split only (default: all documents).")] = OVERALL,
     predictions: Annotated[
         Path | None,

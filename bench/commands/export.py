@@ -22,7 +22,7 @@ class ExportFormat(StrEnum):
 
 def export(
     out: Annotated[Path, typer.Argument(help="Output folder (created; must be empty or absent for hf).")],
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder or JSONL.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     format: Annotated[ExportFormat, typer.Option("--format", help="hf or csv.")] = ExportFormat.HF,
 ) -> None:
     """Write the (validated) gold for use elsewhere; texts and annotations, offsets unchanged."""

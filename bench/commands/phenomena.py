@@ -42,7 +42,7 @@ def datasheet_tables(documents: tuple[GoldDocument, ...]) -> str:
 
 
 def phenomena(
-    path: Annotated[Path, typer.Argument(help="Gold folder.")] = gold.DEFAULT_GOLD,
+    path: Annotated[Path, typer.Argument(help="Gold folder.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     write_datasheet: Annotated[bool, typer.Option(help="Refresh the table in DATASHEET.md.")] = False,
 ) -> None:
     """Print (or write into the datasheet) the phenomenon counts per split."""

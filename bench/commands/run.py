@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from bench import documents as document_files
 from bench import gold, paths, runner
 from bench.report.terminal import safe
 from bench.schema import Document
@@ -34,7 +35,7 @@ def run(
     docs: Annotated[
         Path | None, typer.Option(help="A folder of .txt files, one .txt file (id = its stem), or a JSONL with doc_id and text (default: the gold texts).")
     ] = None,
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder whose texts are used without --docs.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder whose texts are used without --docs.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder: <system>.jsonl and <system>.run.json (default: the project's predictions/; "
@@ -57,7 +58,7 @@ def run(
 ) -> None:
     """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."""
     documents: tuple[Document, ...] = (
-        runner.load_documents(docs) if docs is not None else tuple(d.document for d in gold.load_gold(gold_path))
+        document_files.load_documents(docs) if docs is not None else tuple(d.document for d in gold.load_gold(gold_path))
     )
     options = {
         **model_options(model or [], systems),

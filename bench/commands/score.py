@@ -8,7 +8,8 @@ then run through the runner (its cache reused unless ``--no-cache``) and its pre
 checked (``-`` or nothing drops the entity).
 
 Prints rich tables; ``--json`` writes :meth:`bench.score.CorpusScore.to_json`,
-``--markdown`` a Markdown summary (both atomically). Exit codes: 0 scored;
+``--markdown`` a Markdown summary (both atomically). ``--per-document`` and ``--phenomena`` add a
+table each and the JSON keys ``per_document`` and ``phenomena`` (:mod:`bench.score.slices`). Exit codes: 0 scored;
 1 the gold is defective; 2 the prediction file (or an argument) is unusable,
 reported as one ``file:line: field: problem`` line per defect.
 """
@@ -25,94 +26,132 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bench import gold, paths, runner
+from bench import gold, paths
 from bench.atomic import write_text
 from bench.errors import UserError
 from bench.formatting import DASH, layer_pct, pct
 from bench.labels import parse_label_map
 from bench.predictions import read_predictions
 from bench.registry import as_file
+from bench.schema import Layer
 from bench.score import CorpusScore, score_corpus
-from bench.score.markdown import render
-from bench.score.numbers import NUMBER_METRIC_NAMES
+from bench.score.counts import SemEvalCounts
+from bench.score.keys import (
+    MAIN,
+    AttributionMetric,
+    ComponentMetric,
+    ComponentView,
+    Mode,
+    NumberMetric,
+    SpanFree,
+    title,
+)
+from bench.score.markdown import by_key, prf_cells, render
+from bench.score.rows import Row, corpus_rows, error_counts
+from bench.score.slices import RECALL_ONLY, Slice, phenomenon_slices
+from bench.stats import Interval
 from bench.subset import parse_doc_ids, select
 
-MODES = ("strict", "exact", "partial", "type")
+#: Component views the terminal shows (the per-item coverage is in --json and --markdown).
+TERMINAL_VIEWS = (ComponentView.EXACT, ComponentView.OVERLAP)
 
 
-def _prf_cells(block: dict[str, Any] | None) -> list[str]:
-    if block is None:
-        return [DASH, DASH, DASH]
-    return [pct(block["precision"]), pct(block["recall"]), pct(block["f1"])]
+def _semeval_cells(row: Row | None) -> list[str]:
+    counts = None if row is None else row.counts
+    if not isinstance(counts, SemEvalCounts):
+        return [DASH] * 5
+    return [str(n) for n in (counts.correct, counts.incorrect, counts.partial, counts.missed, counts.spurious)]
+
+
+def _shown(metric: ComponentMetric) -> bool:
+    return metric.view is None or metric.view in TERMINAL_VIEWS
 
 
 def tables(score: CorpusScore) -> list[Table]:
     """Rich tables of a corpus score: main F1, entity modes, numbers, attributions ("—" when not scored)."""
-    data = score.to_dict()
+    counts = score.counts
     out: list[Table] = []
-    main = Table(title=f"{data['system']}: {data['documents']} document(s)")
+    main = Table(title=f"{score.system}: {counts.documents} document(s)")
     for column in ("layer", "main F1", "secondary F1"):
         main.add_column(column, justify="left" if column == "layer" else "right")
-    for layer in ("entities", "numbers", "attributions"):
-        scored = data[layer] is not None
-        main.add_row(layer, layer_pct(data["main"][layer], scored=scored), layer_pct(data["secondary"][layer], scored=scored))
+    for layer in Layer:
+        scored = counts.layer(layer) is not None
+        main.add_row(layer.value, layer_pct(score.main[layer], scored=scored),
+                     layer_pct(score.secondary[layer], scored=scored))
     out.append(main)
 
-    entities = data["entities"]
+    entities = by_key(corpus_rows(counts, Layer.ENTITIES))
     table = Table(title="Entities (SemEval-2013 modes)")
     for column in ("mode", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU"):
         table.add_column(column, justify="left" if column == "mode" else "right")
-    for mode in MODES:
-        block = None if entities is None else entities[mode]
-        counts = [DASH] * 5 if block is None else [str(block[k]) for k in ("correct", "incorrect", "partial", "missed", "spurious")]
-        table.add_row(mode, *_prf_cells(block), *counts)
+    for mode in Mode:
+        row = entities.get(mode)
+        table.add_row(title(mode), *prf_cells(row), *_semeval_cells(row))
     out.append(table)
 
-    numbers = data["numbers"]
+    numbers = by_key(corpus_rows(counts, Layer.NUMBERS))
     table = Table(title="Numbers")
     for column in ("metric", "P", "R", "F1"):
         table.add_column(column, justify="left" if column == "metric" else "right")
-    for metric in NUMBER_METRIC_NAMES:
-        table.add_row(metric, *_prf_cells(None if numbers is None else numbers[metric]))
-    for metric in ("value", "full"):
-        table.add_row(f"span-free {metric}", *_prf_cells(None if numbers is None else numbers["span_free"][metric]))
+    for key in (*NumberMetric, *SpanFree):
+        table.add_row(title(key), *prf_cells(numbers.get(key)))
     out.append(table)
 
-    attributions = data["attributions"]
+    attributions = by_key(corpus_rows(counts, Layer.ATTRIBUTIONS))
     table = Table(title="Attributions")
     for column in ("metric", "P", "R", "F1"):
         table.add_column(column, justify="left" if column == "metric" else "right")
-    for metric in ("strict", "lenient"):
-        table.add_row(metric, *_prf_cells(None if attributions is None else attributions[metric]))
-    for component in ("source", "cue", "content"):
-        for kind in ("exact", "overlap"):
-            table.add_row(f"{component} {kind}", *_prf_cells(None if attributions is None else attributions[component][kind]))
-    table.add_row("source resolved", *_prf_cells(None if attributions is None else attributions["source"]["resolved"]))
+    for key in (*AttributionMetric, *[m for m in ComponentMetric if _shown(m)]):
+        table.add_row(title(key), *prf_cells(attributions.get(key)))
     out.append(table)
 
     errors = Table(title="Errors")
     for column in ("layer", "outcome", "count"):
         errors.add_column(column, justify="right" if column == "count" else "left")
-    for layer in ("entities", "numbers", "attributions"):
-        if data[layer] is not None:
-            for outcome, count in (data[layer]["errors"] or {}).items():  # None: span-free gold
-                errors.add_row(layer, outcome, str(count))
+    for layer in Layer:
+        found = error_counts(counts, layer)
+        for outcome, count in (found or {}).items():
+            errors.add_row(layer.value, outcome.value, str(count))
     out.append(errors)
     return out
 
 
-def per_document_table(rows: dict[str, dict[str, dict[str, Any] | None]]) -> Table:
+def per_document_table(rows: dict[str, dict[Layer, Row | None]]) -> Table:
     """One row per document: main-metric P / R / F1 of each layer ("—" not scored, "n/a" not applicable)."""
-    table = Table(title="Per document (main metric: entities strict, numbers value, attributions strict)")
+    main = ", ".join(f"{layer.value} {MAIN[layer].value}" for layer in Layer)
+    table = Table(title=f"Per document (main metric: {main})")
     table.add_column("document", justify="left", overflow="fold")
-    for layer in ("entities", "numbers", "attributions"):
+    for layer in Layer:
         for part in ("P", "R", "F1"):
-            table.add_column(f"{layer[:3]} {part}", justify="right")
+            table.add_column(f"{layer.value[:3]} {part}", justify="right")
     for doc_id, layers in rows.items():
         cells: list[str | Text] = [Text(doc_id)]  # Text: an id is never read as rich markup
-        for layer in ("entities", "numbers", "attributions"):
-            cells += _prf_cells(layers[layer])
+        for layer in Layer:
+            cells += prf_cells(layers[layer])
         table.add_row(*cells)
+    return table
+
+
+def _with_interval(interval: Interval) -> str:
+    """``71.0 [58.2–80.1]``, the value alone without an interval (the report stack is not imported here)."""
+    if interval.low is None or interval.high is None:
+        return pct(interval.value)
+    return f"{pct(interval.value)} [{pct(interval.low)}–{pct(interval.high)}]"
+
+
+def phenomena_table(slices: tuple[Slice, ...]) -> Table:
+    """One row per phenomenon with gold items: gold count, recall (main, secondary) with intervals, the gap to
+    the layer's overall main recall, precision (main) or "recall only" (definitions: :mod:`bench.score.slices`)."""
+    table = Table(title="Phenomena (all scored documents; no interval under 5 items)")
+    for column in ("layer", "phenomenon", "gold", "recall main", "gap", "recall secondary", "precision main"):
+        table.add_column(column, justify="left" if column in ("layer", "phenomenon") else "right")
+    for s in slices:
+        if s.gold == 0:
+            continue
+        precision = RECALL_ONLY if s.recall_only else _with_interval(s.precision[s.main])
+        gap = "n/a" if s.gap is None else f"{100 * s.gap:+.1f}"
+        table.add_row(s.layer.value, Text(f"{s.name} ({s.main}/{s.secondary})"), str(s.gold),
+                      _with_interval(s.recall[s.main]), gap, _with_interval(s.recall[s.secondary]), precision)
     return table
 
 
@@ -123,7 +162,7 @@ def score(
                        "or a folder of them; or a system name, run through the runner and its cache as `compare` "
                        "does.", show_default=False),
     ],
-    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.")] = gold.DEFAULT_GOLD,
+    gold_path: Annotated[Path, typer.Option("--gold", help="Gold folder, or a JSONL with `text` per line.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     markdown_out: Annotated[Path | None, typer.Option("--markdown", help="Write a Markdown summary here.")] = None,
     system: Annotated[str | None, typer.Option("--system", help="System name (default: the file name).")] = None,
@@ -147,6 +186,10 @@ def score(
         bool, typer.Option("--per-document", help="Also print, and write into --json as `per_document`, each "
                            "document's main-metric P/R/F1 per layer.")
     ] = False,
+    phenomena: Annotated[
+        bool, typer.Option("--phenomena", help="Also print, and write into --json as `phenomena`, recall (and "
+                           "precision where defined) per phenomenon of the gold, with bootstrap intervals.")
+    ] = False,
     docs: Annotated[
         str | None,
         typer.Option("--docs", help="Score these documents only: ID,ID,… or @FILE (one id per line). "
@@ -165,6 +208,8 @@ def score(
     documents = select(every, split=split, doc_ids=parse_doc_ids(docs) if docs is not None else None)
     path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
     if path is None:
+        from bench import runner  # only for a system name: its imports are not paid to score a file
+
         run = runner.run_systems([predictions], [d.document for d in documents],
                                  out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
         for warning in run.warnings:
@@ -189,13 +234,21 @@ def score(
     for table in named_tables(named):
         console.print(table)
     rows = result.per_document_main() if per_document else None
-    if rows is not None:
-        console.print(per_document_table(rows))
+    if per_document:
+        console.print(per_document_table(result.per_document_rows()))
+    slices = phenomenon_slices(result) if phenomena else None
+    if slices is not None:
+        console.print(phenomena_table(slices))
     if json_out is not None:
-        if rows is None and not named:
+        if rows is None and slices is None and not named:
             write_text(json_out, result.to_json())
         else:
-            data = {**result.to_dict(), **({"per_document": rows} if rows is not None else {}), **named}
+            data = result.to_dict()
+            if rows is not None:
+                data["per_document"] = rows
+            if slices is not None:
+                data["phenomena"] = [s.to_dict() for s in slices]
+            data.update(named)
             write_text(json_out, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     if markdown_out is not None:
         write_text(markdown_out, render(result))

@@ -40,7 +40,7 @@ def summary_table(path: Path) -> Table:
 
 
 def summary(
-    path: Annotated[Path, typer.Argument(help="Gold folder or file.")] = gold.DEFAULT_GOLD,
+    path: Annotated[Path, typer.Argument(help="Gold folder or file.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
 ) -> None:
     """Print how many documents and annotations the gold holds."""
     Console().print(summary_table(path))

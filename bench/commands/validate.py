@@ -12,7 +12,7 @@ from bench import gold
 
 
 def validate(
-    path: Annotated[Path, typer.Argument(help="Gold folder, one annotation .json, or a gold .jsonl.")] = gold.DEFAULT_GOLD,
+    path: Annotated[Path, typer.Argument(help="Gold folder, one annotation .json, or a gold .jsonl.", envvar=gold.GOLD_ENV)] = gold.SHIPPED_GOLD,
 ) -> None:
     """Check SHA-256, offsets, text slices, labels, ids, parents and duplicates; one line per problem."""
     found = gold.problems(path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.formatting import pct
 from bench.importers.polnear import PolnearImport, annotator_pairs, krippendorff_alpha
 from bench.score.attributions import AttributionCounts, score_attributions
 from bench.score.tokens import Tokens
@@ -55,9 +56,6 @@ def agreement_text(report: dict[str, Any]) -> str:
     """One paragraph for the terminal."""
     if not report["annotator_pairs"]:
         return "agreement: no document of these splits has two annotator files"
-
-    def pct(value: float | None) -> str:
-        return "n/a" if value is None else f"{100 * value:.1f}"
 
     ours = report["newsbench_f1"]
     parts = ", ".join(f"{name} {pct(value)}" for name, value in ours.items())

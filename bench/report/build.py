@@ -1,8 +1,8 @@
 """Assemble a :class:`~bench.report.model.BenchResult` from the scorer's results.
 
 Scores are never recomputed here: a split is :meth:`CorpusScore.subset` of the
-corpus result (per-document counts reused), its metric dictionary is the
-scorer's ``to_dict()``, and intervals come from :mod:`bench.stats` applied to
+corpus result (per-document counts reused) and renderers read its typed rows
+(:mod:`bench.score.rows`), and intervals come from :mod:`bench.stats` applied to
 per-document count vectors ``[precision credit, predicted, recall credit, gold]``
 read off each document's counts. Each interval's point estimate is checked
 against the scorer's own number, so the two can never silently disagree.
@@ -29,10 +29,12 @@ from bench.report.model import (
     Statistics,
     SystemResult,
 )
-from bench.schema import GoldDocument, Layer
+from bench.schema import GoldDocument
 from bench.score import CorpusScore, ScoreCounts
 from bench.score.counts import MatchCounts, SemEvalCounts
 from bench.score.entities import Mode
+from bench.score.rows import metric_row
+from bench.score.slices import phenomenon_slices
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,24 +54,16 @@ def count_vector(counts: ScoreCounts, metric: Metric) -> tuple[float, float, flo
     predicted = ACT, gold = POS. Numbers and attribution relations: credit =
     matched pairs, predicted and gold = item counts.
     """
-    if metric.layer is Layer.ENTITIES:
-        if counts.entities is None:
-            return None
-        mode = Mode(metric.name)
-        sem: SemEvalCounts = counts.entities.overall(mode)
-        credit = sem.correct + mode.strategy.partial_weight * sem.partial
-        return float(credit), float(sem.actual), float(credit), float(sem.possible)
-    match: MatchCounts
-    if metric.layer is Layer.NUMBERS:
-        if counts.numbers is None:
-            return None
-        span_free = counts.numbers.span_free_documents > 0  # gold without offsets: its span-free mode
-        match = getattr(counts.numbers, f"span_free_{metric.name}" if span_free else metric.name)
-    else:
-        if counts.attributions is None:
-            return None
-        match = getattr(counts.attributions.relation, metric.name)
-    return float(match.correct), float(match.predicted), float(match.correct), float(match.gold)
+    row = metric_row(counts, metric.key)
+    if row is None:
+        return None
+    found = row.counts
+    if isinstance(found, SemEvalCounts):
+        assert isinstance(metric.key, Mode)
+        credit = found.correct + metric.key.strategy.partial_weight * found.partial
+        return float(credit), float(found.actual), float(credit), float(found.possible)
+    assert isinstance(found, MatchCounts)
+    return float(found.correct), float(found.predicted), float(found.correct), float(found.gold)
 
 
 def prf_statistic(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -98,7 +92,6 @@ def split_order(gold: Sequence[GoldDocument]) -> tuple[str, ...]:
 
 def split_result(score: CorpusScore, split: str) -> SplitResult:
     """Scores and intervals of ``score`` (already restricted to the split's documents)."""
-    scores = score.to_dict()
     cells = {}
     for metric in LEADERBOARD:
         if metric.layer not in score.attempted:
@@ -106,7 +99,7 @@ def split_result(score: CorpusScore, split: str) -> SplitResult:
         cell = _cell(score, metric)
         if cell is not None:
             cells[metric] = cell
-    return SplitResult(split, len(score.per_document), cells, scores)
+    return SplitResult(split, len(score.per_document), cells, score)
 
 
 def system_result(scored: ScoredSystem, gold: Sequence[GoldDocument], splits: Sequence[str]) -> SystemResult:
@@ -124,6 +117,8 @@ def system_result(scored: ScoredSystem, gold: Sequence[GoldDocument], splits: Se
         items=tuple(score.items()),
         failures=tuple(sorted(scored.failures, key=lambda f: (f.doc_id, f.reason))),
         warnings=tuple(scored.warnings) + tuple(w for w in score.warnings if w not in scored.warnings),
+        phenomena=phenomenon_slices(score),
+        per_document=score.per_document_main(),
     )
 
 

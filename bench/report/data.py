@@ -9,7 +9,15 @@
          "splits": {SPLIT: {"documents", "scores": <the scorer's score JSON>,
                             "intervals": {LAYER: {METRIC: {precision|recall|f1:
                                 {value, low, high, documents, level, note}}}}}},
-         "errors": [{doc_id, layer, outcomes, description, context, gold, pred}, ...]}}}
+         "errors": [{doc_id, layer, outcomes, description, context, gold, pred}, ...],
+         "phenomena": [{name, layer, gold, predicted, recall_only, overall_recall, gap,
+                        "recall": {METRIC: {value, low, high, documents, level, note}},
+                        "precision": {METRIC: {...}} | null}, ...],
+         "per_document": {DOC_ID: {LAYER: {precision, recall, f1, ...} | null}}}}}
+
+``phenomena`` holds every phenomenon slice on all documents (main and secondary metric of its
+layer; definitions in :mod:`bench.score.slices`); ``per_document`` each document's main-metric
+block per layer, as ``newsbench score --per-document`` writes it.
 
 A layer a system does not attempt is ``null`` in ``scores`` and absent from
 ``intervals``; ``low``/``high`` are ``null`` when ``note`` says why.
@@ -18,7 +26,9 @@ A layer a system does not attempt is ``null`` in ``scores`` and absent from
 metric, value``. ``label`` is ``all`` for corpus-level rows, a label, coarse
 class (``coarse:PER``) or attribution kind otherwise; interval bounds are the
 metrics ``f1_low``/``f1_high`` (and precision/recall likewise). Layers not
-attempted have no rows.
+attempted have no rows. Phenomenon slices add rows with split ``overall``, mode the metric,
+label ``phenomenon:NAME`` and metrics ``recall``, ``precision`` (when defined on predictions),
+their ``_low``/``_high``, ``gold_items`` and ``predicted_items``.
 """
 
 from __future__ import annotations
@@ -31,9 +41,12 @@ from typing import Any
 
 from bench.report.describe import context, describe
 from bench.report.model import BenchResult, Cell, SystemResult
+from bench.report.phenomena import phenomena_json, phenomena_rows
 from bench.schema import Attribution, Entity, Layer, Number, Span
+from bench.score.attributions import KindConfusion
 from bench.score.items import Record, ScoredItem
-from bench.score.numbers import NUMBER_METRIC_NAMES
+from bench.score.rows import error_counts, kind_counts, layer_rows
+from bench.score.sums import ScoreCounts
 from bench.stats import Interval
 
 COLUMNS = ("system", "split", "layer", "mode", "label", "metric", "value")
@@ -99,7 +112,7 @@ def system_dict(result: BenchResult, system: SystemResult) -> dict[str, Any]:
         intervals: dict[str, dict[str, Any]] = {}
         for metric, cell in sorted(split.cells.items()):
             intervals.setdefault(metric.layer.value, {})[metric.name] = _cell_dict(cell)
-        splits[split.split] = {"documents": split.documents, "scores": split.scores, "intervals": intervals}
+        splits[split.split] = {"documents": split.documents, "scores": split.score.to_dict(), "intervals": intervals}
     return {
         "version": system.version,
         "attempted": [layer.value for layer in Layer if layer in system.attempted],
@@ -107,6 +120,8 @@ def system_dict(result: BenchResult, system: SystemResult) -> dict[str, Any]:
         "warnings": list(system.warnings),
         "splits": splits,
         "errors": [item_dict(item, result.text(item.doc_id)) for item in system.errors],
+        "phenomena": phenomena_json(system),
+        "per_document": system.per_document,
     }
 
 
@@ -143,49 +158,22 @@ def _prf_rows(prefix: tuple[str, str, str, str, str], block: Mapping[str, Any]) 
             yield (*prefix, metric, None)
 
 
-def _layer_rows(system: str, split: str, layer: Layer, scores: Mapping[str, Any]) -> Iterator[Row]:
+def _layer_rows(system: str, split: str, layer: Layer, counts: ScoreCounts) -> Iterator[Row]:
+    """The layer's typed rows (:func:`bench.score.rows.layer_rows`), kind agreement and error counts."""
     def base(mode: str, label: str = ALL) -> tuple[str, str, str, str, str]:
         return system, split, layer.value, mode, label
 
-    if layer is Layer.ENTITIES:
-        for mode in ("strict", "exact", "partial", "type"):
-            yield from _prf_rows(base(mode), scores[mode])
-            yield from _prf_rows(base(mode, "macro"), scores["macro"][mode])
-            for label, by_mode in sorted(scores["by_label"].items()):
-                if mode in by_mode:
-                    yield from _prf_rows(base(mode, label), by_mode[mode])
-            coarse = scores.get("coarse")
-            if coarse:
-                yield from _prf_rows(base(mode, "coarse"), coarse[mode])
-                for label, by_mode in sorted(coarse["by_label"].items()):
-                    if mode in by_mode:
-                        yield from _prf_rows(base(mode, f"coarse:{label}"), by_mode[mode])
-    elif layer is Layer.NUMBERS:
-        for mode in NUMBER_METRIC_NAMES:
-            if scores[mode] is not None:  # None: span-free gold, not applicable
-                yield from _prf_rows(base(mode), scores[mode])
-        for mode in ("value", "full"):
-            yield from _prf_rows(base(f"span_free_{mode}"), scores["span_free"][mode])
-        if scores.get("kind") is not None:
-            yield from _prf_rows(base("kind"), scores["kind"])  # accuracy, correct, pairs
-    else:
-        for mode in ("strict", "lenient"):
-            yield from _prf_rows(base(mode), scores[mode])
-            for kind, block in sorted(scores["by_kind"].items()):
-                yield from _prf_rows(base(mode, kind), block[mode])
-        for component in ("source", "cue", "content"):
-            for kind in ("exact", "overlap", "overlap_jm"):
-                if kind in scores[component]:
-                    yield from _prf_rows(base(f"{component}_{kind}"), scores[component][kind])
-        yield from _prf_rows(base("source_resolved"), scores["source"]["resolved"])
-        kind_block = scores.get("kind")
-        if kind_block:
-            yield from _prf_rows(base("kind"), kind_block)
-            for gold_kind, row in zip(kind_block["labels"], kind_block["matrix"], strict=True):
-                for pred_kind, count in zip(kind_block["labels"], row, strict=True):
+    for row in layer_rows(counts, layer):
+        yield from _prf_rows(base(row.key.value, row.csv_label), row.values())
+    kind = kind_counts(counts, layer)
+    if kind is not None:
+        yield from _prf_rows(base("kind"), kind.to_dict())  # accuracy, correct, pairs
+        if isinstance(kind, KindConfusion):
+            for gold_kind, cells in zip(kind.labels, kind.matrix, strict=True):
+                for pred_kind, count in zip(kind.labels, cells, strict=True):
                     yield base("kind_confusion", gold_kind) + (f"predicted_{pred_kind}", float(count))
-    for outcome, count in sorted((scores["errors"] or {}).items()):
-        yield base("errors") + (outcome, float(count))
+    for outcome, count in sorted((error_counts(counts, layer) or {}).items()):
+        yield base("errors") + (outcome.value, float(count))
 
 
 def tidy_rows(result: BenchResult) -> Iterator[Row]:
@@ -193,10 +181,7 @@ def tidy_rows(result: BenchResult) -> Iterator[Row]:
     for system in result.systems:
         for split in system.splits:
             for layer in Layer:
-                layer_scores = split.scores.get(layer.value)
-                if layer_scores is None:
-                    continue
-                yield from _layer_rows(system.name, split.split, layer, layer_scores)
+                yield from _layer_rows(system.name, split.split, layer, split.score.counts)
             for metric, cell in sorted(split.cells.items()):
                 for name, interval in (("precision", cell.precision), ("recall", cell.recall), ("f1", cell.f1)):
                     for bound, value in (("low", interval.low), ("high", interval.high)):
@@ -205,6 +190,7 @@ def tidy_rows(result: BenchResult) -> Iterator[Row]:
                                    f"{name}_{bound}", float(value))
             yield (system.name, split.split, "", "", ALL, "documents", float(split.documents))
         yield (system.name, "overall", "", "", ALL, "failures", float(len(system.failures)))
+        yield from phenomena_rows(system)
 
 
 def results_frame(result: BenchResult) -> Any:

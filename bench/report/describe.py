@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from bench.formatting import DASH, pct
+from bench.formatting import DASH, pct, squeeze_space
 from bench.schema import Attribution, Entity, Layer, Number, Span
 from bench.score.items import Outcome, Record, ScoredItem
 from bench.stats import Interval
@@ -39,14 +39,9 @@ def with_interval(interval: Interval | None) -> str:
     return f"{pct(interval.value)} {bracket}" if bracket else pct(interval.value)
 
 
-def one_line(text: str) -> str:
-    """Runs of white space (newlines included) as single spaces."""
-    return " ".join(text.split())
-
-
 def shorten(text: str, limit: int = LONGEST_QUOTE) -> str:
     """``text`` on one line, cut in the middle with "…" when longer than ``limit``."""
-    line = one_line(text)
+    line = squeeze_space(text)
     if len(line) <= limit:
         return line
     half = (limit - 1) // 2
@@ -98,8 +93,8 @@ def context(item: ScoredItem, text: str, *, width: int = CONTEXT) -> str:
     while right_at < len(text) and not text[right_at].isspace() and right_at - end < width + 12:
         right_at += 1
     middle = shorten(text[start:end], LONGEST_QUOTE)
-    left = one_line(text[left_at:start]) if text[left_at:start].strip() else ""
-    right = one_line(text[end:right_at]) if text[end:right_at].strip() else ""
+    left = squeeze_space(text[left_at:start]) if text[left_at:start].strip() else ""
+    right = squeeze_space(text[end:right_at]) if text[end:right_at].strip() else ""
     gap_left = " " if left and text[start - 1].isspace() else ""
     gap_right = " " if right and end < len(text) and text[end].isspace() else ""
     return (

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 import jinja2
 import markupsafe
 
-from bench.formatting import DASH, visible_controls
+from bench.formatting import DASH, pct, visible_controls
 from bench.report.describe import Category, category, describe, record_text, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, DocumentInfo, SystemResult, slug
+from bench.report.phenomena import where_it_fails_html
+from bench.report.viewer import worst_by_layer
 from bench.schema import Layer, Span
 from bench.score.items import Outcome, ScoredItem
 
@@ -182,6 +184,9 @@ for details. {{ failures|length }} of {{ documents|length }} document(s) failed 
 <tr><th>split (documents)</th>{% for title in metric_titles %}<th>{{ title }} F1</th>{% endfor %}</tr>
 {% for row in score_rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table>
+{{ where_it_fails }}
+<section class="worst"><h2>Worst documents</h2><p class="counts">Per layer, the five lowest main-metric F1 (ties by document id), linked to the comparison viewer.</p>
+<ul>{% for title, docs in worst %}<li>{{ title }}: {% for w in docs %}<a href="{{ w.page }}">{{ w.doc_id }}</a> {{ pct(w.f1) }}{% if not loop.last %} · {% endif %}{% else %}{{ dash }}{% endfor %}</li>{% endfor %}</ul></section>
 <div class="legend" role="note" aria-label="legend">
 <strong>Legend:</strong>
 {% for cat in categories %}<span class="m c-{{ cat.value }} legend-{{ cat.value }}">{{ cat.legend }}</span>
@@ -248,4 +253,7 @@ def system_html(result: BenchResult, system: SystemResult) -> str:
         score_rows=rows,
         dash=DASH,
         page=slug(system.name),
+        where_it_fails=where_it_fails_html(system),
+        worst=worst_by_layer(result, system),
+        pct=pct,
     )

@@ -8,16 +8,22 @@ quoted from documents is escaped so it cannot break a table or turn into markup.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from bench.formatting import DASH, markdown_code, markdown_escape, pct, table
 from bench.report.describe import context, describe, reading_order, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitResult, SystemResult, slug
+from bench.report.phenomena import leaderboard_phenomena_markdown, where_it_fails_markdown
+from bench.report.viewer import worst_markdown
 from bench.schema import Layer
+from bench.score.attributions import KindConfusion
+from bench.score.counts import MatchCounts, SemEvalCounts
 from bench.score.items import Outcome, ScoredItem
-from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC
-from bench.score.numbers import NUMBER_METRIC_NAMES
+from bench.score.keys import MAIN, SECONDARY, AttributionMetric, Mode, RowKey
+from bench.score.markdown import SEMEVAL_COUNTS, by_key, prf_cells
+from bench.score.numbers import KindCounts
+from bench.score.result import CorpusScore
+from bench.score.rows import Row, Scope, corpus_rows, error_counts, kind_counts, layer_rows
 
 #: Concrete errors listed per layer and outcome on a system page; the rest are counted.
 ERRORS_SHOWN = 25
@@ -73,9 +79,9 @@ def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> st
         f"with fewer than {stats.min_documents} documents no interval is given. "
         f"{DASH} means the system does not attempt that layer (not zero). "
         "Main metric per layer (the regression gate watches it): "
-        + ", ".join(f"{layer.value} {MAIN_METRIC[layer]}" for layer in Layer)
+        + ", ".join(f"{layer.value} {MAIN[layer].value}" for layer in Layer)
         + "; beside it the more forgiving "
-        + ", ".join(f"{layer.value} {SECONDARY_METRIC[layer]}" for layer in Layer)
+        + ", ".join(f"{layer.value} {SECONDARY[layer].value}" for layer in Layer)
         + ". Per-system pages list per-label scores and every error: see the links below.",
         "",
     ]
@@ -106,6 +112,7 @@ def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> st
                         with_interval(cell.precision), with_interval(cell.recall), with_interval(cell.f1)]
                 rows.append(row)
             parts += [f"### {layer.value.capitalize()} ({escape(split)})", "", table(header, rows), ""]
+    parts += leaderboard_phenomena_markdown(result)
     parts += ["## Systems", "", table(
         ["system", "version", "layers", "report", "side by side"],
         [[escape(s.name), escape(s.version), ", ".join(l.value for l in Layer if l in s.attempted) or DASH,
@@ -117,106 +124,105 @@ def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> st
 # --- system page ------------------------------------------------------------------------------
 
 
-def _prf(block: Mapping[str, Any] | None) -> list[str]:
-    if block is None:
-        return [DASH] * 3
-    return [pct(block["precision"]), pct(block["recall"]), pct(block["f1"])]
+def _by_label(rows: Iterable[Row], scope: Scope) -> dict[str, dict[RowKey, Row]]:
+    """Rows of one scope grouped by label (sorted), then by key."""
+    out: dict[str, dict[RowKey, Row]] = {}
+    for row in rows:
+        if row.scope is scope:
+            out.setdefault(row.label, {})[row.key] = row
+    return dict(sorted(out.items()))
 
 
-def _entity_tables(scores: Mapping[str, Any]) -> list[str]:
+def _entity_tables(score: CorpusScore) -> list[str]:
+    entities = list(layer_rows(score.counts, Layer.ENTITIES))
+    overall = by_key(r for r in entities if r.scope is Scope.ALL)
+    macro = by_key(r for r in entities if r.scope is Scope.MACRO)
     parts = ["Per mode (SemEval-2013; partial counts ½):", ""]
-    keys = ("correct", "incorrect", "partial", "missed", "spurious")
     parts.append(table(
         ["mode", "P", "R", "F1", "COR", "INC", "PAR", "MIS", "SPU", "macro F1"],
-        [[mode, *_prf(scores[mode]), *[str(scores[mode][k]) for k in keys], pct(scores["macro"][mode]["f1"])]
-         for mode in ("strict", "exact", "partial", "type")],
+        [[row.title, *prf_cells(row), *[str(row.values()[k]) for k in SEMEVAL_COUNTS], pct(macro[row.key].prf.f1)]
+         for row in overall.values()],
     ))
     parts += ["", ("Per label (strict and partial; a label's row counts the pairs whose gold label it is, "
               "and spurious predictions under their own label):"), ""]
     rows = []
-    for label, by_mode in sorted(scores["by_label"].items()):
-        strict, partial = by_mode.get("strict"), by_mode.get("partial")
-        gold = strict["possible"] if strict else 0
-        predicted = strict["actual"] if strict else 0
-        rows.append([label, str(gold), str(predicted), *_prf(strict), *_prf(partial)])
+    for label, by_mode in _by_label(entities, Scope.LABEL).items():
+        strict, partial = by_mode.get(Mode.STRICT), by_mode.get(Mode.PARTIAL)
+        counts = None if strict is None else strict.counts
+        gold, predicted = (counts.possible, counts.actual) if isinstance(counts, SemEvalCounts) else (0, 0)
+        rows.append([label, str(gold), str(predicted), *prf_cells(strict), *prf_cells(partial)])
     parts.append(table(["label", "gold", "predicted", "strict P", "strict R", "strict F1",
                         "partial P", "partial R", "partial F1"], rows))
-    coarse = scores.get("coarse")
-    if coarse:
-        parts += ["", "Coarse classes (PER/ORG/LOC/MISC):", ""]
-        parts.append(table(["class", "strict P", "strict R", "strict F1", "partial F1"],
-                           [[label, *_prf(by_mode.get("strict")), _prf(by_mode.get("partial"))[2]]
-                            for label, by_mode in sorted(coarse["by_label"].items())]))
-    confusion = scores.get("confusion")
-    if confusion and confusion["labels"]:
-        labels = confusion["labels"]
+    parts += ["", "Coarse classes (PER/ORG/LOC/MISC):", ""]
+    parts.append(table(["class", "strict P", "strict R", "strict F1", "partial F1"],
+                       [[label, *prf_cells(by_mode.get(Mode.STRICT)), prf_cells(by_mode.get(Mode.PARTIAL))[2]]
+                        for label, by_mode in _by_label(entities, Scope.COARSE_LABEL).items()]))
+    labels, matrix = score.confusion()
+    if labels:
         parts += ["", "Label confusion over aligned pairs (rows gold, columns predicted):", ""]
         parts.append(table(["gold \\ predicted", *labels],
-                           [[label, *map(str, row)] for label, row in zip(labels, confusion["matrix"], strict=True)]))
+                           [[label, *map(str, row)] for label, row in zip(labels, matrix, strict=True)]))
     return parts
 
 
-def _counts(block: Mapping[str, Any] | None) -> list[str]:
-    """matched / predicted / gold of a block ("—" when not applicable: span-free gold)."""
-    return [DASH] * 3 if block is None else [str(block[k]) for k in ("correct", "predicted", "gold")]
+def _match_cells(row: Row) -> list[str]:
+    counts = row.counts
+    assert isinstance(counts, MatchCounts)
+    return [str(counts.correct), str(counts.predicted), str(counts.gold)]
 
 
-def _number_tables(scores: Mapping[str, Any]) -> list[str]:
-    rows = [[name, *_prf(scores[name]), *_counts(scores[name])] for name in NUMBER_METRIC_NAMES]
-    rows += [[f"span-free {name}", *_prf(scores["span_free"][name]), str(scores["span_free"][name]["correct"]),
-              str(scores["span_free"][name]["predicted"]), str(scores["span_free"][name]["gold"])]
-             for name in ("value", "full")]
+def _number_tables(score: CorpusScore) -> list[str]:
+    rows = [[row.title, *prf_cells(row), *_match_cells(row)] for row in corpus_rows(score.counts, Layer.NUMBERS)]
     parts = [("Spans must overlap; each metric takes its own best one-to-one alignment. span: identical span; "
              "value: equal value; value_unit / value_qualifier: and equal unit / qualifier; full: value, unit and "
              "qualifier; strict: full and identical span; span-free: matched by value, offsets ignored."), "",
              table(["metric", "P", "R", "F1", "matched", "predicted", "gold"], rows)]
-    kind = scores.get("kind")
-    if kind and kind["pairs"]:
-        labels, matrix = kind["labels"], kind["matrix"]
+    kind = kind_counts(score.counts, Layer.NUMBERS)
+    if kind is not None and kind.pairs:
+        labels, matrix = kind.labels, kind.matrix
         used = [i for i in range(len(labels)) if any(matrix[i]) or any(row[i] for row in matrix)]
-        parts += ["", (f"Kind accuracy over aligned pairs: {pct(kind['accuracy'])} ({kind['correct']} of {kind['pairs']}); "
+        parts += ["", (f"Kind accuracy over aligned pairs: {pct(kind.accuracy)} ({kind.correct} of {kind.pairs}); "
                   "confusion (rows gold, columns predicted, none = no kind):"), ""]
         parts.append(table(["gold \\ predicted", *[labels[j] for j in used]],
                            [[labels[i], *[str(matrix[i][j]) for j in used]] for i in used]))
     return parts
 
 
-def _attribution_tables(scores: Mapping[str, Any]) -> list[str]:
-    rows = [[name, *_prf(scores[name])] for name in ("strict", "lenient")]
-    for component in ("source", "cue", "content"):
-        for kind in ("exact", "overlap", "overlap_jm"):
-            if kind in scores[component]:
-                rows.append([f"{component} {kind.replace('_', ' ')}", *_prf(scores[component][kind])])
-    rows.append(["source resolved", *_prf(scores["source"]["resolved"])])
+def _attribution_tables(score: CorpusScore) -> list[str]:
+    attributions = list(layer_rows(score.counts, Layer.ATTRIBUTIONS))
+    rows = [[row.title, *prf_cells(row)] for row in attributions if row.scope is Scope.ALL]
     parts = [("strict: source, cue and content all exact; lenient: all three exact or sharing a word; "
              "overlap rows are token coverage pooled over aligned pairs, overlap jm the mean coverage per item "
              "(Johansson & Moschitti). Each row is counted on the alignment that maximises it."), "",
              table(["metric", "P", "R", "F1"], rows)]
-    parts += _kind_table(scores.get("kind"))
-    kinds = [[kind, *_prf(block["strict"]), *_prf(block["lenient"])] for kind, block in sorted(scores["by_kind"].items())
-             if block["strict"]["gold"] or block["strict"]["predicted"]]
+    parts += _kind_table(kind_counts(score.counts, Layer.ATTRIBUTIONS))
+    kinds = []
+    for kind, by_metric in _by_label(attributions, Scope.KIND).items():
+        strict, lenient = by_metric[AttributionMetric.STRICT], by_metric[AttributionMetric.LENIENT]
+        counts = strict.counts
+        assert isinstance(counts, MatchCounts)
+        if counts.gold or counts.predicted:
+            kinds.append([kind, *prf_cells(strict), *prf_cells(lenient)])
     if kinds:
         parts += ["", "By kind:", "", table(["kind", "strict P", "strict R", "strict F1",
                                              "lenient P", "lenient R", "lenient F1"], kinds)]
     return parts
 
 
-def _kind_table(kind: Mapping[str, Any] | None) -> list[str]:
+def _kind_table(kind: KindCounts | KindConfusion | None) -> list[str]:
     """Kind accuracy and the kind confusion matrix, when some aligned pair has a kind on both sides."""
-    if not kind or not kind["pairs"]:
+    if kind is None or not kind.pairs:
         return []
-    labels = kind["labels"]
+    labels = kind.labels
     return ["", (f"Kind (direct/indirect/mixed) over strictly aligned pairs where both have one: accuracy "
-                 f"{pct(kind['accuracy'])} ({kind['correct']} of {kind['pairs']}); rows gold, columns predicted:"), "",
+                 f"{pct(kind.accuracy)} ({kind.correct} of {kind.pairs}); rows gold, columns predicted:"), "",
             table(["gold \\ predicted", *labels],
-                  [[label, *map(str, row)] for label, row in zip(labels, kind["matrix"], strict=True)])]
+                  [[label, *map(str, row)] for label, row in zip(labels, kind.matrix, strict=True)])]
 
 
-def _error_breakdown(scores: Mapping[str, Any]) -> list[str]:
-    errors = scores["errors"]
-    if errors is None:  # span-free gold: nothing is aligned, no error breakdown
-        return ["Not applicable: the gold has no offsets (span-free)."]
-    return [table(["error", "count"], [[name.replace("_", " "), str(count)] for name, count in errors.items()])]
+def _error_breakdown(score: CorpusScore, layer: Layer) -> list[str]:
+    errors = error_counts(score.counts, layer) or {}
+    return [table(["error", "count"], [[o.value.replace("_", " "), str(count)] for o, count in errors.items()])]
 
 
 def _concrete_errors(result: BenchResult, system: SystemResult, layer: Layer) -> list[str]:
@@ -264,18 +270,19 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
     rows = [[f"{escape(split.split)} ({split.documents})", *[_f1_cell(split, m) for m in LEADERBOARD]]
             for split in sorted(system.splits, key=lambda s: (s.split != OVERALL, result.splits.index(s.split)))]
     parts += [table(["split (documents)", *[f"{m.title} F1" for m in LEADERBOARD]], rows), ""]
+    parts += where_it_fails_markdown(system)
     for layer in Layer:
         parts += [f"## {layer.value.capitalize()}", ""]
-        scores = overall.scores.get(layer.value)
-        if scores is None:
+        if overall.score.counts.layer(layer) is None:
             parts += [f"{DASH} Not attempted by this system.", ""]
             continue
         parts += ["All gold documents.", ""]
         tables = {Layer.ENTITIES: _entity_tables, Layer.NUMBERS: _number_tables,
-                  Layer.ATTRIBUTIONS: _attribution_tables}[layer](scores)
+                  Layer.ATTRIBUTIONS: _attribution_tables}[layer](overall.score)
         parts += tables + ["", f"### {layer.value.capitalize()}: error breakdown", ""]
-        parts += _error_breakdown(scores) + ["", f"### {layer.value.capitalize()}: errors in context", ""]
+        parts += _error_breakdown(overall.score, layer) + ["", f"### {layer.value.capitalize()}: errors in context", ""]
         parts += _concrete_errors(result, system, layer)
+    parts += worst_markdown(result, system)
     parts += ["## Failures", ""]
     if system.failures:
         parts.append("Documents the system crashed on, timed out on or returned invalid output for; "

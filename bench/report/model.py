@@ -6,28 +6,21 @@ from the scorer's results, and the renderers only read them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bench.failures import Failure as Failure  # noqa: PLC0414 — re-exported: the one Failure type
+from bench.names import slug as slug  # noqa: PLC0414 — re-exported for the renderers
 from bench.schema import Layer
 from bench.score.items import ScoredItem
-from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC
+from bench.score.keys import MAIN, SECONDARY, MetricKey, layer_of
+from bench.score.result import CorpusScore
+from bench.score.slices import Slice
 from bench.stats import Interval
 
 #: The pseudo-split holding every gold document.
 OVERALL = "overall"
-
-
-def slug(name: str) -> str:
-    """A system name as a safe file name (anything but letters, digits, ``.``, ``_``, ``-`` becomes ``_``).
-
-    >>> slug("my system/v2")
-    'my_system_v2'
-    """
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name).strip(".")
-    return cleaned or "_"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -35,20 +28,29 @@ class Metric:
     """One leaderboard column group: a layer and one of its F1 variants (e.g. entities/strict)."""
 
     layer: Layer
-    name: str
+    key: MetricKey
+
+    def __post_init__(self) -> None:
+        if layer_of(self.key) is not self.layer:
+            raise ValueError(f"{self.key!r} is not a metric of {self.layer.value}")
+
+    @property
+    def name(self) -> str:
+        """The metric's name (its key in the score JSON)."""
+        return self.key.value
 
     @property
     def main(self) -> bool:
-        return MAIN_METRIC[self.layer] == self.name
+        return MAIN[self.layer] is self.key
 
     @property
     def title(self) -> str:
         return f"{self.layer.value} {self.name}"
 
 
-#: Leaderboard columns: per layer its main F1 then its secondary F1 (see bench.score.metrics).
+#: Leaderboard columns: per layer its main F1 then its secondary F1 (see bench.score.keys).
 LEADERBOARD: tuple[Metric, ...] = tuple(
-    metric for layer in Layer for metric in (Metric(layer, MAIN_METRIC[layer]), Metric(layer, SECONDARY_METRIC[layer]))
+    metric for layer in Layer for metric in (Metric(layer, MAIN[layer]), Metric(layer, SECONDARY[layer]))
 )
 
 
@@ -66,22 +68,15 @@ class SplitResult:
     """A system's scores on one split (or :data:`OVERALL`).
 
     ``cells`` holds the leaderboard metrics of attempted layers only (a missing
-    metric is "not attempted", shown as —); ``scores`` is the scorer's
-    :meth:`~bench.score.CorpusScore.to_dict` for the split's documents.
+    metric is "not attempted", shown as —); ``score`` is the scorer's result on the
+    split's documents (renderers read its rows, :mod:`bench.score.rows`; ``results.json``
+    its :meth:`~bench.score.CorpusScore.to_dict`).
     """
 
     split: str
     documents: int
     cells: Mapping[Metric, Cell]
-    scores: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """A document the system produced no valid prediction for (scored as empty), and why."""
-
-    doc_id: str
-    reason: str
+    score: CorpusScore
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +84,9 @@ class SystemResult:
     """Everything reported about one system.
 
     ``items`` is the scorer's itemised list over all documents, matches included,
-    in document order.
+    in document order; ``phenomena`` the phenomenon slices on all documents
+    (:mod:`bench.score.slices`); ``per_document`` each document's main-metric P/R/F1
+    per layer (:meth:`bench.score.CorpusScore.per_document_main`).
     """
 
     name: str
@@ -99,6 +96,9 @@ class SystemResult:
     items: tuple[ScoredItem, ...]
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
+    phenomena: tuple[Slice, ...] = ()
+    #: :meth:`~bench.score.CorpusScore.per_document_main`: document id → layer → main-metric P/R/F1 (or ``None``).
+    per_document: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def split(self, name: str) -> SplitResult:
         for split in self.splits:

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bench.baseline import Status, Verdict
-from bench.formatting import DASH, one_line, pct
+from bench.formatting import DASH, one_line, pct, signed_pct
 from bench.report.describe import with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult
 from bench.schema import Layer
@@ -122,7 +122,7 @@ def gate_table(verdict: Verdict) -> Table:
                             ("current F1", "right"), ("change", "right"), ("status", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in verdict.rows:
-        change = DASH if row.change is None else f"{100 * row.change:+.1f}"
+        change = DASH if row.change is None else signed_pct(row.change)
         table.add_row(
             plain(row.system),
             DASH if row.layer is None else row.layer.value,

@@ -2,14 +2,16 @@
 
 Layout (all deterministic: the same result gives byte-identical files)::
 
-    leaderboard.md        F1 per split and P/R/F1 per layer, with intervals; links below
+    leaderboard.md        F1 per split and P/R/F1 per layer, with intervals; system × phenomenon; links below
     leaderboard.png       the chart, linked from leaderboard.md
     results.json          everything, machine-readable (bench.report.data)
     results.csv           tidy long format (system, split, layer, mode, label, metric, value)
-    systems/NAME.md       per-label tables, error breakdowns, errors in context, failures
-    systems/NAME.html     gold and predicted spans side by side
+    systems/NAME.md       where it fails (phenomena), per-label tables, error breakdowns, errors in context, failures
+    systems/NAME.html     where it fails; gold and predicted spans side by side
+    viewer/index.html     the comparison viewer: every document, linked (bench.report.viewer)
+    viewer/DOC.html       one document: every system's spans around the gold, filters
 
-Pages of systems that are no longer in the result are removed from ``systems/``;
+Pages of systems (documents) that are no longer in the result are removed from ``systems/`` (``viewer/``);
 nothing else in the folder (e.g. ``baseline.json``) is touched.
 """
 
@@ -23,6 +25,7 @@ from bench.report.data import results_csv, results_json
 from bench.report.html import system_html
 from bench.report.markdown import leaderboard_markdown, system_markdown
 from bench.report.model import BenchResult, slug
+from bench.report.viewer import VIEWER, viewer_files
 
 LEADERBOARD_MD = "leaderboard.md"
 CHART = "leaderboard.png"
@@ -42,6 +45,7 @@ def render_all(result: BenchResult) -> dict[str, bytes]:
     for system in result.systems:
         files[f"{SYSTEMS}/{slug(system.name)}.md"] = system_markdown(result, system).encode("utf-8")
         files[f"{SYSTEMS}/{slug(system.name)}.html"] = system_html(result, system).encode("utf-8")
+    files.update({name: page.encode("utf-8") for name, page in viewer_files(result).items()})
     return files
 
 
@@ -53,9 +57,8 @@ def write_reports(result: BenchResult, out_dir: Path) -> list[Path]:
         path = out_dir / relative
         atomic.write_bytes(path, data)
         written.append(path)
-    systems_dir = out_dir / SYSTEMS
     keep = {out_dir / relative for relative in files}
-    for stale in sorted(systems_dir.glob("*")):
+    for stale in sorted([*(out_dir / SYSTEMS).glob("*"), *(out_dir / VIEWER).glob("*")]):
         if stale.is_file() and stale.suffix in (".md", ".html") and stale not in keep:
             stale.unlink()
     return written

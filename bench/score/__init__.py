@@ -16,7 +16,7 @@ from bench.score.attributions import AttributionCounts, AttributionScore
 from bench.score.corpus import score_corpus, score_document
 from bench.score.entities import COARSE, COARSE_OF, LABELS, EntityCounts, EntityScore, Mode
 from bench.score.items import Outcome, ScoredItem
-from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC, f1_of, main_f1, metric_dict
+from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC, f1_of, main_f1, metric_dict, secondary_f1
 from bench.score.numbers import NumberCounts, NumberScore
 from bench.score.result import CorpusScore, DocumentScore
 from bench.score.sums import ScoreCounts, total
@@ -44,5 +44,6 @@ __all__ = [
     "metric_dict",
     "score_corpus",
     "score_document",
+    "secondary_f1",
     "total",
 ]

@@ -1,22 +1,35 @@
-"""One-to-one, order-independent alignment of gold and predicted spans.
+"""The alignment engine: one-to-one, order-independent matching of gold and predicted items.
 
-Spans on both sides are grouped into clusters of chained overlaps (a sweep over
-start offsets). A cluster holding exactly one gold and one predicted span is
-aligned directly (vectorised: the common case); any larger cluster is solved as
-an assignment problem with :func:`scipy.optimize.linear_sum_assignment` on a
-weight matrix the caller supplies. Weights encode preferences lexicographically
-(:func:`lexicographic`): e.g. "credit in this mode, then exact boundaries, then
-the largest overlap". Pairs of weight 0 are never aligned.
+Every layer calls it the same way (:func:`candidates`, then :meth:`Candidates.align`
+once per count it needs, or :func:`align` for a single alignment):
 
-Items inside a large cluster are put in a canonical order (by offsets, then the
-caller's key) before solving, so the result does not depend on input order:
-shuffling predictions never changes a score.
+* each side is a :class:`Spans`: an interval per item (characters for entities and
+  numbers, token indices for attribution contents), the document it belongs to,
+  and sort keys that put the items of a cluster in a canonical order;
+* items are grouped into *clusters of chained overlaps* (a sweep over start
+  offsets; documents are laid one after another with a gap, so a corpus is one
+  sweep and no item ever meets another document's); the candidate pairs are every
+  (gold, predicted) pair inside a cluster;
+* the caller gives *tiers*: per candidate pair, non-negative integer credits, most
+  important first (e.g. "credit in this mode, then exact boundaries, then the
+  largest overlap");
+* the alignment is one-to-one and maximises the tiers lexicographically: a larger
+  first tier always wins, whatever the later ones. A pair whose tiers are all 0 is
+  never aligned, nor is a pair whose intervals share nothing.
+
+Solving, per cluster: a cluster of one gold and one predicted item keeps its pair
+(vectorised: the common case); a cluster with one item on a side takes that item's
+first best partner in canonical order (vectorised over all such clusters); any other
+cluster is solved by :func:`scipy.optimize.linear_sum_assignment` on its weights
+(:func:`lexicographic_edges`), rows and columns in canonical order. The result thus
+never depends on the input order: shuffling predictions never changes a score.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,10 +37,8 @@ from scipy.optimize import linear_sum_assignment
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-#: ``weights(gold_indices, pred_indices)`` → matrix ``len(gold) × len(pred)`` of non-negative weights.
-WeightFn = Callable[[IntArray, IntArray], npt.NDArray[np.int64]]
-#: Sort key of an item (by index) that breaks ties between equal offsets.
-KeyFn = Callable[[int], Hashable]
+#: Non-negative integer credits, one per candidate pair (booleans count as 0 and 1).
+Tier = IntArray | BoolArray
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -37,80 +48,115 @@ def as_int_array(values: Sequence[int] | npt.ArrayLike) -> IntArray:
     return np.asarray(values, dtype=np.int64).reshape(-1)
 
 
-def overlaps(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> IntArray:
-    """Matrix of characters shared by each gold span (rows) and predicted span (columns).
+def unmatched(n: int, matched: IntArray) -> IntArray:
+    """Indices ``0..n-1`` not in ``matched``."""
+    mask = np.ones(n, dtype=bool)
+    mask[matched] = False
+    return np.flatnonzero(mask).astype(np.int64)
 
-    >>> overlaps(as_int_array([0, 10]), as_int_array([5, 12]), as_int_array([3]), as_int_array([11])).tolist()
-    [[2], [1]]
+
+def rank(keys: Sequence[Any]) -> IntArray:
+    """Each item's position when the items are sorted by ``keys`` (equal keys share a position).
+
+    >>> rank(["b", "a", "b"]).tolist()
+    [1, 0, 1]
     """
-    shared: IntArray = np.minimum(ge[:, None], pe[None, :]) - np.maximum(gs[:, None], ps[None, :])
-    out: IntArray = np.maximum(shared, 0)
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    out = np.zeros(len(keys), dtype=np.int64)
+    position = 0
+    for k, i in enumerate(order):
+        if k and keys[i] != keys[order[k - 1]]:
+            position = k
+        out[i] = position
     return out
 
 
-def lexicographic(*tiers: npt.ArrayLike) -> npt.NDArray[np.int64] | npt.NDArray[np.float64]:
-    """Combine non-negative integer tiers (most important first) into one weight matrix.
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """One side's items: intervals ``[starts, ends)``, documents, and canonical sort keys.
 
-    A matching with a larger first tier always wins, whatever the later tiers:
-    each tier's base exceeds the largest possible total of all later tiers over a
-    matching (at most ``min(rows, cols)`` pairs). Entries where every tier is 0
-    stay 0. If the weights would exceed 2**52 they are computed in float64 and
-    the least important tiers may lose precision (never the order of the first).
-
-    >>> lexicographic([[1, 0]], [[0, 9]]).tolist()
-    [[10, 9]]
+    Items of different documents never align. Inside a cluster items are ordered by
+    ``order`` (most significant key first, then the item's index): the tie-breaking
+    rule, so it must depend on the items only, never on their input order.
     """
-    arrays = [np.asarray(t, dtype=np.int64) for t in tiers]
-    shape = arrays[0].shape
-    n = max(1, min(shape)) if len(shape) == 2 else 1
-    bases: list[int] = []
-    base = 1
-    for tier in reversed(arrays):
-        bases.append(base)
-        base *= n * int(tier.max(initial=0)) + 1
-    bases.reverse()
-    if base < 2**52:
-        total = np.zeros(shape, dtype=np.int64)
-        for tier, weight in zip(arrays, bases):
-            total += tier * weight
-        return total
-    as_float = np.zeros(shape, dtype=np.float64)
-    for tier, weight in zip(arrays, bases):
-        as_float += tier.astype(np.float64) * float(weight)
-    return as_float
+
+    starts: IntArray
+    ends: IntArray
+    doc: IntArray
+    order: tuple[IntArray, ...]
+
+    @classmethod
+    def of(
+        cls,
+        starts: Sequence[int] | IntArray,
+        ends: Sequence[int] | IntArray,
+        *,
+        doc: Sequence[int] | IntArray | None = None,
+        order: Sequence[Sequence[int] | IntArray] | None = None,
+    ) -> Spans:
+        """Spans of one document (or of ``doc``), ordered by ``order`` (default: start, then end)."""
+        s, e = as_int_array(starts), as_int_array(ends)
+        d = np.zeros(len(s), dtype=np.int64) if doc is None else as_int_array(doc)
+        return cls(s, e, d, (s, e) if order is None else tuple(as_int_array(k) for k in order))
+
+    def __len__(self) -> int:
+        return len(self.starts)
 
 
 @dataclass(frozen=True, slots=True)
-class Clusters:
-    """Clusters of chained overlaps between two sides.
+class Alignment:
+    """Aligned pairs: ``gold[k]`` is aligned to ``pred[k]`` (indices into the two sides); ``pair[k]``
+    is their index among the candidate pairs (to read a tier's value for the aligned pairs).
 
-    ``simple_gold[k]`` and ``simple_pred[k]`` form a cluster of exactly one gold
-    and one predicted span (which therefore overlap); ``complex`` lists the
-    (gold indices, pred indices) of every cluster with more than one item on a
-    side and at least one on each. Items outside all of these overlap nothing on
-    the other side.
+    Pairs are listed by kind of cluster (one-to-one, one item on a side, larger), each kind in cluster
+    order; sort by ``pair`` for plain cluster order.
     """
+
+    gold: IntArray
+    pred: IntArray
+    pair: IntArray
+
+    def __iter__(self) -> Iterator[IntArray]:
+        """``g, p = alignment``."""
+        return iter((self.gold, self.pred))
+
+    def __len__(self) -> int:
+        return len(self.gold)
+
+
+def _separate(gold: Spans, pred: Spans) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Offsets moved so that documents lie one after another with a gap: no span of one document
+    can overlap or touch a span of another, and clustering runs once over the whole corpus."""
+    n_docs = int(max(gold.doc.max(initial=-1), pred.doc.max(initial=-1))) + 1
+    if n_docs <= 1:
+        return gold.starts, gold.ends, pred.starts, pred.ends
+    lo = np.full(n_docs, np.iinfo(np.int64).max, dtype=np.int64)
+    hi = np.full(n_docs, np.iinfo(np.int64).min, dtype=np.int64)
+    for side in (gold, pred):
+        np.minimum.at(lo, side.doc, side.starts)
+        np.maximum.at(hi, side.doc, side.ends)
+    empty = lo > hi
+    lo[empty], hi[empty] = 0, 0
+    base = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]]).astype(np.int64)
+    shift = base - lo
+    return (gold.starts + shift[gold.doc], gold.ends + shift[gold.doc],
+            pred.starts + shift[pred.doc], pred.ends + shift[pred.doc])
+
+
+@dataclass(frozen=True, slots=True)
+class _Clusters:
+    """Clusters of chained overlaps: one-to-one ones as pairs, the others as index lists."""
 
     simple_gold: IntArray
     simple_pred: IntArray
     complex: tuple[tuple[IntArray, IntArray], ...]
 
-    def general(self) -> Clusters:
-        """The same clusters with the one-to-one ones listed as complex (to exercise the general path)."""
-        simple = tuple((self.simple_gold[k : k + 1], self.simple_pred[k : k + 1]) for k in range(len(self.simple_gold)))
-        return Clusters(_EMPTY, _EMPTY, simple + self.complex)
 
-
-def clusters(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> Clusters:
-    """Group spans of both sides into clusters of chained overlaps (vectorised sweep).
-
-    >>> c = clusters(as_int_array([0, 10]), as_int_array([5, 15]), as_int_array([1, 9, 12]), as_int_array([4, 11, 14]))
-    >>> c.simple_gold.tolist(), c.simple_pred.tolist(), [(g.tolist(), p.tolist()) for g, p in c.complex]
-    ([0], [0], [([1], [1, 2])])
-    """
+def _clusters(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> _Clusters:
+    """Group spans of both sides into clusters of chained overlaps (vectorised sweep)."""
     n_gold, n_pred = len(gs), len(ps)
     if n_gold == 0 or n_pred == 0:
-        return Clusters(_EMPTY, _EMPTY, ())
+        return _Clusters(_EMPTY, _EMPTY, ())
     starts = np.concatenate([gs, ps])
     ends = np.concatenate([ge, pe])
     order = np.lexsort((ends, starts))
@@ -140,158 +186,149 @@ def clusters(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> Clusters
         gold_bounds = np.searchsorted(gold_cluster[gold_by], [hard, hard + 1])
         pred_bounds = np.searchsorted(pred_cluster[pred_by], [hard, hard + 1])
         for k in range(len(hard)):
-            complex_clusters.append(
-                (
-                    gold_by[gold_bounds[0, k] : gold_bounds[1, k]].astype(np.int64),
-                    pred_by[pred_bounds[0, k] : pred_bounds[1, k]].astype(np.int64),
-                )
-            )
-    return Clusters(gold_simple.astype(np.int64), pred_simple.astype(np.int64), tuple(complex_clusters))
+            complex_clusters.append((
+                gold_by[gold_bounds[0, k] : gold_bounds[1, k]].astype(np.int64),
+                pred_by[pred_bounds[0, k] : pred_bounds[1, k]].astype(np.int64),
+            ))
+    return _Clusters(gold_simple.astype(np.int64), pred_simple.astype(np.int64), tuple(complex_clusters))
 
 
-def canonical(indices: IntArray, starts: IntArray, ends: IntArray, key: KeyFn | None) -> IntArray:
-    """``indices`` sorted by (start, end, key(index)): an order independent of the input order."""
-    items = [(int(starts[i]), int(ends[i]), key(int(i)) if key else 0, int(i)) for i in indices]
-    items.sort(key=lambda t: t[:3])  # ties beyond the key are identical items: any order is equivalent
-    return as_int_array([t[3] for t in items])
+def _members(groups: Sequence[IntArray], order: tuple[IntArray, ...]) -> IntArray:
+    """Items of every group, concatenated group by group, each group in canonical order."""
+    items = np.concatenate(groups) if groups else _EMPTY
+    group = np.repeat(np.arange(len(groups), dtype=np.int64), [len(x) for x in groups])
+    keys = tuple(k[items] for k in reversed(order))
+    return items[np.lexsort((*keys, group))].astype(np.int64)
 
 
-def assign(weights: npt.NDArray[np.int64] | npt.NDArray[np.float64]) -> tuple[IntArray, IntArray]:
-    """Rows and columns of a maximum-weight one-to-one matching, keeping only pairs of positive weight."""
-    if weights.size == 0:
-        return _EMPTY, _EMPTY
-    rows, cols = linear_sum_assignment(weights, maximize=True)
-    keep = weights[rows, cols] > 0
-    return rows[keep].astype(np.int64), cols[keep].astype(np.int64)
+@dataclass(frozen=True, slots=True, eq=False)
+class Candidates:
+    """The candidate pairs of two sides: every (gold, pred) pair inside a cluster of overlaps.
 
-
-def solve(
-    found: Clusters,
-    spans: tuple[IntArray, IntArray, IntArray, IntArray],
-    weights: WeightFn,
-    *,
-    gold_key: KeyFn | None = None,
-    pred_key: KeyFn | None = None,
-) -> tuple[IntArray, IntArray]:
-    """Aligned ``(gold indices, pred indices)``: simple clusters as they are, complex ones by assignment.
-
-    ``spans`` is ``(gold starts, gold ends, pred starts, pred ends)``.
-    """
-    gs, ge, ps, pe = spans
-    gold_parts = [found.simple_gold]
-    pred_parts = [found.simple_pred]
-    for gold_idx, pred_idx in found.complex:
-        g = canonical(gold_idx, gs, ge, gold_key)
-        p = canonical(pred_idx, ps, pe, pred_key)
-        rows, cols = assign(weights(g, p))
-        gold_parts.append(g[rows])
-        pred_parts.append(p[cols])
-    return np.concatenate(gold_parts).astype(np.int64), np.concatenate(pred_parts).astype(np.int64)
-
-
-def unmatched(n: int, matched: IntArray) -> IntArray:
-    """Indices ``0..n-1`` not in ``matched``."""
-    mask = np.ones(n, dtype=bool)
-    mask[matched] = False
-    return np.flatnonzero(mask).astype(np.int64)
-
-
-# --- vectorised assignment over many small clusters -----------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Edges:
-    """Every (gold, pred) pair inside the complex clusters, cluster by cluster, row-major.
-
-    Items of a cluster are in canonical order (offsets, then the caller's key), so
-    edge ``k`` of a cluster with ``cols[c]`` predictions is row ``k // cols[c]``,
-    column ``k % cols[c]``. ``first[c]`` is the cluster's first edge.
+    Pairs ``0 .. n_simple-1`` are the clusters of one gold and one predicted item;
+    the rest are the larger clusters' pairs, cluster by cluster, row-major with rows
+    and columns in canonical order (so pair ``first[c] + k`` of cluster ``c`` is row
+    ``k // cols[c]``, column ``k % cols[c]``). ``shared`` is the length both
+    intervals of a pair cover (0 for pairs of a cluster that do not overlap).
     """
 
     gold: IntArray
     pred: IntArray
-    cluster: IntArray
+    shared: IntArray
+    n_simple: int
+    cluster: IntArray  # of each complex pair (index into rows, cols, first)
     rows: IntArray
     cols: IntArray
-    first: IntArray
+    first: IntArray  # each complex cluster's first pair, counted from n_simple
+    _simple: Alignment
 
     def __len__(self) -> int:
         return len(self.gold)
 
+    def align(self, *tiers: Tier) -> Alignment:
+        """The one-to-one alignment maximising ``tiers`` (arrays over the pairs, most important first)."""
+        ns = self.n_simple
+        keep = tiers[-1][:ns] > 0
+        for tier in tiers[-2::-1]:
+            if keep.all():
+                break
+            keep |= tier[:ns] > 0
+        simple = self._simple if keep.all() else Alignment(*(a[keep] for a in (self._simple.gold, self._simple.pred, self._simple.pair)))
+        if len(self.rows) == 0:
+            return simple
+        touching = self.shared[ns:] > 0  # pairs of a cluster that share nothing are never aligned
+        rest = tuple(np.asarray(t[ns:], dtype=np.int64) * touching for t in tiers)
+        chosen = ns + self._best(lexicographic_edges(self.cluster, self.rows, self.cols, *rest))
+        return Alignment(np.concatenate([simple.gold, self.gold[chosen]]), np.concatenate([simple.pred, self.pred[chosen]]),
+                         np.concatenate([simple.pair, chosen]))
 
-def _members(groups: Sequence[IntArray], starts: IntArray, ends: IntArray, key: IntArray) -> tuple[IntArray, IntArray]:
-    """Items of every group, concatenated group by group in canonical order, and their group numbers."""
-    items = np.concatenate(groups) if groups else _EMPTY
-    group = np.repeat(np.arange(len(groups), dtype=np.int64), [len(x) for x in groups])
-    order = np.lexsort((key[items], ends[items], starts[items], group))
-    return items[order].astype(np.int64), group[order]
+    def _best(self, weights: npt.NDArray[np.float64]) -> IntArray:
+        """Per complex cluster, the maximum-weight one-to-one matching (pairs of weight 0 dropped), as
+        complex pair numbers (from 0): the clusters with one item on a side first, then the others."""
+        line = (self.rows == 1) | (self.cols == 1)
+        on_line = line[self.cluster]
+        picked: list[IntArray] = []
+        if on_line.any():
+            idx = np.flatnonzero(on_line)
+            ranked = idx[np.lexsort((idx, -weights[idx], self.cluster[idx]))]
+            head = np.ones(len(ranked), dtype=bool)
+            head[1:] = self.cluster[ranked][1:] != self.cluster[ranked][:-1]
+            best = ranked[head]
+            picked.append(best[weights[best] > 0])
+        for c in np.flatnonzero(~line).tolist():
+            start, rows, cols = int(self.first[c]), int(self.rows[c]), int(self.cols[c])
+            matrix = weights[start : start + rows * cols].reshape(rows, cols)
+            r, k = linear_sum_assignment(matrix, maximize=True)
+            keep = matrix[r, k] > 0
+            picked.append(start + r[keep].astype(np.int64) * cols + k[keep].astype(np.int64))
+        return np.concatenate(picked).astype(np.int64) if picked else _EMPTY
 
 
-def edges(found: Clusters, spans: tuple[IntArray, IntArray, IntArray, IntArray], gold_key: IntArray, pred_key: IntArray) -> Edges:
-    """All candidate pairs of the complex clusters of ``found`` (vectorised)."""
-    gs, ge, ps, pe = spans
-    gold_items, _ = _members([g for g, _ in found.complex], gs, ge, gold_key)
-    pred_items, _ = _members([p for _, p in found.complex], ps, pe, pred_key)
-    rows = as_int_array([len(g) for g, _ in found.complex])
-    cols = as_int_array([len(p) for _, p in found.complex])
-    gold_first = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
-    pred_first = np.concatenate([[0], np.cumsum(cols)[:-1]]).astype(np.int64)
-    sizes = rows * cols
-    first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    cluster = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
-    k = np.arange(int(sizes.sum()), dtype=np.int64) - first[cluster]
-    row, col = k // cols[cluster], k % cols[cluster]
-    return Edges(
-        gold_items[gold_first[cluster] + row],
-        pred_items[pred_first[cluster] + col],
-        cluster,
-        rows,
-        cols,
-        first,
-    )
+def candidates(gold: Spans, pred: Spans, *, general: bool = False) -> Candidates:
+    """The clusters of overlaps of ``gold`` and ``pred`` and their candidate pairs (vectorised).
 
-
-def lexicographic_edges(found: Edges, *tiers: IntArray) -> npt.NDArray[np.float64]:
-    """:func:`lexicographic` per cluster, on edge arrays: one weight per edge.
-
-    Bases are computed per cluster (from its size and its tiers' maxima), so
-    weights are exact integers in float64 unless a cluster's total would exceed
-    2**52, in which case only its least important tiers may lose precision.
+    ``general=True`` lists one-to-one clusters as larger ones (for tests: both paths must agree).
     """
-    n_clusters = len(found.rows)
-    n = np.maximum(1, np.minimum(found.rows, found.cols)).astype(np.float64)
+    gs, ge, ps, pe = _separate(gold, pred)
+    found = _clusters(gs, ge, ps, pe)
+    simple_gold, simple_pred, groups = found.simple_gold, found.simple_pred, found.complex
+    if general:
+        groups = tuple((simple_gold[k : k + 1], simple_pred[k : k + 1]) for k in range(len(simple_gold))) + groups
+        simple_gold, simple_pred = _EMPTY, _EMPTY
+    rows = as_int_array([len(g) for g, _ in groups])
+    cols = as_int_array([len(p) for _, p in groups])
+    if len(groups):
+        gold_items = _members([g for g, _ in groups], gold.order)
+        pred_items = _members([p for _, p in groups], pred.order)
+        gold_first = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
+        pred_first = np.concatenate([[0], np.cumsum(cols)[:-1]]).astype(np.int64)
+        sizes = rows * cols
+        first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        cluster = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
+        k = np.arange(int(sizes.sum()), dtype=np.int64) - first[cluster]
+        g_complex = gold_items[gold_first[cluster] + k // cols[cluster]]
+        p_complex = pred_items[pred_first[cluster] + k % cols[cluster]]
+    else:
+        first = cluster = g_complex = p_complex = _EMPTY
+    g = np.concatenate([simple_gold, g_complex]).astype(np.int64)
+    p = np.concatenate([simple_pred, p_complex]).astype(np.int64)
+    shared = np.maximum(np.minimum(ge[g], pe[p]) - np.maximum(gs[g], ps[p]), 0)
+    simple = Alignment(simple_gold, simple_pred, np.arange(len(simple_gold), dtype=np.int64))
+    return Candidates(g, p, shared, len(simple_gold), cluster, rows, cols, first, simple)
+
+
+def align(gold: Spans, pred: Spans, tiers: Callable[[Candidates], Sequence[Tier]]) -> Alignment:
+    """The one-to-one alignment of ``gold`` and ``pred`` maximising ``tiers(candidates)`` lexicographically.
+
+    >>> gold = Spans.of([0, 10], [5, 15])
+    >>> pred = Spans.of([1, 3, 12], [4, 5, 14])
+    >>> a = align(gold, pred, lambda c: [c.shared])  # most characters shared
+    >>> a.gold.tolist(), a.pred.tolist()
+    ([1, 0], [2, 0])
+    """
+    found = candidates(gold, pred)
+    return found.align(*tiers(found))
+
+
+def lexicographic_edges(cluster: IntArray, rows: IntArray, cols: IntArray, *tiers: Tier) -> npt.NDArray[np.float64]:
+    """One weight per pair combining non-negative integer tiers (most important first), per cluster.
+
+    Each tier's base exceeds the largest total of all later tiers over a matching of
+    the cluster (at most ``min(rows, cols)`` pairs), so a larger first tier always
+    wins. Weights are exact integers in float64 unless a cluster's total would exceed
+    2**52, in which case only its least important tiers may lose precision.
+
+    >>> lexicographic_edges(as_int_array([0, 0]), as_int_array([1]), as_int_array([2]),
+    ...                     as_int_array([1, 0]), as_int_array([0, 9])).tolist()
+    [10.0, 9.0]
+    """
+    n_clusters = len(rows)
+    n = np.maximum(1, np.minimum(rows, cols)).astype(np.float64)
     base = np.ones(n_clusters, dtype=np.float64)
-    total = np.zeros(len(found), dtype=np.float64)
+    total = np.zeros(len(cluster), dtype=np.float64)
     for tier in reversed(tiers):
-        total += tier * base[found.cluster]
+        total += tier * base[cluster]
         peak = np.zeros(n_clusters, dtype=np.int64)
-        np.maximum.at(peak, found.cluster, tier)
+        np.maximum.at(peak, cluster, tier)
         base = base * (n * peak + 1)
     return total
-
-
-def best_edges(found: Edges, weights: npt.NDArray[np.float64]) -> tuple[IntArray, IntArray]:
-    """Maximum-weight one-to-one matching in every cluster (pairs of weight 0 dropped).
-
-    A cluster with a single row or column takes its first maximum in canonical
-    order, all such clusters at once; larger ones go through
-    :func:`scipy.optimize.linear_sum_assignment` one by one.
-    """
-    line = (found.rows == 1) | (found.cols == 1)
-    on_line = line[found.cluster]
-    picked: list[IntArray] = []
-    if on_line.any():
-        idx = np.flatnonzero(on_line)
-        order = np.lexsort((idx, -weights[idx], found.cluster[idx]))
-        ranked = idx[order]
-        head = np.ones(len(ranked), dtype=bool)
-        head[1:] = found.cluster[ranked][1:] != found.cluster[ranked][:-1]
-        best = ranked[head]
-        picked.append(best[weights[best] > 0])
-    for c in np.flatnonzero(~line).tolist():
-        start, rows, cols = int(found.first[c]), int(found.rows[c]), int(found.cols[c])
-        matrix = weights[start : start + rows * cols].reshape(rows, cols)
-        r, k = assign(matrix)
-        picked.append(start + r * cols + k)
-    chosen = np.concatenate(picked) if picked else _EMPTY
-    return found.gold[chosen], found.pred[chosen]

@@ -49,21 +49,24 @@ also serves the error list (:meth:`AttributionScore.items`, ``errors``) and ``ki
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from bench.division import ratio
-from bench.schema import Attribution, Layer, QuoteKind, Span
-from bench.score.align import IntArray, as_int_array, assign, lexicographic, unmatched
+from bench.schema import Attribution, Layer, QuoteKind
+from bench.score.align import Alignment, IntArray, rank, unmatched
+from bench.score.attribution_credits import Credit, Grid
+from bench.score.attribution_match import (
+    Parts,
+    pair_outcomes,
+    sort_key,
+)
 from bench.score.counts import PRF, MatchCounts, OverlapCounts, Tally, _Addable
 from bench.score.items import Outcome, ScoredItem
+from bench.score.keys import AttributionMetric, Component, ComponentMetric, ComponentView
 from bench.score.tokens import Tokens
 
 #: Error-count outcomes of the attribution layer, in report order.
@@ -79,8 +82,6 @@ ATTRIBUTION_OUTCOMES: tuple[Outcome, ...] = (
 UNSPECIFIED = "unspecified"
 #: Rows and columns of the kind confusion matrix.
 KINDS: tuple[QuoteKind, ...] = tuple(QuoteKind)
-#: A content as the characters it covers: sorted, disjoint ``(start, end)`` ranges.
-ContentKey = tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +116,14 @@ class ComponentCounts(_Addable):
     overlap: OverlapCounts = field(default_factory=OverlapCounts)
     overlap_jm: CoverageCounts = field(default_factory=CoverageCounts)
 
+    def view(self, view: ComponentView) -> MatchCounts | OverlapCounts | CoverageCounts:
+        """The counts of one way of comparing the component."""
+        views: dict[ComponentView, MatchCounts | OverlapCounts | CoverageCounts] = {
+            ComponentView.EXACT: self.exact, ComponentView.OVERLAP: self.overlap, ComponentView.OVERLAP_JM: self.overlap_jm}
+        return views[view]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"exact": self.exact.to_dict(),
-                "overlap": self.overlap.to_dict(),
-                "overlap_jm": self.overlap_jm.to_dict()}
+        return {view.value: self.view(view).to_dict() for view in ComponentView}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +133,12 @@ class RelationCounts(_Addable):
     strict: MatchCounts = field(default_factory=MatchCounts)
     lenient: MatchCounts = field(default_factory=MatchCounts)
 
+    def metric(self, metric: AttributionMetric) -> MatchCounts:
+        """The counts of one relation-level metric."""
+        return {AttributionMetric.STRICT: self.strict, AttributionMetric.LENIENT: self.lenient}[metric]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"strict": self.strict.to_dict(),
-                "lenient": self.lenient.to_dict()}
+        return {metric.value: self.metric(metric).to_dict() for metric in AttributionMetric}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +150,17 @@ class KindCounts(_Addable):
     mixed: RelationCounts = field(default_factory=RelationCounts)
     unspecified: RelationCounts = field(default_factory=RelationCounts)
 
+    def of(self, kind: QuoteKind | None) -> RelationCounts:
+        """The counts of one kind (``None``: attributions without a kind, ``unspecified``)."""
+        return {QuoteKind.DIRECT: self.direct, QuoteKind.INDIRECT: self.indirect, QuoteKind.MIXED: self.mixed,
+                None: self.unspecified}[kind]
+
+    def by_name(self) -> dict[str, RelationCounts]:
+        """``{kind or unspecified: counts}`` for every kind."""
+        return {UNSPECIFIED if kind is None else kind.value: self.of(kind) for kind in (*QuoteKind, None)}
+
     def to_dict(self) -> dict[str, Any]:
-        names = [k.value for k in QuoteKind] + [UNSPECIFIED]
-        return {name: getattr(self, name).to_dict() for name in names}
+        return {name: counts.to_dict() for name, counts in self.by_name().items()}
 
 
 _ZERO_MATRIX: tuple[tuple[int, ...], ...] = tuple((0,) * len(KINDS) for _ in KINDS)
@@ -189,9 +205,18 @@ class KindConfusion:
             return self
         return NotImplemented
 
+    @property
+    def accuracy(self) -> float | None:
+        return ratio(self.correct, self.pairs)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Rows and columns of :attr:`matrix`."""
+        return tuple(k.value for k in KINDS)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"accuracy": ratio(self.correct, self.pairs), "correct": self.correct, "pairs": self.pairs,
-                "labels": [k.value for k in KINDS], "matrix": [list(row) for row in self.matrix]}
+        return {"accuracy": self.accuracy, "correct": self.correct, "pairs": self.pairs,
+                "labels": list(self.labels), "matrix": [list(row) for row in self.matrix]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,214 +232,26 @@ class AttributionCounts(_Addable):
     errors: Tally[Outcome] = field(default_factory=Tally)
     kind: KindConfusion = field(default_factory=KindConfusion)
 
+    def component(self, component: Component) -> ComponentCounts:
+        """The counts of one component."""
+        return {Component.SOURCE: self.source, Component.CUE: self.cue, Component.CONTENT: self.content}[component]
+
+    def component_metric(self, metric: ComponentMetric) -> MatchCounts | OverlapCounts | CoverageCounts:
+        """The counts of one component metric (:attr:`ComponentMetric.SOURCE_RESOLVED`: the resolved source)."""
+        view = metric.view
+        return self.resolved_source if view is None else self.component(metric.component).view(view)
+
     def to_dict(self) -> dict[str, Any]:
         """The ``attributions`` section of the score JSON."""
-        source = self.source.to_dict()
-        source["resolved"] = self.resolved_source.to_dict()
+        components = {component.value: self.component(component).to_dict() for component in Component}
+        components[Component.SOURCE.value]["resolved"] = self.resolved_source.to_dict()
         return {
-            "strict": self.relation.strict.to_dict(),
-            "lenient": self.relation.lenient.to_dict(),
-            "source": source,
-            "cue": self.cue.to_dict(),
-            "content": self.content.to_dict(),
+            **{metric.value: self.relation.metric(metric).to_dict() for metric in AttributionMetric},
+            **components,
             "kind": self.kind.to_dict(),
             "by_kind": self.by_kind.to_dict(),
             "errors": self.errors.to_dict(ATTRIBUTION_OUTCOMES),
         }
-
-
-_ARTICLE = re.compile(r"^(the|a|an)\s+")
-_POSSESSIVE = re.compile(r"['’]s$")
-
-
-def normalise_name(name: str) -> str:
-    """Case-folded, NFKC, white space collapsed, outer punctuation, a leading article and a final 's dropped.
-
-    >>> normalise_name("  The Russian\\nDefense Ministry’s, ")
-    'russian defense ministry'
-    """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = " ".join(text.split())
-    text = text.strip(" \t\"'“”‘’.,;:()[]-—–")
-    text = _POSSESSIVE.sub("", text)
-    return _ARTICLE.sub("", text)
-
-
-def names_entity(text: str, span: Span, entity: str | None) -> bool:
-    """Whether the text of ``span`` names ``entity`` (equal after :func:`normalise_name`)."""
-    if entity is None:
-        return False
-    return normalise_name(text[span.start : span.end]) == normalise_name(entity)
-
-
-def content_key(spans: Sequence[Span], text: str) -> ContentKey:
-    """The characters a content covers, as sorted disjoint ``(start, end)`` ranges: spans that
-    overlap, touch or are separated only by white space in ``text`` are merged.
-
-    >>> content_key([Span(4, 7), Span(0, 3)], "one two")
-    ((0, 7),)
-    >>> content_key([Span(0, 3), Span(5, 8)], "one, two")
-    ((0, 3), (5, 8))
-    """
-    merged: list[list[int]] = []
-    for start, end in sorted((s.start, s.end) for s in spans):
-        if merged and (start <= merged[-1][1] or text[merged[-1][1] : start].isspace()):
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple((start, end) for start, end in merged)
-
-
-@dataclass(frozen=True, slots=True)
-class _Parts:
-    """One attribution's token sets (``None`` when a component is absent), its word tokens and content key."""
-
-    source: frozenset[int] | None
-    cue: frozenset[int] | None
-    content: frozenset[int]
-    source_words: frozenset[int]
-    cue_words: frozenset[int]
-    content_words: frozenset[int]
-    key: ContentKey
-
-    @classmethod
-    def of(cls, a: Attribution, tokens: Tokens, text: str) -> _Parts:
-        source = None if a.source is None else tokens.token_set([a.source])
-        cue = None if a.cue is None else tokens.token_set([a.cue])
-        content = tokens.token_set(a.content)
-        words = tokens.words
-        return cls(source, cue, content, (source or frozenset()) & words, (cue or frozenset()) & words,
-                   content & words, content_key(a.content, text))
-
-    def size(self, component: str) -> int:
-        """Tokens of ``component`` (0 when absent)."""
-        found: frozenset[int] | None = getattr(self, component)
-        return 0 if found is None else len(found)
-
-
-def _same_span(a: Span | None, b: Span | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return (a.start, a.end) == (b.start, b.end)
-
-
-def _agrees(a: Span | None, b: Span | None, a_words: frozenset[int], b_words: frozenset[int]) -> bool:
-    """Lenient agreement of a source or cue: both missing, identical, or sharing a word token."""
-    if a is None or b is None:
-        return a is None and b is None
-    return _same_span(a, b) or bool(a_words & b_words)
-
-
-def _shared(a: frozenset[int] | None, b: frozenset[int] | None) -> int:
-    if a is None or b is None:
-        return 0
-    return len(a & b)
-
-
-def _sort_key(a: Attribution, key: ContentKey) -> tuple[Any, ...]:
-    def span(s: Span | None) -> tuple[int, int]:
-        return (-1, -1) if s is None else (s.start, s.end)
-
-    return (key, span(a.source), span(a.cue), str(a.kind or ""), a.source_entity or "")
-
-
-def strict_match(gold: Attribution, pred: Attribution, text: str) -> bool:
-    """Source, cue and content all identical (content by the characters it covers, :func:`content_key`)."""
-    return (
-        _same_span(gold.source, pred.source)
-        and _same_span(gold.cue, pred.cue)
-        and content_key(gold.content, text) == content_key(pred.content, text)
-    )
-
-
-def pair_outcomes(gold: Attribution, pred: Attribution, text: str) -> tuple[Outcome, ...]:
-    """Outcomes of an aligned attribution pair: MATCH, or each component that differs."""
-    out: list[Outcome] = []
-    if not _same_span(gold.source, pred.source):
-        resolved = pred.source is not None and names_entity(text, pred.source, gold.source_entity)
-        out.append(Outcome.SOURCE_RESOLVED if resolved else Outcome.WRONG_SOURCE)
-    if not _same_span(gold.cue, pred.cue):
-        out.append(Outcome.WRONG_CUE)
-    if content_key(gold.content, text) != content_key(pred.content, text):
-        out.append(Outcome.CONTENT_BOUNDARY)
-    return tuple(out) or (Outcome.MATCH,)
-
-
-class Credit(StrEnum):
-    """What one count credits an aligned pair with; each has its own alignment maximising it."""
-
-    STRICT = "strict"
-    LENIENT = "lenient"
-    SOURCE_EXACT = "source.exact"
-    CUE_EXACT = "cue.exact"
-    CONTENT_EXACT = "content.exact"
-    SOURCE_OVERLAP = "source.overlap"
-    CUE_OVERLAP = "cue.overlap"
-    CONTENT_OVERLAP = "content.overlap"
-    SOURCE_RESOLVED = "source.resolved"
-
-
-Alignment = tuple[IntArray, IntArray]
-
-
-@dataclass(frozen=True, slots=True)
-class _Grid:
-    """Every (gold, predicted) pair judged, rows and columns in canonical order.
-
-    ``candidate``: contents identical or sharing a word token (only these pairs align);
-    ``credits[c]``: credit of each pair under ``c`` (0 or 1, or shared tokens for overlaps);
-    ``agree``: how many of source and cue are identical (missing agreeing with missing).
-    """
-
-    candidate: npt.NDArray[np.int64]
-    credits: Mapping[Credit, npt.NDArray[np.int64]]
-    agree: npt.NDArray[np.int64]
-
-    @classmethod
-    def of(cls, gold: Sequence[Attribution], pred: Sequence[Attribution],
-           gp: Sequence[_Parts], pp: Sequence[_Parts], text: str) -> _Grid:
-        def matrix(judge: Any) -> npt.NDArray[np.int64]:
-            return np.array([[int(judge(gold[i], pred[j], gp[i], pp[j])) for j in range(len(pred))]
-                             for i in range(len(gold))], dtype=np.int64).reshape(len(gold), len(pred))
-
-        same_content = matrix(lambda g, p, gx, px: gx.key == px.key)
-        shared_words = matrix(lambda g, p, gx, px: bool(gx.content_words & px.content_words))
-        source = matrix(lambda g, p, gx, px: _same_span(g.source, p.source))
-        cue = matrix(lambda g, p, gx, px: _same_span(g.cue, p.cue))
-        candidate = (same_content | shared_words).astype(np.int64)
-        lenient = matrix(lambda g, p, gx, px: _agrees(g.source, p.source, gx.source_words, px.source_words)
-                         and _agrees(g.cue, p.cue, gx.cue_words, px.cue_words)) * candidate
-        has_source = matrix(lambda g, p, gx, px: g.source is not None and p.source is not None)
-        resolved = matrix(lambda g, p, gx, px: g.source is not None and p.source is not None
-                          and names_entity(text, p.source, g.source_entity))
-        credits = {
-            Credit.STRICT: same_content * source * cue,
-            Credit.LENIENT: lenient,
-            Credit.SOURCE_EXACT: source * has_source,
-            Credit.CUE_EXACT: matrix(lambda g, p, gx, px: g.cue is not None and _same_span(g.cue, p.cue)),
-            Credit.CONTENT_EXACT: same_content,
-            Credit.SOURCE_OVERLAP: matrix(lambda g, p, gx, px: _shared(gx.source, px.source)),
-            Credit.CUE_OVERLAP: matrix(lambda g, p, gx, px: _shared(gx.cue, px.cue)),
-            Credit.CONTENT_OVERLAP: matrix(lambda g, p, gx, px: len(gx.content & px.content)),
-            Credit.SOURCE_RESOLVED: has_source * (source | resolved),
-        }
-        return cls(candidate, {c: m * candidate for c, m in credits.items()}, (source + cue) * candidate)
-
-    def alignments(self) -> dict[Credit, Alignment]:
-        """Per credit, the one-to-one alignment of candidates maximising it, then the strict
-        alignment's preferences (identical relation, identical content, shared content tokens,
-        agreeing source and cue)."""
-        rows, cols = np.nonzero(self.candidate)
-        if len(np.unique(rows)) == len(rows) and len(np.unique(cols)) == len(cols):
-            forced = (rows.astype(np.int64), cols.astype(np.int64))  # no choice to make: every count agrees
-            return {c: forced for c in Credit}
-        ties = (self.credits[Credit.STRICT], self.credits[Credit.CONTENT_EXACT],
-                self.credits[Credit.CONTENT_OVERLAP], self.agree)
-        return {c: assign(lexicographic(self.credits[c], *ties)) for c in Credit}
-
-    def total(self, credit: Credit, alignment: Alignment) -> int:
-        rows, cols = alignment
-        return int(self.credits[credit][rows, cols].sum())
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -439,16 +276,18 @@ class AttributionScore:
             yield ScoredItem(doc_id, Layer.ATTRIBUTIONS, (Outcome.SPURIOUS,), None, self.pred[p], None, p)
 
 
-def _coverage(grid: _Grid, credit: Credit, alignment: Alignment, gold_sizes: Sequence[int],
+def _coverage(grid: Grid, credit: Credit, alignment: Alignment, gold_sizes: Sequence[int],
               pred_sizes: Sequence[int]) -> CoverageCounts:
     """Per-item coverage of one component on its overlap alignment (items without tokens are left out)."""
-    shared = grid.credits[credit]
-    rows, cols = alignment
-    pairs = list(zip(rows.tolist(), cols.tolist()))
-    pred_cover = sorted(shared[r, c] / pred_sizes[c] for r, c in pairs if pred_sizes[c])
-    gold_cover = sorted(shared[r, c] / gold_sizes[r] for r, c in pairs if gold_sizes[r])
-    return CoverageCounts(float(sum(pred_cover)), sum(1 for n in pred_sizes if n),
-                          float(sum(gold_cover)), sum(1 for n in gold_sizes if n))
+    pairs = zip(alignment.gold.tolist(), alignment.pred.tolist(), grid.credits[credit][alignment.pair].tolist())
+    pred_cover, gold_cover = [], []
+    for r, c, shared_tokens in pairs:
+        if pred_sizes[c]:
+            pred_cover.append(shared_tokens / pred_sizes[c])
+        if gold_sizes[r]:
+            gold_cover.append(shared_tokens / gold_sizes[r])
+    return CoverageCounts(float(sum(sorted(pred_cover))), sum(1 for n in pred_sizes if n),
+                          float(sum(sorted(gold_cover))), sum(1 for n in gold_sizes if n))
 
 
 def _kind_rows(gold: Sequence[Attribution], pred: Sequence[Attribution], alignment: Alignment,
@@ -470,24 +309,23 @@ def _kind_rows(gold: Sequence[Attribution], pred: Sequence[Attribution], alignme
     return rows
 
 
+def _canonical(alignment: Alignment, gold_order: IntArray) -> tuple[IntArray, IntArray]:
+    """The aligned pairs listed by their gold item's canonical position (the error list's order)."""
+    by = np.lexsort((alignment.gold, gold_order[alignment.gold]))
+    return alignment.gold[by], alignment.pred[by]
+
+
 def score_attributions(gold: Sequence[Attribution], pred: Sequence[Attribution], *, text: str, tokens: Tokens | None = None) -> AttributionScore:
     """Score one document's predicted attributions against its gold attributions (module docstring)."""
     tokens = tokens if tokens is not None else Tokens.of(text)
-    g_parts = [_Parts.of(a, tokens, text) for a in gold]
-    p_parts = [_Parts.of(a, tokens, text) for a in pred]
+    gp = [Parts.of(a, tokens, text) for a in gold]
+    pp = [Parts.of(a, tokens, text) for a in pred]
     # Canonical order (independent of input order), so that ties are always broken the same way.
-    g_order = sorted(range(len(gold)), key=lambda i: _sort_key(gold[i], g_parts[i].key))
-    p_order = sorted(range(len(pred)), key=lambda j: _sort_key(pred[j], p_parts[j].key))
-    gs, ps = [gold[i] for i in g_order], [pred[j] for j in p_order]
-    gp, pp = [g_parts[i] for i in g_order], [p_parts[j] for j in p_order]
-    grid = _Grid.of(gs, ps, gp, pp, text)
+    order = (rank([sort_key(a, x.key) for a, x in zip(gold, gp)]), rank([sort_key(a, x.key) for a, x in zip(pred, pp)]))
+    grid = Grid.of(gold, pred, gp, pp, text, order)
     aligned = grid.alignments()
 
-    def original(alignment: Alignment) -> Alignment:
-        rows, cols = alignment
-        return as_int_array([g_order[r] for r in rows.tolist()]), as_int_array([p_order[c] for c in cols.tolist()])
-
-    def present(parts: Sequence[_Parts], name: str) -> int:
+    def present(parts: Sequence[Parts], name: str) -> int:
         return sum(getattr(x, name) is not None for x in parts)
 
     def match(credit: Credit, predicted: int, gold_n: int) -> MatchCounts:
@@ -505,16 +343,15 @@ def score_attributions(gold: Sequence[Attribution], pred: Sequence[Attribution],
         )
 
     def verdicts(credit: Credit) -> list[bool]:
-        rows, cols = aligned[credit]
-        return [bool(x) for x in grid.credits[credit][rows, cols].tolist()]
+        return [bool(x) for x in grid.credits[credit][aligned[credit].pair].tolist()]
 
-    strict_rows = _kind_rows(gs, ps, aligned[Credit.STRICT], verdicts(Credit.STRICT))
-    lenient_rows = _kind_rows(gs, ps, aligned[Credit.LENIENT], verdicts(Credit.LENIENT))
+    strict_rows = _kind_rows(gold, pred, aligned[Credit.STRICT], verdicts(Credit.STRICT))
+    lenient_rows = _kind_rows(gold, pred, aligned[Credit.LENIENT], verdicts(Credit.LENIENT))
     by_kind = KindCounts(**{
         name: RelationCounts(strict_rows.get(name, MatchCounts()), lenient_rows.get(name, MatchCounts()))
         for name in strict_rows.keys() | lenient_rows.keys()
     })
-    g_idx, p_idx = original(aligned[Credit.STRICT])
+    g_idx, p_idx = _canonical(aligned[Credit.STRICT], order[0])
     pairs = list(zip(g_idx.tolist(), p_idx.tolist()))
     outcomes: list[Outcome] = [Outcome.MISSED] * (len(gold) - len(pairs)) + [Outcome.SPURIOUS] * (len(pred) - len(pairs))
     for i, j in pairs:

@@ -1,4 +1,4 @@
-"""Score documents and corpora: the entry points :func:`score_document` and :func:`score_corpus`."""
+"""Score documents and corpora: the entry points :func:`score_document`, :func:`score_documents` and :func:`score_corpus`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score.attributions import score_attributions
-from bench.score.entities import EntityScore, score_entities, score_entity_documents
+from bench.score.entity_batch import score_entity_documents
 from bench.score.numbers import score_numbers
 from bench.score.result import CorpusScore, DocumentScore
 
@@ -22,28 +22,39 @@ def _layer(annotations: Annotations, layer: Layer) -> tuple[object, ...] | None:
     return value
 
 
-def score_document(gold: Annotations, pred: Annotations, *, text: str, entities: EntityScore | None = None) -> DocumentScore:
-    """Score one document. A layer is scored when both gold and prediction carry it (even empty).
+def score_document(gold: Annotations, pred: Annotations, *, text: str) -> DocumentScore:
+    """Score one document. A layer is scored when both gold and prediction carry it (even empty)."""
+    return score_documents([(gold, pred, text)])[0]
 
-    ``entities`` passes in an entity result already computed (by the corpus-wide batch).
+
+def score_documents(documents: Sequence[tuple[Annotations, Annotations, str]]) -> list[DocumentScore]:
+    """Score many ``(gold, prediction, text)`` documents, each as :func:`score_document` would.
+
+    Entities of all documents go through the alignment engine at once (vectorised over the
+    corpus); the other layers are scored per document.
     """
 
-    def both(layer: Layer) -> bool:
+    def both(gold: Annotations, pred: Annotations, layer: Layer) -> bool:
         return _layer(gold, layer) is not None and _layer(pred, layer) is not None
 
-    if entities is None and both(Layer.ENTITIES):
-        entities = score_entities(gold.entities or (), pred.entities or ())
-    return DocumentScore(
-        doc_id=gold.doc_id,
-        text=text,
-        entities=entities if both(Layer.ENTITIES) else None,
-        numbers=score_numbers(gold.numbers or (), pred.numbers or ()) if both(Layer.NUMBERS) else None,
-        attributions=(
-            score_attributions(gold.attributions or (), pred.attributions or (), text=text)
-            if both(Layer.ATTRIBUTIONS)
-            else None
-        ),
-    )
+    with_entities = [k for k, (gold, pred, _) in enumerate(documents) if both(gold, pred, Layer.ENTITIES)]
+    entity_scores = score_entity_documents(
+        [(documents[k][0].entities or (), documents[k][1].entities or ()) for k in with_entities])
+    entities = dict(zip(with_entities, entity_scores))
+    return [
+        DocumentScore(
+            doc_id=gold.doc_id,
+            text=text,
+            entities=entities.get(k),
+            numbers=score_numbers(gold.numbers or (), pred.numbers or ()) if both(gold, pred, Layer.NUMBERS) else None,
+            attributions=(
+                score_attributions(gold.attributions or (), pred.attributions or (), text=text)
+                if both(gold, pred, Layer.ATTRIBUTIONS)
+                else None
+            ),
+        )
+        for k, (gold, pred, text) in enumerate(documents)
+    ]
 
 
 def attempted_layers(predictions: Mapping[str, Annotations]) -> frozenset[Layer]:
@@ -113,13 +124,6 @@ def _score_corpus(
     warnings: Sequence[str],
 ) -> CorpusScore:
     layers = attempted_layers(predictions) if attempted is None else attempted
-    pairs = [(doc, complete(predictions.get(doc.doc_id), doc.doc_id, layers)) for doc in gold]
-    # Entities are scored for the whole corpus at once (vectorised); the other layers per document.
-    with_entities = [(doc, pred) for doc, pred in pairs if doc.annotations.entities is not None and pred.entities is not None]
-    entity_scores = score_entity_documents([(doc.annotations.entities or (), pred.entities or ()) for doc, pred in with_entities])
-    by_doc = {doc.doc_id: score for (doc, _), score in zip(with_entities, entity_scores)}
-    per_document = {
-        doc.doc_id: score_document(doc.annotations, pred, text=doc.text, entities=by_doc.get(doc.doc_id))
-        for doc, pred in pairs
-    }
+    pairs = [(doc.annotations, complete(predictions.get(doc.doc_id), doc.doc_id, layers), doc.text) for doc in gold]
+    per_document = {doc.doc_id: score for doc, score in zip(gold, score_documents(pairs))}
     return CorpusScore(system, layers, per_document, tuple(warnings))

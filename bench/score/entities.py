@@ -34,7 +34,6 @@ and re-scores with the mapped labels.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -44,16 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bench.schema import Entity, EntityLabel, Layer
-from bench.score.align import (
-    BoolArray,
-    Clusters,
-    IntArray,
-    best_edges,
-    clusters,
-    edges,
-    lexicographic_edges,
-    unmatched,
-)
+from bench.score.align import BoolArray, IntArray, unmatched
 from bench.score.counts import PRF, SemEvalCounts
 from bench.score.items import Outcome, ScoredItem
 
@@ -137,9 +127,9 @@ COARSE_OF: Mapping[EntityLabel, str] = {
     EntityLabel.LAW: "MISC",
     EntityLabel.LANGUAGE: "MISC",
 }
-_CODE: Mapping[EntityLabel, int] = {label: i for i, label in enumerate(LABELS)}
-_LABEL_OF = operator.attrgetter("label")
-_COARSE_CODE = np.array([COARSE.index(COARSE_OF[label]) for label in LABELS], dtype=np.int64)
+#: Label → its index in :data:`LABELS`; fine label index → coarse class index in :data:`COARSE`.
+LABEL_CODE: Mapping[EntityLabel, int] = {label: i for i, label in enumerate(LABELS)}
+COARSE_CODE = np.array([COARSE.index(COARSE_OF[label]) for label in LABELS], dtype=np.int64)
 
 #: Error-count outcomes of the entity layer, in report order.
 ENTITY_OUTCOMES: tuple[Outcome, ...] = (
@@ -277,8 +267,8 @@ class EntityScore:
 
     def label_pairs(self) -> tuple[IntArray, IntArray]:
         """Gold and predicted label codes (indices into :data:`LABELS`) of the strictly aligned pairs."""
-        gold = np.array([_CODE[self.gold[g].label] for g in self.gold_aligned.tolist()], dtype=np.int64)
-        pred = np.array([_CODE[self.pred[p].label] for p in self.pred_aligned.tolist()], dtype=np.int64)
+        gold = np.array([LABEL_CODE[self.gold[g].label] for g in self.gold_aligned.tolist()], dtype=np.int64)
+        pred = np.array([LABEL_CODE[self.pred[p].label] for p in self.pred_aligned.tolist()], dtype=np.int64)
         return gold, pred
 
 
@@ -290,210 +280,6 @@ def pair_outcomes(gold: Entity, pred: Entity) -> tuple[Outcome, ...]:
     if gold.label != pred.label:
         out.append(Outcome.WRONG_TYPE)
     return tuple(out) or (Outcome.MATCH,)
-
-
-@dataclass(frozen=True, slots=True)
-class _Side:
-    """One side (gold or predicted) of every document, flattened: offsets, label codes, document index."""
-
-    starts: IntArray
-    ends: IntArray
-    labels: IntArray
-    doc: IntArray
-    first: IntArray  # index of each document's first item
-
-    @classmethod
-    def of(cls, documents: Sequence[Sequence[Entity]]) -> _Side:
-        sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        flat = [e for entities in documents for e in entities]
-        n = len(flat)
-        starts = np.fromiter((e.start for e in flat), dtype=np.int64, count=n)
-        ends = np.fromiter((e.end for e in flat), dtype=np.int64, count=n)
-        labels = np.fromiter(map(_CODE.__getitem__, map(_LABEL_OF, flat)), dtype=np.int64, count=n)
-        doc = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
-        first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(documents) else sizes
-        return cls(starts, ends, labels, doc, first)
-
-
-def _separate(gold: _Side, pred: _Side, n_docs: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Offsets moved so that documents lie one after another with a gap: no span of one document
-    can overlap or touch a span of another, and clustering runs once over the whole corpus."""
-    lo = np.full(n_docs, np.iinfo(np.int64).max, dtype=np.int64)
-    hi = np.full(n_docs, np.iinfo(np.int64).min, dtype=np.int64)
-    for side in (gold, pred):
-        np.minimum.at(lo, side.doc, side.starts)
-        np.maximum.at(hi, side.doc, side.ends)
-    empty = lo > hi
-    lo[empty], hi[empty] = 0, 0
-    base = np.concatenate([[0], np.cumsum(hi - lo + 1)[:-1]]).astype(np.int64)
-    shift = base - lo
-    return (gold.starts + shift[gold.doc], gold.ends + shift[gold.doc], pred.starts + shift[pred.doc], pred.ends + shift[pred.doc])
-
-
-def _tally(
-    alignments: Sequence[tuple[IntArray, IntArray]],
-    spans: tuple[IntArray, IntArray, IntArray, IntArray],
-    gold: _Side,
-    pred: _Side,
-    gl: IntArray,
-    pl: IntArray,
-    n_labels: int,
-    n_docs: int,
-) -> npt.NDArray[np.int64]:
-    """``(documents, modes, n_labels, 5)`` category counts, one alignment per mode, in one ``bincount``.
-
-    Aligned pairs and missed entities count under the gold label, spurious ones under their own.
-    """
-    gs, ge, ps, pe = spans
-    block = n_labels * N_CATEGORIES
-    per_doc = len(MODES) * block
-    parts: list[IntArray] = []
-    cache: dict[tuple[int, int], tuple[BoolArray, BoolArray, IntArray, IntArray]] = {}
-    for m, (mode, (g, p)) in enumerate(zip(MODES, alignments)):
-        key = (id(g), id(p))
-        if key not in cache:  # modes sharing one alignment share this work
-            exact = (gs[g] == ps[p]) & (ge[g] == pe[p])
-            same = gl[g] == pl[p]
-            missed, spurious = unmatched(len(gl), g), unmatched(len(pl), p)
-            rest = np.concatenate([
-                gold.doc[missed] * per_doc + gl[missed] * N_CATEGORIES + MIS,
-                pred.doc[spurious] * per_doc + pl[spurious] * N_CATEGORIES + SPU,
-            ])
-            cache[key] = (exact, same, gold.doc[g] * per_doc + gl[g] * N_CATEGORIES, rest)
-        exact, same, pair_base, rest = cache[key]
-        offset = m * block
-        parts.append(pair_base + mode.strategy.judge(exact, same) + offset)
-        parts.append(rest + offset)
-    codes = np.concatenate(parts)
-    counts = np.bincount(codes, minlength=n_docs * per_doc)
-    return counts.reshape(n_docs, len(MODES), n_labels, N_CATEGORIES).astype(np.int64)
-
-
-Alignment = tuple[IntArray, IntArray]
-
-
-def _align_views(
-    found: Clusters,
-    spans: tuple[IntArray, IntArray, IntArray, IntArray],
-    labels: Sequence[tuple[IntArray, IntArray]],
-) -> list[list[Alignment]]:
-    """Per label view (fine, coarse) and mode: the alignment maximising that mode's credit, then
-    exact boundaries, then equal labels, then characters of overlap.
-
-    One-to-one clusters are aligned as they are (the same arrays for every view and
-    mode); the pairs of all larger clusters are scored together as edge arrays and
-    matched per cluster (:func:`bench.score.align.best_edges`).
-    """
-    forced = (found.simple_gold, found.simple_pred)
-    if not found.complex:
-        return [[forced for _ in MODES] for _ in labels]
-    gs, ge, ps, pe = spans
-    gl0, pl0 = labels[0]
-    pairs = edges(found, spans, gl0, pl0)
-    g, p = pairs.gold, pairs.pred
-    shared = np.maximum(np.minimum(ge[g], pe[p]) - np.maximum(gs[g], ps[p]), 0)
-    touching = shared > 0
-    exact = (gs[g] == ps[p]) & (ge[g] == pe[p]) & touching
-    out: list[list[Alignment]] = []
-    for gl, pl in labels:
-        same = (gl[g] == pl[p]) & touching
-        view: list[Alignment] = []
-        for mode in MODES:
-            credit = mode.strategy.credit(exact, same) * touching
-            bg, bp = best_edges(pairs, lexicographic_edges(pairs, credit, exact.astype(np.int64), same.astype(np.int64), shared))
-            view.append((np.concatenate([found.simple_gold, bg]), np.concatenate([found.simple_pred, bp])))
-        out.append(view)
-    return out
-
-
-def _errors(
-    spans: tuple[IntArray, IntArray, IntArray, IntArray], gold: _Side, pred: _Side, g: IntArray, p: IntArray, n_docs: int
-) -> npt.NDArray[np.int64]:
-    """``(documents, outcomes)`` error counts of the strict alignment."""
-    gs, ge, ps, pe = spans
-    boundary = (gs[g] != ps[p]) | (ge[g] != pe[p])
-    wrong_type = gold.labels[g] != pred.labels[p]
-    doc = gold.doc[g]
-    out = np.zeros((n_docs, len(ENTITY_OUTCOMES)), dtype=np.int64)
-    out[:, ENTITY_OUTCOMES.index(Outcome.MATCH)] = np.bincount(doc[~boundary & ~wrong_type], minlength=n_docs)
-    out[:, ENTITY_OUTCOMES.index(Outcome.MISSED)] = np.bincount(gold.doc[unmatched(len(gold.doc), g)], minlength=n_docs)
-    out[:, ENTITY_OUTCOMES.index(Outcome.SPURIOUS)] = np.bincount(pred.doc[unmatched(len(pred.doc), p)], minlength=n_docs)
-    out[:, ENTITY_OUTCOMES.index(Outcome.WRONG_TYPE)] = np.bincount(doc[wrong_type], minlength=n_docs)
-    out[:, ENTITY_OUTCOMES.index(Outcome.WRONG_BOUNDARY)] = np.bincount(doc[boundary], minlength=n_docs)
-    return out
-
-
-def _per_document(values: IntArray, doc: IntArray, n_docs: int) -> list[IntArray]:
-    """``values`` split into one array per document (``doc`` gives each value's document)."""
-    order = np.argsort(doc, kind="stable")
-    bounds = np.cumsum(np.bincount(doc, minlength=n_docs))[:-1]
-    return np.split(values[order], bounds)
-
-
-def _label_restricted(
-    gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int, *, fast: bool
-) -> npt.NDArray[np.int64]:
-    """``(documents, modes, n_labels, 5)`` counts with each label scored on its own.
-
-    Every (document, label) pair becomes a document of its own holding only that
-    label's gold and predicted entities; those are aligned and tallied as usual.
-    """
-    n_groups = n_docs * n_labels
-    none = np.zeros(0, dtype=np.int64)
-    side_g = _Side(gold.starts, gold.ends, np.zeros_like(gl), gold.doc * n_labels + gl, none)
-    side_p = _Side(pred.starts, pred.ends, np.zeros_like(pl), pred.doc * n_labels + pl, none)
-    spans = _separate(side_g, side_p, n_groups)
-    found = clusters(*spans)
-    if not fast:
-        found = found.general()
-    (alignments,) = _align_views(found, spans, [(side_g.labels, side_p.labels)])
-    counts = _tally(alignments, spans, side_g, side_p, side_g.labels, side_p.labels, 1, n_groups)
-    return counts.reshape(n_docs, n_labels, len(MODES), N_CATEGORIES).transpose(0, 2, 1, 3).copy()
-
-
-def score_entity_documents(
-    documents: Sequence[tuple[Sequence[Entity], Sequence[Entity]]], *, fast: bool = True
-) -> list[EntityScore]:
-    """Score many documents' ``(gold, predicted)`` entities at once, vectorised over the corpus.
-
-    Offsets are moved so documents never touch, overlaps are clustered in one
-    sweep, one-to-one clusters (the common case) are aligned without any
-    per-document Python work, and all counts come from one ``bincount`` per view.
-    ``fast=False`` sends every cluster, one-to-one ones included, through the
-    general assignment (for tests: both paths must agree).
-    """
-    n_docs = len(documents)
-    gold = _Side.of([g for g, _ in documents])
-    pred = _Side.of([p for _, p in documents])
-    spans = _separate(gold, pred, n_docs)
-    found = clusters(*spans)
-    if not fast:
-        found = found.general()
-    gc, pc = _COARSE_CODE[gold.labels], _COARSE_CODE[pred.labels]
-    alignments, coarse_alignments = _align_views(found, spans, [(gold.labels, pred.labels), (gc, pc)])
-    total = _tally(alignments, spans, gold, pred, gold.labels, pred.labels, len(LABELS), n_docs).sum(axis=2)
-    coarse_total = _tally(coarse_alignments, spans, gold, pred, gc, pc, len(COARSE), n_docs).sum(axis=2)
-    fine = _label_restricted(gold, pred, gold.labels, pred.labels, len(LABELS), n_docs, fast=fast)
-    coarse = _label_restricted(gold, pred, gc, pc, len(COARSE), n_docs, fast=fast)
-    g, p = alignments[MODES.index(Mode.STRICT)]
-    errors = _errors(spans, gold, pred, g, p, n_docs)
-    pair_doc = gold.doc[g]
-    local_g = _per_document(g - gold.first[pair_doc], pair_doc, n_docs)
-    local_p = _per_document(p - pred.first[pred.doc[p]], pair_doc, n_docs)
-    out: list[EntityScore] = []
-    for d, (gold_entities, pred_entities) in enumerate(documents):
-        out.append(
-            EntityScore(
-                EntityCounts(total[d], fine[d], coarse_total[d], coarse[d], errors[d]),
-                tuple(gold_entities), tuple(pred_entities), local_g[d], local_p[d],
-            )
-        )
-    return out
-
-
-def score_entities(gold: Sequence[Entity], pred: Sequence[Entity], *, fast: bool = True) -> EntityScore:
-    """Score one document's predicted entities against its gold entities (see :func:`score_entity_documents`)."""
-    return score_entity_documents([(gold, pred)], fast=fast)[0]
 
 
 def confusion(pairs: Sequence[tuple[IntArray, IntArray]]) -> tuple[tuple[str, ...], list[list[int]]]:

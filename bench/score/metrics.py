@@ -1,7 +1,8 @@
-"""Summed counts → the metric dictionary of the score JSON (a pure function).
+"""Summed counts → the metric dictionary of the score JSON (a pure function), and F1 by typed key.
 
 The ``main`` F1 per layer is what the leaderboard ranks by; ``secondary`` is the
-more forgiving companion reported beside it:
+more forgiving companion reported beside it (declared once, as typed keys, in :mod:`bench.score.keys`;
+renderers read :mod:`bench.score.rows`, not this dictionary):
 
 =============  ==========================  ======================
 layer          main                        secondary
@@ -48,53 +49,40 @@ are ``null`` both for a layer not scored and for an F1 that is not applicable (n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from bench.schema import Layer
-from bench.score.entities import Mode
+from bench.score.keys import MAIN, SECONDARY, MetricKey
+from bench.score.rows import metric_row
 from bench.score.sums import ScoreCounts
 
-#: The metric each layer is ranked by, and its more forgiving companion.
-MAIN_METRIC: Mapping[Layer, str] = {Layer.ENTITIES: "strict", Layer.NUMBERS: "value", Layer.ATTRIBUTIONS: "strict"}
-SECONDARY_METRIC: Mapping[Layer, str] = {Layer.ENTITIES: "partial", Layer.NUMBERS: "full", Layer.ATTRIBUTIONS: "lenient"}
+#: The metric each layer is ranked by, and its more forgiving companion (declared in :mod:`bench.score.keys`).
+MAIN_METRIC = MAIN
+SECONDARY_METRIC = SECONDARY
 
 
-def f1_of(counts: ScoreCounts, layer: Layer, metric: str) -> float | None:
-    """F1 of ``metric`` in ``layer`` (``None`` when the layer was not scored)."""
-    if layer is Layer.ENTITIES:
-        entities = counts.entities
-        if entities is None:
-            return None
-        mode = Mode(metric)
-        return entities.overall(mode).prf(partial_weight=mode.strategy.partial_weight).f1
-    if layer is Layer.NUMBERS:
-        numbers = counts.numbers
-        if numbers is None:
-            return None
-        if numbers.span_free_documents:  # span-free gold: the span-free mode of the same metric ranks
-            return {"value": numbers.span_free_value, "full": numbers.span_free_full}[metric].prf().f1
-        return numbers.metric(metric).prf().f1
-    attributions = counts.attributions
-    if attributions is None:
-        return None
-    relation = attributions.relation
-    return {"strict": relation.strict, "lenient": relation.lenient}[metric].prf().f1
+def f1_of(counts: ScoreCounts, key: MetricKey) -> float | None:
+    """F1 of ``key`` (``None`` when its layer was not scored)."""
+    row = metric_row(counts, key)
+    return None if row is None else row.prf.f1
 
 
 def main_f1(counts: ScoreCounts) -> dict[Layer, float | None]:
     """The leaderboard F1 of each layer (:data:`MAIN_METRIC`)."""
-    return {layer: f1_of(counts, layer, MAIN_METRIC[layer]) for layer in Layer}
+    return {layer: f1_of(counts, MAIN[layer]) for layer in Layer}
+
+
+def secondary_f1(counts: ScoreCounts) -> dict[Layer, float | None]:
+    """The companion F1 of each layer (:data:`SECONDARY_METRIC`)."""
+    return {layer: f1_of(counts, SECONDARY[layer]) for layer in Layer}
 
 
 def metric_dict(counts: ScoreCounts) -> dict[str, Any]:
     """Every metric of summed ``counts`` as plain JSON data (keys in the module docstring)."""
     return {
         "documents": counts.documents,
-        "main": {layer.value: f1_of(counts, layer, MAIN_METRIC[layer]) for layer in Layer},
-        "secondary": {
-            layer.value: f1_of(counts, layer, SECONDARY_METRIC[layer]) for layer in Layer
-        },
+        "main": {layer.value: f1 for layer, f1 in main_f1(counts).items()},
+        "secondary": {layer.value: f1 for layer, f1 in secondary_f1(counts).items()},
         "entities": None if counts.entities is None else counts.entities.to_dict(),
         "numbers": None if counts.numbers is None else counts.numbers.to_dict(),
         "attributions": None if counts.attributions is None else counts.attributions.to_dict(),

@@ -28,10 +28,8 @@ alignment, the best for ``value`` (ties: full, strict, span, characters shared).
 
 from __future__ import annotations
 
-import functools
 import math
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -42,19 +40,19 @@ import numpy.typing as npt
 from bench.division import ratio
 from bench.schema import Layer, Number, NumberKind
 from bench.score.align import (
+    Alignment,
     BoolArray,
-    Clusters,
+    Candidates,
     IntArray,
+    Spans,
     as_int_array,
-    assign,
-    clusters,
-    lexicographic,
-    overlaps,
-    solve,
+    candidates,
+    rank,
     unmatched,
 )
 from bench.score.counts import MatchCounts, Tally, _Addable
 from bench.score.items import Outcome, ScoredItem
+from bench.score.units import normalise_unit
 
 #: Relative tolerance for value equality.
 REL_TOL = 1e-5
@@ -91,85 +89,6 @@ def values_equal(gold: Number, pred: Number) -> bool:
     return _close(gold.value, pred.value) and _close(gold.value_max, pred.value_max)
 
 
-_SPACE = re.compile(r"\s+")
-
-
-@functools.cache
-def _inflect() -> Any:
-    """The inflect engine, made on first use (importing inflect costs ~2 s: not at start-up)."""
-    import inflect
-
-    return inflect.engine()
-
-#: Symbols, abbreviations and variant names → one canonical unit (keys and values case-folded).
-#: Looked up on the whole unit before and after its last word is made singular.
-UNIT_ALIASES: Mapping[str, str] = {
-    "%": "percent", "per cent": "percent", "pct": "percent", "percentage": "percent",
-    "pp": "percentage point", "ppt": "percentage point", "pt": "percentage point",
-    "bp": "basis point", "bps": "basis point",
-    "$": "dollar", "us$": "dollar", "usd": "dollar", "us dollar": "dollar",
-    "£": "pound", "gbp": "pound", "pound sterling": "pound", "sterling": "pound",
-    "p": "penny", "pence": "penny",
-    "€": "euro", "eur": "euro",
-    "¥": "yen", "jpy": "yen", "japanese yen": "yen",
-    "chf": "swiss franc",
-    "km": "kilometre", "kilometer": "kilometre",
-    "m": "metre", "meter": "metre",
-    "cm": "centimetre", "centimeter": "centimetre",
-    "mm": "millimetre", "millimeter": "millimetre",
-    "mi": "mile",
-    "kg": "kilogram", "g": "gram",
-    "t": "tonne", "metric ton": "tonne",
-    "°c": "degree celsius", "℃": "degree celsius", "celsius": "degree celsius", "degrees celsius": "degree celsius",
-    "°f": "degree fahrenheit", "℉": "degree fahrenheit", "fahrenheit": "degree fahrenheit",
-    "degrees fahrenheit": "degree fahrenheit",
-    "h": "hour", "hr": "hour", "min": "minute", "yr": "year",
-}
-
-
-@functools.lru_cache(maxsize=4096)
-def singular(word: str) -> str:
-    """``word`` as a singular noun (:mod:`inflect`), or unchanged when it already is one.
-
-    :func:`inflect.engine.singular_noun` strips an ``s`` from any word, so "bus" alone
-    would become "bu". A word counts as already singular when inflect pluralises it to
-    something else that singularises back to it ("bus" → "buses" → "bus"); a plural
-    pluralises to nonsense ("buses" → "busess") that does not.
-
-    >>> [singular(w) for w in ("buses", "bus", "crises", "statuses", "status", "kms", "news", "percent")]
-    ['bus', 'bus', 'crisis', 'status', 'status', 'km', 'news', 'percent']
-    """
-    engine = _inflect()
-    one = engine.singular_noun(word)
-    if not one:
-        return word
-    plural = engine.plural_noun(word)
-    if plural != word and engine.singular_noun(plural) == word:
-        return word
-    return str(one)
-
-
-@functools.lru_cache(maxsize=4096)
-def normalise_unit(unit: str | None) -> str | None:
-    """Case-folded, white space collapsed, last word singular (:func:`singular`), then :data:`UNIT_ALIASES`.
-
-    Empty units count as missing.
-
-    >>> [normalise_unit(u) for u in ("Militants", "casualties", "US dollars", "$", "kms", "pence", "%", " ")]
-    ['militant', 'casualty', 'dollar', 'dollar', 'kilometre', 'penny', 'percent', None]
-    """
-    if unit is None:
-        return None
-    text = _SPACE.sub(" ", unit.strip().casefold())
-    if not text:
-        return None
-    if text in UNIT_ALIASES:
-        return UNIT_ALIASES[text]
-    head, _, last = text.rpartition(" ")
-    text = f"{head} {singular(last)}" if head else singular(last)
-    return UNIT_ALIASES.get(text, text)
-
-
 def units_equal(gold: Number, pred: Number) -> bool:
     """Units equal after :func:`normalise_unit` (two missing units are equal)."""
     return normalise_unit(gold.unit) == normalise_unit(pred.unit)
@@ -203,8 +122,18 @@ class NumberMetric(StrEnum):
 
 #: Span-aligned number metrics, in report order.
 NUMBER_METRICS: tuple[NumberMetric, ...] = tuple(NumberMetric)
-#: Their keys in the score JSON's ``numbers`` section, for renderers.
-NUMBER_METRIC_NAMES: tuple[str, ...] = tuple(metric.value for metric in NUMBER_METRICS)
+
+
+class SpanFree(StrEnum):
+    """A number metric matched by value with offsets ignored (``span_free`` in the score JSON)."""
+
+    VALUE = "span_free_value"  #: equal value
+    FULL = "span_free_full"  #: equal value, unit and qualifier
+
+    @property
+    def metric(self) -> NumberMetric:
+        """The span-aligned metric whose criterion it shares (its key inside ``span_free``)."""
+        return NumberMetric(self.value.removeprefix("span_free_"))
 
 
 def credits(gold: Number, pred: Number) -> frozenset[NumberMetric]:
@@ -303,6 +232,11 @@ class KindCounts:
     def accuracy(self) -> float | None:
         return ratio(self.correct, self.pairs)
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Rows and columns of :attr:`matrix`."""
+        return KIND_LABELS
+
     def to_dict(self) -> dict[str, Any]:
         """``{accuracy, correct, pairs, labels, matrix}``."""
         return {"accuracy": self.accuracy, "correct": self.correct, "pairs": self.pairs,
@@ -327,20 +261,27 @@ class NumberCounts(_Addable):
     #: Documents scored span-free only (gold without offsets): the span-aligned metrics are then not applicable.
     span_free_documents: int = 0
 
-    def metric(self, metric: NumberMetric | str) -> MatchCounts:
+    def metric(self, metric: NumberMetric) -> MatchCounts:
         """The counts of one span-aligned metric."""
-        counts: MatchCounts = getattr(self, NumberMetric(metric).value)
-        return counts
+        return {
+            NumberMetric.SPAN: self.span,
+            NumberMetric.VALUE: self.value,
+            NumberMetric.VALUE_UNIT: self.value_unit,
+            NumberMetric.VALUE_QUALIFIER: self.value_qualifier,
+            NumberMetric.FULL: self.full,
+            NumberMetric.STRICT: self.strict,
+        }[metric]
+
+    def span_free(self, metric: SpanFree) -> MatchCounts:
+        """The counts of one span-free metric."""
+        return {SpanFree.VALUE: self.span_free_value, SpanFree.FULL: self.span_free_full}[metric]
 
     def to_dict(self) -> dict[str, Any]:
         """The ``numbers`` section of the score JSON (span-aligned metrics, errors and kind ``None`` for span-free gold)."""
         aligned = not self.span_free_documents
         return {
             **{metric.value: self.metric(metric).to_dict() if aligned else None for metric in NUMBER_METRICS},
-            "span_free": {
-                "value": self.span_free_value.to_dict(),
-                "full": self.span_free_full.to_dict(),
-            },
+            "span_free": {metric.metric.value: self.span_free(metric).to_dict() for metric in SpanFree},
             "errors": self.errors.to_dict(NUMBER_OUTCOMES) if aligned else None,
             "kind": self.kind.to_dict() if aligned else None,
         }
@@ -381,49 +322,41 @@ def _key(number: Number) -> tuple[Any, ...]:
 _REPORTED_TIERS: tuple[NumberMetric, ...] = (NumberMetric.VALUE, NumberMetric.FULL, NumberMetric.STRICT, NumberMetric.SPAN)
 
 
+def _spans(numbers: Sequence[Number]) -> Spans:
+    """Numbers for the alignment engine: ties broken by offsets, then :func:`_key`."""
+    starts, ends = [n.span.start for n in numbers], [n.span.end for n in numbers]
+    return Spans.of(starts, ends, order=(starts, ends, rank([_key(n) for n in numbers])))
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidates:
-    """The overlap clusters of one document and each overlapping pair's :func:`credits`."""
+    """The candidate pairs of one document (:func:`bench.score.align.candidates`) and the
+    metrics each overlapping pair is correct in (:func:`credits`)."""
 
-    found: Clusters
-    spans: tuple[IntArray, IntArray, IntArray, IntArray]
-    credit: dict[tuple[int, int], frozenset[NumberMetric]]
+    found: Candidates
+    credit: tuple[frozenset[NumberMetric], ...]
 
     @classmethod
     def of(cls, gold: Sequence[Number], pred: Sequence[Number]) -> _Candidates:
-        spans = (as_int_array([n.span.start for n in gold]), as_int_array([n.span.end for n in gold]),
-                 as_int_array([n.span.start for n in pred]), as_int_array([n.span.end for n in pred]))
-        found = clusters(*spans)
-        pairs = list(zip(found.simple_gold.tolist(), found.simple_pred.tolist()))
-        for g, p in found.complex:
-            shared = overlaps(spans[0][g], spans[1][g], spans[2][p], spans[3][p])
-            pairs += [(int(g[r]), int(p[c])) for r, c in zip(*np.nonzero(shared))]
-        return cls(found, spans, {(i, j): credits(gold[i], pred[j]) for i, j in pairs})
+        found = candidates(_spans(gold), _spans(pred))
+        none: frozenset[NumberMetric] = frozenset()
+        pairs = zip(found.gold.tolist(), found.pred.tolist(), found.shared.tolist())
+        return cls(found, tuple(credits(gold[i], pred[j]) if shared else none for i, j, shared in pairs))
 
-    def tier(self, g: IntArray, p: IntArray, metric: NumberMetric) -> IntArray:
-        """0/1 matrix: overlapping pairs of ``g`` × ``p`` correct in ``metric``."""
-        empty: frozenset[NumberMetric] = frozenset()
-        return np.array([[metric in self.credit.get((i, j), empty) for j in p.tolist()] for i in g.tolist()],
-                        dtype=np.int64).reshape(len(g), len(p))
+    def tier(self, metric: NumberMetric) -> IntArray:
+        """Per candidate pair: 1 when correct in ``metric``."""
+        return np.fromiter((metric in c for c in self.credit), dtype=np.int64, count=len(self.credit))
 
     def best(self, metric: NumberMetric) -> int:
         """Pairs correct in ``metric`` under the one-to-one alignment of overlapping pairs that maximises them."""
-        simple = sum(metric in self.credit[(i, j)]
-                     for i, j in zip(self.found.simple_gold.tolist(), self.found.simple_pred.tolist()))
-        return simple + sum(len(assign(self.tier(g, p, metric))[0]) for g, p in self.found.complex)
+        return len(self.found.align(self.tier(metric)))
 
-
-def _reported_alignment(gold: Sequence[Number], pred: Sequence[Number], candidates: _Candidates) -> tuple[IntArray, IntArray]:
-    """One alignment for the error list, error counts and kind: most value matches (so it is optimal
-    for the main metric), then full, strict and span matches, then most characters of overlap."""
-    gs, ge, ps, pe = candidates.spans
-
-    def weights(g: IntArray, p: IntArray) -> Any:
-        tiers = [candidates.tier(g, p, metric) for metric in _REPORTED_TIERS]
-        return lexicographic(*tiers, overlaps(gs[g], ge[g], ps[p], pe[p]))
-
-    return solve(candidates.found, candidates.spans, weights,
-                 gold_key=lambda i: _key(gold[i]), pred_key=lambda j: _key(pred[j]))
+    def reported(self) -> Alignment:
+        """One alignment for the error list, error counts and kind: most value matches (so it is optimal
+        for the main metric), then full, strict and span matches, then most characters of overlap."""
+        found = self.found.align(*(self.tier(metric) for metric in _REPORTED_TIERS), self.found.shared)
+        by = np.argsort(found.pair, kind="stable")  # the error list in cluster order
+        return Alignment(found.gold[by], found.pred[by], found.pair[by])
 
 
 def _floats(values: Sequence[float | None]) -> npt.NDArray[np.float64]:
@@ -461,21 +394,19 @@ def full_matrix(gold: Sequence[Number], pred: Sequence[Number], values: BoolArra
 
 
 def _span_free(gold: Sequence[Number], pred: Sequence[Number]) -> tuple[int, int]:
-    """(value matches, full matches) of a one-to-one matching by value that maximises full, then value matches."""
+    """(value matches, full matches) of a one-to-one matching by value that maximises full, then value
+    matches: every gold number is a candidate for every prediction (one cluster, offsets ignored)."""
     if not gold or not pred:
         return 0, 0
-    g_order = sorted(range(len(gold)), key=lambda i: _key(gold[i]))
-    p_order = sorted(range(len(pred)), key=lambda j: _key(pred[j]))
-    g_sorted, p_sorted = [gold[i] for i in g_order], [pred[j] for j in p_order]
-    value = value_matrix(g_sorted, p_sorted)
-    rows_with = np.flatnonzero(value.any(axis=1))
-    cols_with = np.flatnonzero(value.any(axis=0))
-    if not len(rows_with):
-        return 0, 0
-    value = value[np.ix_(rows_with, cols_with)]
-    full = full_matrix([g_sorted[i] for i in rows_with], [p_sorted[j] for j in cols_with], value)
-    rows, cols = assign(lexicographic(full.astype(np.int64), value.astype(np.int64)))
-    return int(value[rows, cols].sum()), int(full[rows, cols].sum())
+
+    def side(numbers: Sequence[Number]) -> Spans:
+        return Spans.of([0] * len(numbers), [1] * len(numbers), order=(rank([_key(n) for n in numbers]),))
+
+    found = candidates(side(gold), side(pred))
+    value = value_matrix(gold, pred)
+    full = full_matrix(gold, pred, value)
+    g, p = found.align(full[found.gold, found.pred].astype(np.int64), value[found.gold, found.pred].astype(np.int64))
+    return int(value[g, p].sum()), int(full[g, p].sum())
 
 
 def _span_free_score(gold: Sequence[Number], pred: Sequence[Number]) -> NumberScore:
@@ -499,13 +430,13 @@ def score_numbers(gold: Sequence[Number], pred: Sequence[Number]) -> NumberScore
     n_gold, n_pred = len(gold), len(pred)
     if any(n.span_free for n in (*gold, *pred)):
         return _span_free_score(gold, pred)
-    candidates = _Candidates.of(gold, pred)
-    g, p = _reported_alignment(gold, pred, candidates)
+    found = _Candidates.of(gold, pred)
+    g, p = found.reported()
     outcomes: list[Outcome] = [Outcome.MISSED] * (n_gold - len(g)) + [Outcome.SPURIOUS] * (n_pred - len(p))
     for i, j in zip(g.tolist(), p.tolist()):
         outcomes += [o for o in pair_outcomes(gold[i], pred[j]) if o is not Outcome.MATCH]
     free_value, free_full = _span_free(gold, pred)
-    best: dict[str, Any] = {metric.value: MatchCounts(candidates.best(metric), n_pred, n_gold) for metric in NUMBER_METRICS}
+    best: dict[str, Any] = {metric.value: MatchCounts(found.best(metric), n_pred, n_gold) for metric in NUMBER_METRICS}
     counts = NumberCounts(
         **best,
         span_free_value=MatchCounts(free_value, n_pred, n_gold),

@@ -19,8 +19,10 @@ from bench.schema import Layer
 from bench.score.attributions import AttributionScore
 from bench.score.entities import EntityScore, confusion
 from bench.score.items import ScoredItem
-from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC, f1_of, main_f1, metric_dict
+from bench.score.keys import MAIN
+from bench.score.metrics import main_f1, metric_dict, secondary_f1
 from bench.score.numbers import NumberScore
+from bench.score.rows import Row, metric_row
 from bench.score.sums import ScoreCounts, total
 
 
@@ -45,8 +47,10 @@ class DocumentScore:
         )
 
     def layer(self, layer: Layer) -> EntityScore | NumberScore | AttributionScore | None:
-        value: EntityScore | NumberScore | AttributionScore | None = getattr(self, layer.value)
-        return value
+        """The result of one layer (``None``: not scored)."""
+        layers: dict[Layer, EntityScore | NumberScore | AttributionScore | None] = {
+            Layer.ENTITIES: self.entities, Layer.NUMBERS: self.numbers, Layer.ATTRIBUTIONS: self.attributions}
+        return layers[layer]
 
     def items(self, layer: Layer | None = None) -> Iterator[ScoredItem]:
         """The itemised error list (matches included) of one layer or of all scored layers."""
@@ -92,22 +96,21 @@ class CorpusScore:
     @property
     def secondary(self) -> dict[Layer, float | None]:
         """The companion F1 of each layer (:data:`bench.score.metrics.SECONDARY_METRIC`)."""
-        return {layer: f1_of(self.counts, layer, SECONDARY_METRIC[layer]) for layer in Layer}
+        return secondary_f1(self.counts)
 
-    def per_document_main(self) -> dict[str, dict[str, dict[str, Any] | None]]:
-        """Per document and layer, the main metric's P/R/F1 and counts (``None``: layer not scored), by id.
+    def per_document_rows(self) -> dict[str, dict[Layer, Row | None]]:
+        """Per document (by id) and layer, the main metric's row (``None``: layer not scored).
 
         Each document's ratios come from its own counts (a document with neither gold nor
-        predictions in a layer is not applicable there: ``null``).
+        predictions in a layer is not applicable there: ``None``).
         """
-        out: dict[str, dict[str, dict[str, Any] | None]] = {}
-        for doc_id in sorted(self.per_document):
-            data = metric_dict(self.per_document[doc_id].counts)
-            out[doc_id] = {
-                layer.value: None if data[layer.value] is None else data[layer.value][MAIN_METRIC[layer]]
-                for layer in Layer
-            }
-        return out
+        return {doc_id: {layer: metric_row(self.per_document[doc_id].counts, MAIN[layer]) for layer in Layer}
+                for doc_id in sorted(self.per_document)}
+
+    def per_document_main(self) -> dict[str, dict[str, dict[str, Any] | None]]:
+        """:meth:`per_document_rows` as JSON data: ``{doc_id: {layer: {precision, recall, f1, counts…} or null}}``."""
+        return {doc_id: {layer.value: None if row is None else row.values() for layer, row in layers.items()}
+                for doc_id, layers in self.per_document_rows().items()}
 
     def subset(self, doc_ids: Iterable[str]) -> CorpusScore:
         """The result restricted to ``doc_ids`` (e.g. one split): per-document counts are reused, not re-scored."""

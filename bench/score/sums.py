@@ -54,8 +54,10 @@ class ScoreCounts:
         return NotImplemented
 
     def layer(self, layer: Layer) -> EntityCounts | NumberCounts | AttributionCounts | None:
-        value: EntityCounts | NumberCounts | AttributionCounts | None = getattr(self, layer.value)
-        return value
+        """The counts of one layer (``None``: not scored)."""
+        layers: dict[Layer, EntityCounts | NumberCounts | AttributionCounts | None] = {
+            Layer.ENTITIES: self.entities, Layer.NUMBERS: self.numbers, Layer.ATTRIBUTIONS: self.attributions}
+        return layers[layer]
 
 
 def total(counts: Iterable[ScoreCounts]) -> ScoreCounts:

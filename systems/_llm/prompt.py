@@ -88,14 +88,13 @@ SCHEMA: dict[str, Any] = {
     },
 }
 
-INSTRUCTIONS = """You annotate news articles. Return one JSON object with three lists.
-
-entities: every named mention, each time it occurs, with an OntoNotes label (PERSON, NORP,
+#: The conventions, one paragraph per layer (their order is the order of the lists in the reply).
+LAYER_RULES: dict[str, str] = {
+    "entities": """entities: every named mention, each time it occurs, with an OntoNotes label (PERSON, NORP,
 FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE). "text" is the name exactly
 as written, without a leading "the", a possessive 's or a title ("Dr", "President").
-Common nouns are not entities. Dates, times and numbers are not entities.
-
-numbers: every numeral, in digits or words, including ordinals, years, days of the month and
+Common nouns are not entities. Dates, times and numbers are not entities.""",
+    "numbers": """numbers: every numeral, in digits or words, including ordinals, years, days of the month and
 vague quantity words ("dozens", "thousands"). "text" is the numeral only, copied exactly:
 qualifier words and the unit stay outside, but a scale word ("1.2 billion") and a currency
 symbol glued to the digits ("$5") belong to it; a range is one text from the first numeral
@@ -104,17 +103,22 @@ to the last ("two or three"). "value" is the number (thousands = 1000, dozens = 
 measured ("person", "dollar", "percent", "year"); "qualifier" is exact, approx (about,
 around, nearly, an estimated), lower (more than, over, at least, vague plurals), upper (up
 to, less than, under) or range; "kind" is count, money, percent, measure, duration,
-frequency, ordinal, date or other. Not numbers: the article "a", idioms like "first of all".
-
-attributions: every report of what someone said, wrote or claimed. "source" is who reports
+frequency, ordinal, date or other. Not numbers: the article "a", idioms like "first of all".""",
+    "attributions": """attributions: every report of what someone said, wrote or claimed. "source" is who reports
 (a name without "the"; a noun phrase with its determiner; a pronoun), or null if unstated.
 "cue" is the reporting verb with its auxiliaries ("has said"), or "according to". "content"
 is what is reported, as one or more exact pieces of the text: direct quotes keep their
 quotation marks; indirect content leaves out "that". "kind" is direct (all quoted), indirect
-(paraphrase) or mixed.
+(paraphrase) or mixed.""",
+}
+#: The reply's lists, in order.
+LISTS: tuple[str, ...] = tuple(LAYER_RULES)
+_CONTEXT_RULE = """repeats about eight words of the text around the mention,
+exactly as written, so the mention can be found."""
+_COPY_RULE = "Copy every string exactly from the article."
 
-For entities and numbers, "context" repeats about eight words of the text around the mention,
-exactly as written, so the mention can be found. Copy every string exactly from the article."""
+INSTRUCTIONS = "You annotate news articles. Return one JSON object with three lists.\n\n" + "\n\n".join(
+    LAYER_RULES.values()) + f'\n\nFor entities and numbers, "context" {_CONTEXT_RULE} {_COPY_RULE}'
 
 #: A short worked example, made up for the prompt (not from any gold document).
 EXAMPLE_TEXT = 'Acme Corp said on Tuesday that about 300 workers in Lyon would lose their jobs. ' \
@@ -148,12 +152,37 @@ PROMPT_TEXT = instructions()
 PROMPT_SHA = hashlib.sha256(PROMPT_TEXT.encode("utf-8")).hexdigest()[:12]
 
 
-def messages(text: str) -> list[dict[str, str]]:
-    """The chat messages for one document."""
-    return [
-        {"role": "system", "content": PROMPT_TEXT},
-        {"role": "user", "content": f"Article:\n<<<\n{text}\n>>>"},
-    ]
+
+
+def layer_instructions(name: str) -> str:
+    """The system prompt of a request for one list only (``requests=per-layer``): that list's rules and example."""
+    closing = f'"context" {_CONTEXT_RULE} {_COPY_RULE}' if name != "attributions" else _COPY_RULE
+    example = json.dumps({name: EXAMPLE_REPLY[name]}, ensure_ascii=False)
+    return (f'You annotate news articles. Return one JSON object with one list, "{name}".\n\n'
+            f"{LAYER_RULES[name]}\n\n{closing}\n\nExample article:\n<<<\n{EXAMPLE_TEXT}\n>>>\nIts JSON:\n{example}")
+
+
+def layer_schema(name: str) -> dict[str, Any]:
+    """:data:`SCHEMA` reduced to the one list ``name``."""
+    return {**SCHEMA, "required": [name], "properties": {name: SCHEMA["properties"][name]}}
+
+
+#: The per-layer prompts as sent (``requests=per-layer``), by list name, and their hashes.
+LAYER_PROMPTS: dict[str, str] = {name: layer_instructions(name) for name in LISTS}
+LAYER_PROMPT_SHAS: dict[str, str] = {
+    name: hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] for name, text in LAYER_PROMPTS.items()}
+
+
+def messages(text: str, prompt: str = PROMPT_TEXT, *, system_role: bool = True) -> list[dict[str, str]]:
+    """The chat messages for one document (or chunk) under system prompt ``prompt``.
+
+    ``system_role=False``: the prompt opens the user message instead, for chat templates that drop
+    system messages (llama-cpp-python's ``gemma`` format does, silently).
+    """
+    article = f"Article:\n<<<\n{text}\n>>>"
+    if not system_role:
+        return [{"role": "user", "content": f"{prompt}\n\n{article}"}]
+    return [{"role": "system", "content": prompt}, {"role": "user", "content": article}]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,25 +237,26 @@ def _items(reply: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)]
 
 
-def check_shape(reply: object, *, truncated: bool = False) -> None:
-    """Raise unless ``reply`` is the promised object (a cut-off reply may lack trailing lists)."""
+def check_shape(reply: object, *, truncated: bool = False, lists: tuple[str, ...] = LISTS) -> None:
+    """Raise unless ``reply`` is the promised object with ``lists`` (a cut-off reply may lack trailing lists)."""
     if not isinstance(reply, dict):
         raise TypeError("reply is not a JSON object")
-    for key in ("entities", "numbers", "attributions"):
+    for key in lists:
         if key in reply or not truncated:
             _items(reply, key)
 
 
-def ground(doc_id: str, text: str, reply: object, *, truncated: bool = False, offset: int = 0) -> Grounded:
+def ground(doc_id: str, text: str, reply: object, *, truncated: bool = False, offset: int = 0,
+           lists: tuple[str, ...] = LISTS) -> Grounded:
     """Turn a parsed reply into annotations with offsets; raises if it is not the promised object.
 
     ``truncated``: the reply was cut off; missing lists count as empty and every record is
     tagged ``truncated``. ``offset`` is added to every span (``text`` is a chunk of a document).
+    ``lists``: the lists asked for; any other list in the reply is ignored.
     """
-    check_shape(reply, truncated=truncated)
+    check_shape(reply, truncated=truncated, lists=lists)
     assert isinstance(reply, dict)
-    if truncated:
-        reply = {key: reply.get(key, []) for key in ("entities", "numbers", "attributions")}
+    reply = {key: reply.get(key, []) if key in lists else [] for key in LISTS}
     extra = ("truncated",) if truncated else ()
     unfound: dict[str, list[str]] = {"entities": [], "numbers": [], "attributions": []}
     dropped = 0

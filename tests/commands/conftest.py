@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import paths, registry
+from bench import paths
 from bench.cli import main
-from bench.registry import Entry, FileSystem, SystemAdapter
+from bench.registry import Entry, FileSystem, SystemAdapter, discovery
 from tests.report.conftest import FIXTURE
 
 #: The fixture gold (6 documents); its corpus name is ``gold``, the JSONL's stem.
@@ -34,9 +34,9 @@ def fixture_systems(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Replace discovery: ``alpha`` shipped with newsbench, ``beta`` a private plugin, plus any given entries."""
 
     def install(*extra: Entry) -> None:
-        monkeypatch.setattr(registry, "_builtin_entries",
+        monkeypatch.setattr(discovery, "_builtin_entries",
                             lambda: [Entry("alpha", "built-in test", replay(FIXTURE / "alpha.jsonl"), shipped=True)])
-        monkeypatch.setattr(registry, "_entry_point_entries", lambda: [
+        monkeypatch.setattr(discovery, "_entry_point_entries", lambda: [
             Entry("beta", "entry point beta:System (private)", replay(FIXTURE / "beta.jsonl")), *extra])
 
     install()

@@ -49,6 +49,7 @@ def test_prints_the_leaderboard_and_writes_reports_without_a_baseline(
     assert sorted(tree(tmp_path / "reports")) == [
         "leaderboard.md", "leaderboard.png", "results.csv", "results.json",
         "systems/alpha.html", "systems/alpha.md", "systems/beta.html", "systems/beta.md",
+        *(f"viewer/d{i}.html" for i in range(6)), "viewer/index.html",
     ]
     results = json.loads((tmp_path / "reports" / "results.json").read_text())
     # beta's file has no line for d3: not a failure, scored as empty with the warning `score` gives

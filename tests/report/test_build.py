@@ -7,6 +7,7 @@ import pytest
 from bench.report.build import compare_scores, count_vector, split_order
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric
 from bench.schema import Layer
+from bench.score.keys import Mode
 from bench.stats import TOO_FEW
 from tests.report.conftest import FIXTURE
 
@@ -21,7 +22,7 @@ def test_every_cell_is_the_scorers_number(result: BenchResult) -> None:
     for system in result.systems:
         for split in system.splits:
             for metric, cell in split.cells.items():
-                reported = split.scores[metric.layer.value][metric.name]
+                reported = split.score.to_dict()[metric.layer.value][metric.name]
                 assert cell.precision.value == pytest.approx(reported["precision"], abs=1e-12)
                 assert cell.recall.value == pytest.approx(reported["recall"], abs=1e-12)
                 assert cell.f1.value == pytest.approx(reported["f1"], abs=1e-12)
@@ -29,7 +30,7 @@ def test_every_cell_is_the_scorers_number(result: BenchResult) -> None:
 
 def test_split_scores_count_only_their_documents(result: BenchResult) -> None:
     alpha = result.system("alpha")
-    seed, challenge, overall = (alpha.split(s).scores for s in ("seed", "challenge", OVERALL))
+    seed, challenge, overall = (alpha.split(s).score.to_dict() for s in ("seed", "challenge", OVERALL))
     for key in ("correct", "incorrect", "partial", "missed", "spurious"):
         assert seed["entities"]["strict"][key] + challenge["entities"]["strict"][key] \
             == overall["entities"]["strict"][key]
@@ -40,7 +41,7 @@ def test_layers_not_attempted_have_no_cells_and_null_scores(result: BenchResult)
     beta = result.system("beta")
     assert beta.attempted == frozenset({Layer.ENTITIES, Layer.NUMBERS})
     for split in beta.splits:
-        assert split.scores["attributions"] is None
+        assert split.score.to_dict()["attributions"] is None
         assert not [m for m in split.cells if m.layer is Layer.ATTRIBUTIONS]
         assert len(split.cells) == 4
 
@@ -81,8 +82,8 @@ def test_count_vector_of_partial_mode_gives_half_credit(result: BenchResult) -> 
     alpha = read_predictions(FIXTURE / "alpha.jsonl").by_doc
     d1 = score_corpus(gold, alpha, system="alpha").per_document["d1"].counts
     # d1: "Acme" for "Acme Corp" (partial), Jane Doe exact, second "Acme Corp" exact with a wrong label.
-    assert count_vector(d1, Metric(Layer.ENTITIES, "partial")) == (2.5, 3.0, 2.5, 3.0)
-    assert count_vector(d1, Metric(Layer.ENTITIES, "strict")) == (1.0, 3.0, 1.0, 3.0)
+    assert count_vector(d1, Metric(Layer.ENTITIES, Mode.PARTIAL)) == (2.5, 3.0, 2.5, 3.0)
+    assert count_vector(d1, Metric(Layer.ENTITIES, Mode.STRICT)) == (1.0, 3.0, 1.0, 3.0)
 
 
 def test_split_order_puts_splits_in_order_of_first_document() -> None:
@@ -108,7 +109,7 @@ def test_comparing_a_system_with_itself_shows_no_difference() -> None:
     missing = [r for r in other if r.comparison is None]
     assert [r.metric.layer for r in missing] == [Layer.ATTRIBUTIONS, Layer.ATTRIBUTIONS]
     assert missing[0].missing == "not attempted by B"
-    strict = next(r for r in other if r.metric == Metric(Layer.ENTITIES, "strict"))
+    strict = next(r for r in other if r.metric == Metric(Layer.ENTITIES, Mode.STRICT))
     assert strict.comparison is not None and strict.documents == 6
     assert strict.comparison.a == pytest.approx(alpha.to_dict()["entities"]["strict"]["f1"])
     assert strict.comparison.b == pytest.approx(beta.to_dict()["entities"]["strict"]["f1"])

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["bench.stats", "bench.baseline", "bench.report.describe", "bench.report.html", "bench.report.markdown",
-           "bench.report.model"]
+           "bench.report.model", "bench.report.viewer"]
 
 
 @pytest.mark.parametrize("name", MODULES)

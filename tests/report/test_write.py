@@ -18,6 +18,7 @@ def test_writes_every_report(tmp_path: Path, result: BenchResult) -> None:
     assert sorted(tree(tmp_path)) == [
         "leaderboard.md", "leaderboard.png", "results.csv", "results.json",
         "systems/alpha.html", "systems/alpha.md", "systems/beta.html", "systems/beta.md",
+        *(f"viewer/d{i}.html" for i in range(6)), "viewer/index.html",
     ]
     assert written == sorted(tmp_path / name for name in tree(tmp_path))
     assert not list(tmp_path.rglob("*.tmp"))
@@ -37,8 +38,11 @@ def test_stale_system_pages_go_and_other_files_stay(tmp_path: Path, result: Benc
     (tmp_path / "systems").mkdir()
     (tmp_path / "systems" / "retired.md").write_text("old")
     (tmp_path / "systems" / "retired.html").write_text("old")
+    (tmp_path / "viewer").mkdir()
+    (tmp_path / "viewer" / "retired-document.html").write_text("old")
     (tmp_path / "baseline.json").write_text("{}")
     write_reports(result, tmp_path)
+    assert not (tmp_path / "viewer" / "retired-document.html").exists()
     assert not (tmp_path / "systems" / "retired.md").exists()
     assert not (tmp_path / "systems" / "retired.html").exists()
     assert (tmp_path / "baseline.json").read_text() == "{}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bench.schema import Attribution, QuoteKind, Span
-from bench.score.attributions import normalise_name, score_attributions
+from bench.score.attribution_match import normalise_name
+from bench.score.attributions import score_attributions
 from bench.score.counts import MatchCounts, OverlapCounts
 from bench.score.items import Outcome
 

@@ -163,3 +163,18 @@ def test_a_bad_label_map_is_one_line_with_exit_2(
             "WORK_OF_ART, LAW, LANGUAGE; - drops)"
         )
     ]
+
+
+def test_phenomena_prints_a_table_and_writes_the_slices_into_json(
+    tmp_path: Path, write_gold: GoldWriter, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gold = write_gold()
+    predictions = tmp_path / "sys.jsonl"
+    predictions.write_text(gold_as_prediction(), "utf-8")
+    out_json = tmp_path / "s.json"
+    assert run(monkeypatch, str(predictions), "--gold", str(gold), "--phenomena", "--json", str(out_json)) == 0
+    assert "Phenomena" in capsys.readouterr().out
+    slices = json.loads(out_json.read_text("utf-8"))["phenomena"]
+    with_gold = [s for s in slices if s["gold"] > 0]
+    main = {"entities": "strict", "numbers": "value", "attributions": "strict"}
+    assert with_gold and all(s["recall"][main[s["layer"]]]["value"] == 1.0 for s in with_gold)  # gold against itself

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["align", "attributions", "counts", "entities", "items", "numbers", "tokens", "markdown"]
+MODULES = ["align", "attribution_credits", "attribution_match", "attributions", "entity_batch", "units", "counts", "entities", "items", "numbers", "tokens", "markdown"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -11,7 +11,8 @@ from sklearn.metrics import confusion_matrix
 
 from bench.schema import Entity, EntityLabel
 from bench.score.counts import SemEvalCounts
-from bench.score.entities import COARSE_OF, LABELS, Mode, confusion, score_entities
+from bench.score.entities import COARSE_OF, LABELS, Mode, confusion
+from bench.score.entity_batch import score_entities
 from bench.score.items import Outcome
 
 from .strategies import nervaluate_results

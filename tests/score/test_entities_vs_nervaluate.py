@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.score.counts import SemEvalCounts
-from bench.score.entities import MODES, EntityCounts, score_entities
+from bench.score.entities import MODES, EntityCounts
+from bench.score.entity_batch import score_entities
 
 from .strategies import NERVALUATE_NAME, Doc, disjoint_entities, nervaluate_results, slotted_doc
 

@@ -14,7 +14,7 @@ from bench import gold as gold_module
 from bench.errors import UserError
 from bench.schema import Annotations, Attribution, Entity, Number, Qualifier, QuoteKind, Span
 from bench.score import Mode, score_corpus, score_document
-from bench.score.entities import score_entities
+from bench.score.entity_batch import score_entities
 
 from .strategies import FEW_LABELS
 

@@ -18,13 +18,12 @@ from bench.score.numbers import (
     credits,
     full_equal,
     full_matrix,
-    normalise_unit,
     score_numbers,
-    singular,
     units_equal,
     value_matrix,
     values_equal,
 )
+from bench.score.units import normalise_unit, singular
 
 EXACT, APPROX, LOWER, RANGE = Qualifier.EXACT, Qualifier.APPROX, Qualifier.LOWER, Qualifier.RANGE
 MONEY, COUNT, DATE, PERCENT = NumberKind.MONEY, NumberKind.COUNT, NumberKind.DATE, NumberKind.PERCENT

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 
 from bench.schema import Entity
-from bench.score.entities import Mode, score_entities
+from bench.score.entities import Mode
+from bench.score.entity_batch import score_entities
 
 from .strategies import disjoint_entities
 

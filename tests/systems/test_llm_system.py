@@ -418,3 +418,69 @@ def test_long_documents_are_sent_as_paragraph_chunks_and_offsets_map_back(server
     assert [e.start for e in result.entities or ()] == [16, 16 + step, 16 + 2 * step]
     assert all(text[e.start : e.end] == "Paris" for e in result.entities or ())
     assert all(r["body"]["max_tokens"] <= 256 for r in server.requests)
+
+
+def _asked_lists(request: dict[str, Any]) -> list[str]:
+    return list(request["body"]["response_format"]["json_schema"]["schema"]["required"])
+
+
+def test_per_layer_mode_sends_one_request_per_layer_with_that_layers_prompt_and_schema(
+        server: Server, tmp_path: Path) -> None:
+    per_layer = _system(server, tmp_path, requests="per-layer").predict(Document("d1", ARTICLE))
+    assert [_asked_lists(r) for r in server.requests] == [["entities"], ["numbers"], ["attributions"]]
+    prompts = [r["body"]["messages"][0]["content"] for r in server.requests]
+    assert [p.count('"entities"') + p.count('"numbers"') + p.count('"attributions"') for p in prompts] == [2, 2, 2]
+    assert all(name in p for name, p in zip(("entities", "numbers", "attributions"), prompts, strict=True))
+    assert "numbers:" not in prompts[0] and "entities:" not in prompts[2]  # each states one layer's rules only
+    # the scripted server answers all three lists every time: only the asked list of each reply is kept,
+    # so the result equals one all-layers request (1 entity, 1 number, 3 attributions), not three copies
+    all_layers = _system(server, tmp_path / "all").predict(Document("d1", ARTICLE))
+    assert len(server.requests) == 4 and _asked_lists(server.requests[3]) == ["entities", "numbers", "attributions"]
+    assert per_layer == all_layers
+    assert (len(per_layer.entities or ()), len(per_layer.numbers or ()), len(per_layer.attributions or ())) == (1, 1, 3)
+
+
+def test_the_request_mode_is_in_the_cache_key_and_the_run_record(server: Server, tmp_path: Path) -> None:
+    all_layers, per_layer = _system(server, tmp_path), _system(server, tmp_path, requests="per-layer")
+    assert (all_layers.config()["requests"], per_layer.config()["requests"]) == ("all-layers", "per-layer")
+    document = Document("d1", ARTICLE)
+    assert runner.cache_key(all_layers, document) != runner.cache_key(per_layer, document)
+    per_layer.predict(document)
+    summary = per_layer.run_summary(["d1"])
+    assert summary["requests"] == "per-layer"
+    assert sorted(summary["prompt"]["layers"]) == ["attributions", "entities", "numbers"]  # type: ignore[index, call-overload]
+    record = summary["documents"][0]  # type: ignore[index]
+    # three requests of 100 prompt + 20 completion tokens each, one per layer
+    assert (record["requests_mode"], record["requests"], record["prompt_tokens"], record["completion_tokens"]) == (  # type: ignore[index]
+        "per-layer", 3, 300, 60)
+    assert {name: (c["prompt_tokens"], c["completion_tokens"], c["requests"])  # type: ignore[index]
+            for name, c in record["per_layer"].items()} == {  # type: ignore[index, union-attr]
+        "entities": (100, 20, 1), "numbers": (100, 20, 1), "attributions": (100, 20, 1)}
+    all_layers.predict(document)
+    assert all_layers.run_summary()["prompt"]["sha"] == hashlib.sha256(PROMPT_TEXT.encode()).hexdigest()[:12]  # type: ignore[index]
+
+
+def test_per_layer_requests_are_cached_per_layer(server: Server, tmp_path: Path) -> None:
+    _system(server, tmp_path, requests="per-layer").predict(Document("d1", ARTICLE))
+    _system(server, tmp_path, requests="per-layer").predict(Document("d1", ARTICLE))
+    assert len(server.requests) == 3
+
+
+def test_the_request_mode_comes_from_the_environment_and_a_bad_one_names_the_choices(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBENCH_LLM_REQUESTS", "per-layer")
+    assert LLMSystem(base_url="http://x/v1", model="m").requests == "per-layer"
+    with pytest.raises(ValueError, match="all-layers, per-layer"):
+        LLMSystem(base_url="http://x/v1", model="m", requests="per-document")
+
+
+def test_system_role_user_puts_the_instructions_in_the_user_message_and_the_cache_key(
+        server: Server, tmp_path: Path) -> None:
+    system = _system(server, tmp_path, system_role="user")
+    result = system.predict(Document("d1", ARTICLE))
+    sent = server.requests[0]["body"]["messages"]
+    assert [m["role"] for m in sent] == ["user"]
+    assert sent[0]["content"] == f"{PROMPT_TEXT}\n\nArticle:\n<<<\n{ARTICLE}\n>>>"
+    assert result == _system(server, tmp_path / "other").predict(Document("d1", ARTICLE))
+    assert runner.cache_key(system, Document("d1", ARTICLE)) != runner.cache_key(
+        _system(server, tmp_path), Document("d1", ARTICLE))

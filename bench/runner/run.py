@@ -1,0 +1,309 @@
+"""Running systems: :func:`run_system` runs one and returns its :class:`RunResult`; :func:`write_run` writes it.
+
+For each system the runner
+
+1. looks every document up in the cache (:mod:`bench.runner.cache`); ``use_cache=False`` bypasses it;
+2. predicts the rest in ``jobs`` worker processes (:mod:`bench.runner.pool`), in small chunks so
+   batch adapters can use their batch path;
+3. checks every output (:func:`bench.runner.checks.check_output`);
+4. and :func:`write_run` writes ``<out>/<system>.jsonl`` (one line per document predicted, in
+   document order) and ``<out>/<system>.run.json`` (:func:`run_record`: version, config,
+   layers, counts, the failures and any warnings), atomically, and ``<out>/<system>.log`` with
+   whatever its workers printed to stdout (only if they did).
+
+A document a replayed predictions file (``file:PATH``) has no line for is not a failure: it is
+left out and scored as empty, with the same warning as ``newsbench score``.
+
+Fault containment: an exception, a timeout or invalid output on one document is recorded as a
+:class:`~bench.failures.Failure` (document id and a one-line reason) and the run goes on. A
+failed document has no line in the JSONL, so the scorer scores it as empty (everything missed),
+and the report counts the failures from :attr:`RunResult.failures` or the ``.run.json`` file.
+
+Interruption (Ctrl-C, SIGTERM via :mod:`bench.interrupt`): the workers are killed, every
+document answered so far is in the cache, and the previous output files stay as they were.
+
+Systems only ever receive :class:`~bench.schema.Document` (id and text): whatever documents the
+caller passes are reduced to those two fields before anything reaches an adapter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import atomic, interrupt
+from bench.errors import UserError
+from bench.failures import Failure
+from bench.names import slug
+from bench.predictions import missing_warning, to_json_line
+from bench.registry import (
+    Discovery,
+    FileSystem,
+    JSONValue,
+    SystemAdapter,
+    accepted_options,
+    create,
+    discover,
+    layer_names,
+    options_of,
+    require_available,
+)
+from bench.runner.cache import PredictionCache, cache_key, default_cache, key_options
+from bench.runner.checks import check_output
+from bench.runner.pool import DEFAULT_TIMEOUT, run_in_process, run_in_workers
+from bench.runner.progress import Progress
+from bench.runner.worker import Answer, traceback_printer
+from bench.schema import Annotations, Document, Layer
+
+#: Where ``newsbench run`` writes predictions by default (gitignored).
+DEFAULT_OUT = Path("predictions")
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """One system's run: its predictions (valid ones only), where :func:`write_run` puts them, and its failures."""
+
+    system: str
+    version: str
+    layers: frozenset[Layer]
+    config: Mapping[str, JSONValue]
+    predictions: Mapping[str, Annotations]
+    path: Path
+    manifest: Path
+    failures: tuple[Failure, ...]
+    documents: int
+    cached: int
+    seconds: float
+    #: Non-fatal notes, e.g. the documents a replayed predictions file has no line for.
+    warnings: tuple[str, ...] = ()
+    #: ``<out>/<system>.log``: what the system's workers printed to stdout, if anything.
+    printed: Path | None = None
+    #: What the run cost, from the adapter's ``run_summary`` (None: nothing reported).
+    usage: Mapping[str, JSONValue] | None = None
+
+
+def _outputs(out_dir: Path, system: str) -> tuple[Path, Path, Path, Path]:
+    """``<system>.jsonl``, ``.run.json``, ``.log``, and the hidden log the workers print into until the run is written."""
+    name = slug(system)
+    return (out_dir / f"{name}.jsonl", out_dir / f"{name}.run.json", out_dir / f"{name}.log",
+            out_dir / f".{name}.log.partial")
+
+
+def _as_document(document: Document) -> Document:
+    """Exactly a Document with id and text, whatever the caller passed (a GoldDocument, say)."""
+    return Document(str(document.doc_id), str(document.text))
+
+
+def run_system(
+    adapter: SystemAdapter,
+    documents: Iterable[Document],
+    *,
+    out_dir: Path,
+    jobs: int = 1,
+    use_cache: bool = True,
+    cache_dir: Path | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+    options: Mapping[str, Any] | None = None,
+    max_memory: int | None = None,
+) -> RunResult:
+    """Run one (available) adapter over ``documents``; write nothing but the workers' log (see :func:`write_run`).
+
+    ``options`` are those the adapter was created with (:func:`run_systems` passes them); they
+    are part of the cache key (see :func:`~bench.runner.cache.key_options`). ``cache_dir``:
+    None is :func:`~bench.runner.cache.default_cache`. ``max_memory``: MB per worker process
+    (None: no cap; see :func:`~bench.runner.worker.limit_memory`). What the workers print goes
+    to a hidden file in ``out_dir`` that :func:`write_run` turns into ``<system>.log``.
+
+    Interrupted (:class:`~bench.interrupt.Interrupted`, ``KeyboardInterrupt``): every document
+    predicted so far is in the cache, the workers are killed, and the hidden log is removed.
+    """
+    started = time.monotonic()
+    docs = [_as_document(d) for d in documents]
+    layers = frozenset(adapter.layers)
+    config = dict(adapter.config())
+    declared = options_of(adapter)
+    cache = PredictionCache(cache_dir if cache_dir is not None else default_cache())
+    cacheable = use_cache and declared.cache
+    keyed = key_options(options or {})
+    keys = {d.doc_id: cache_key(adapter, d, config=config, options=keyed) for d in docs} if cacheable else {}
+    by_id = {d.doc_id: d for d in docs}
+    if len(by_id) != len(docs):
+        raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)
+    predictions: dict[str, Annotations] = {}
+    failures: dict[str, str] = {}
+    warnings: list[str] = []
+    if isinstance(adapter, FileSystem):
+        # A document a predictions file has no line for is scored as empty, as `newsbench score` does.
+        present = adapter.doc_ids()
+        absent = [d.doc_id for d in docs if d.doc_id not in present]
+        if absent:
+            warnings.append(missing_warning(adapter.path, absent))
+        docs_to_predict = [d for d in docs if d.doc_id in present]
+    else:
+        docs_to_predict = docs
+    if progress is not None:
+        progress.start(adapter.name, len(docs))
+        for _ in range(len(docs) - len(docs_to_predict)):
+            progress.advance(adapter.name, failed=False)
+    todo: list[Document] = []
+    for document in docs_to_predict:
+        hit = cache.get(adapter.name, keys[document.doc_id], document.doc_id) if cacheable else None
+        if hit is not None:
+            predictions[document.doc_id] = hit
+            if progress is not None:
+                progress.advance(adapter.name, failed=False)
+        else:
+            todo.append(document)
+    cached = len(predictions)
+    path, manifest, log_path, new_log = _outputs(out_dir, adapter.name)
+    if todo:
+        with contextlib.ExitStack() as stack:
+            answers: Iterator[Answer]
+            if declared.isolate and jobs > 0:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                log = stack.enter_context(open(new_log, "wb"))
+                workers = run_in_workers(
+                    adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno(), max_memory=max_memory)
+                answers = stack.enter_context(contextlib.closing(workers))  # workers end with this block
+            else:
+                answers = run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None)
+            try:
+                for doc_id, output, reason in answers:
+                    record: Annotations | None = None
+                    if not reason:
+                        record, reason = check_output(layers, by_id[doc_id], output)
+                    if record is not None:
+                        predictions[doc_id] = record
+                        if cacheable:
+                            cache.put(adapter.name, keys[doc_id], record)
+                    else:
+                        failures[doc_id] = reason
+                    if progress is not None:
+                        progress.advance(adapter.name, failed=record is None)
+            except BaseException:
+                new_log.unlink(missing_ok=True)
+                raise
+    if progress is not None:
+        progress.finish(adapter.name)
+    printed = log_path if new_log.is_file() and new_log.stat().st_size > 0 else None
+    ordered = {d.doc_id: predictions[d.doc_id] for d in docs if d.doc_id in predictions}
+    failed = tuple(Failure(d.doc_id, failures[d.doc_id]) for d in docs if d.doc_id in failures)
+    seconds = time.monotonic() - started
+    usage = adapter.run_summary([d.doc_id for d in docs])
+    return RunResult(
+        adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds,
+        tuple(warnings), printed, usage,
+    )
+
+
+def run_record(result: RunResult) -> dict[str, Any]:
+    """What ``<system>.run.json`` says about a run: version, config, layers, counts, failures, warnings, log, usage."""
+    record: dict[str, Any] = {
+        "system": result.system,
+        "version": result.version,
+        "config": dict(result.config),
+        "layers": layer_names(result.layers),
+        "documents": result.documents,
+        "predicted": len(result.predictions),
+        "cached": result.cached,
+        "failed": len(result.failures),
+        "failures": [{"doc_id": f.doc_id, "reason": f.reason} for f in result.failures],
+        "seconds": round(result.seconds, 3),
+    }
+    if result.warnings:
+        record["warnings"] = list(result.warnings)
+    if result.printed is not None:
+        record["printed"] = result.printed.name
+    if result.usage is not None:
+        record["usage"] = result.usage
+    return record
+
+
+def write_run(result: RunResult) -> RunResult:
+    """Replace ``result``'s JSONL, run record and log together (atomically, not interruptible); ``result`` back."""
+    _, _, log_path, new_log = _outputs(result.path.parent, result.system)
+    with interrupt.deferred():
+        atomic.write_text(result.path, "".join(to_json_line(r) + "\n" for r in result.predictions.values()))
+        atomic.write_text(result.manifest, json.dumps(run_record(result), indent=2, ensure_ascii=False) + "\n")
+        if result.printed is not None:
+            os.replace(new_log, log_path)
+        else:  # a previous run's output is not this run's
+            new_log.unlink(missing_ok=True)
+            log_path.unlink(missing_ok=True)
+    return result
+
+
+def run_systems(
+    systems: Sequence[str | SystemAdapter],
+    documents: Iterable[Document],
+    *,
+    out_dir: Path = DEFAULT_OUT,
+    jobs: int = 1,
+    use_cache: bool = True,
+    options: Mapping[str, Any] | None = None,
+    cache_dir: Path | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+    discovery: Discovery | None = None,
+    max_memory: int | None = None,
+) -> dict[str, RunResult]:
+    """Run each system (a registry name, ``file:PATH``, or an adapter instance) over ``documents``; write each run.
+
+    ``options`` reach each system's factory if it accepts them (``{"model": ...}``); a key
+    ``"SYSTEM"`` holding a mapping gives options for that system only. The options a system
+    accepts are part of its cache key (but for :data:`~bench.runner.cache.RUN_OPTIONS`). Every
+    system is created and checked for availability before any runs, so an unknown or
+    unavailable one fails fast with a :class:`UserError` naming the reason and the install
+    command. ``max_memory``: MB per worker process (None: no cap).
+    """
+    docs = [_as_document(d) for d in documents]
+    found = discovery
+    adapters: list[SystemAdapter] = []
+    given: list[dict[str, Any]] = []
+    for system in systems:
+        if isinstance(system, str):
+            found = found or discover()
+            own = system_options(options, system)
+            adapters.append(create(system, own, discovery=found))
+            given.append(accepted_options(system, own, discovery=found))
+        else:
+            adapters.append(system)
+            given.append({})
+    names = [a.name for a in adapters]
+    if len(set(names)) != len(names):
+        raise UserError(f"systems named twice: {', '.join(sorted({n for n in names if names.count(n) > 1}))}", exit_code=2)
+    for adapter in adapters:
+        require_available(adapter)
+    return {
+        adapter.name: write_run(run_system(
+            adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
+            timeout=timeout, progress=progress, options=own, max_memory=max_memory,
+        ))
+        for adapter, own in zip(adapters, given, strict=True)
+    }
+
+
+def system_options(options: Mapping[str, Any] | None, system: str) -> dict[str, Any]:
+    """Options for one system: the shared ones overridden by ``options[system]`` when that is a mapping."""
+    options = options or {}
+    shared = {k: v for k, v in options.items() if not isinstance(v, Mapping)}
+    own = options.get(system)
+    return {**shared, **(dict(own) if isinstance(own, Mapping) else {})}
+
+
+def read_run_record(path: Path) -> dict[str, Any]:
+    """A ``<system>.run.json`` written by :func:`write_run` (for reports that count failures)."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserError(f"{path}: cannot read run record: {error}", exit_code=2) from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: run record is not a JSON object", exit_code=2)
+    return data
