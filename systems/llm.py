@@ -1,5 +1,8 @@
 """``llm``: any OpenAI-compatible chat-completions endpoint (hosted, vLLM, llama.cpp server, Ollama).
 
+(Over 400 lines: the adapter holds configuration, chunking, per-layer requests and the usage log that
+all read one configuration; the protocol is in :mod:`systems._llm.client`, grounding in ``_llm.grounding``.)
+
 Configuration, flags first, then the environment:
 
 * base URL: ``--base-url`` or ``NEWSBENCH_LLM_BASE_URL`` (e.g. ``http://localhost:8000/v1``);

@@ -1,5 +1,8 @@
 """Number scores: span-aligned P/R/F per metric, a span-free value mode, error counts and kind.
 
+(Over 400 lines because the count record, its metric keys and the per-document scorer that fills it
+change together; unit normalisation lives in :mod:`bench.score.units`, the alignment in :mod:`bench.score.align`.)
+
 A predicted number can be credited for a gold number only when their spans
 overlap (one character or more); each pair is credited one-to-one. Metrics
 (:class:`NumberMetric`), each under its own best one-to-one alignment of
