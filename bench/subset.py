@@ -16,11 +16,15 @@ from bench.schema import GoldDocument
 def parse_doc_ids(spec: str) -> tuple[str, ...]:
     """``ID,ID,…``, or ``@FILE`` / an existing file with one id per line (blank lines and ``#`` comments skipped).
 
+    The rule: ``@FILE`` is always a file; a value holding a comma is always a list of ids (never
+    looked up on disk, so a long list is no file name); any other value is a file if one exists
+    by that name, else one id.
+
     >>> parse_doc_ids("b, a,,b")
     ('b', 'a')
     """
     path = Path(spec.removeprefix("@"))
-    if spec.startswith("@") or (path.is_file() and "," not in spec):
+    if spec.startswith("@") or ("," not in spec and _existing_file(path)):
         try:
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except OSError as error:
@@ -32,6 +36,14 @@ def parse_doc_ids(spec: str) -> tuple[str, ...]:
     if not ids:
         raise UserError(f"--docs: {spec!r} names no document", exit_code=2)
     return ids
+
+
+def _existing_file(path: Path) -> bool:
+    """Whether ``path`` is an existing file; False for a name the system cannot even look up (too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def select(

@@ -30,6 +30,35 @@ def test_doc_ids_come_from_a_comma_list_or_a_file(tmp_path: Path) -> None:
     assert parse_doc_ids(str(listing)) == ("b", "a")
 
 
+def test_a_comma_list_is_never_looked_up_on_disk_so_a_long_one_is_ids_not_a_too_long_file_name() -> None:
+    ids = tuple(f"document-{n:03d}" for n in range(60))
+    spec = ",".join(ids)
+    assert len(spec) > 255  # longer than any file name the system accepts
+    assert parse_doc_ids(spec) == ids
+    assert parse_doc_ids("x" * 300) == ("x" * 300,)  # no comma, no such file: one id
+
+
+def test_a_comma_holding_value_is_ids_even_when_a_file_has_that_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a,b").write_text("c\n", encoding="utf-8")
+    assert parse_doc_ids("a,b") == ("a", "b")
+    assert parse_doc_ids("@a,b") == ("c",)
+
+
+def test_an_unreadable_at_file_is_a_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"--docs: .*: cannot read: File name too long"):
+        parse_doc_ids("@" + "y" * 300)
+    with pytest.raises(UserError, match=r"--docs: .*nowhere.txt: cannot read: No such file"):
+        parse_doc_ids(f"@{tmp_path / 'nowhere.txt'}")
+
+
+def test_score_with_a_long_docs_list_names_the_unknown_ids(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = ",".join(f"document-{n:03d}" for n in range(60))
+    assert newsbench(monkeypatch, "score", str(gold.SHIPPED_GOLD), "--docs", ids) == 2
+    assert "--docs: not in the gold: document-000, document-001, document-002, document-003, document-004 and 55 more" in (
+        capsys.readouterr().err)
+
+
 def test_unknown_ids_and_splits_are_named() -> None:
     documents = gold.load_gold()
     with pytest.raises(UserError, match="--docs: not in the gold: nope"):
