@@ -24,6 +24,7 @@ import markupsafe
 from bench.formatting import DASH, pct, visible_controls
 from bench.report.describe import Category, category, describe, record_text, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, DocumentInfo, SystemResult, slug
+from bench.report.palette import MARK_STYLE
 from bench.report.phenomena import where_it_fails_html
 from bench.report.viewer import worst_by_layer
 from bench.schema import Layer, Span
@@ -159,16 +160,7 @@ table.scores th:first-child, table.scores td:first-child { text-align: left; }
 .side h4 { margin: .2rem 0; font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: #555; }
 .text { white-space: pre-wrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .8rem;
         border: 1px solid #e3e3e3; border-radius: 4px; padding: .5rem; background: #fff; overflow-wrap: anywhere; }
-.m { border-radius: 2px; cursor: help; }
-.m.first { box-shadow: inset 2px 0 0 rgba(0,0,0,.45); }
-.c-match { background: #b7e4c7; }
-.c-missed { background: #f4a3a8; }
-.c-spurious { background: #cdb4f0; }
-.c-type { background: #ffc078; }
-.c-boundary { background: #ffe66d; }
-.c-value { background: #9fd3f5; }
-.c-component { background: #f7b2d9; }
-.r-source { text-decoration: underline double; }
+""" + MARK_STYLE + """.r-source { text-decoration: underline double; }
 .r-cue { font-weight: bold; text-decoration: underline dotted; }
 .na, .failure, .counts { color: #666; font-size: .85rem; }
 .failure { color: #a4161a; }

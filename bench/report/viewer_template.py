@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bench.report.palette import MARK_STYLE
+
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; margin: 1.2rem;
        color: #1d1d1f; background: #fff; line-height: 1.45; }
@@ -23,16 +25,7 @@ table.scores th:first-child, table.scores td:first-child { text-align: left; }
 .col.gold .text { border-color: #7a9cc6; background: #fbfdff; }
 .text { white-space: pre-wrap; font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .8rem;
         border: 1px solid #e3e3e3; border-radius: 4px; padding: .5rem; overflow-wrap: anywhere; }
-.m { border-radius: 2px; cursor: help; }
-.m.first { box-shadow: inset 2px 0 0 rgba(0,0,0,.45); }
-.c-gold { background: #cfe0f5; }
-.c-match { background: #b7e4c7; }
-.c-missed { background: #f4a3a8; }
-.c-spurious { background: #cdb4f0; }
-.c-type { background: #ffc078; }
-.c-boundary { background: #ffe66d; }
-.c-value { background: #9fd3f5; }
-.c-component { background: #f7b2d9; }
+""" + MARK_STYLE + """.c-gold { background: #cfe0f5; }
 .r-missed { background: #fde2e4; outline: 1px dashed #c9184a; outline-offset: -1px; }
 .r-source { text-decoration: underline double; }
 .r-cue { font-weight: bold; text-decoration: underline dotted; }
