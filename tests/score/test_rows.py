@@ -98,3 +98,26 @@ def test_a_leaderboard_metric_must_belong_to_its_layer() -> None:
         Metric(Layer.ENTITIES, NumberMetric.VALUE)
     with pytest.raises(ValueError):
         Metric(Layer.ENTITIES, "strict")  # type: ignore[arg-type]  # a plain string is no key
+
+
+def test_span_free_gold_ranks_by_span_free_value_and_full_and_has_no_aligned_rows_errors_or_kind() -> None:
+    from bench.score.counts import MatchCounts
+    from bench.score.numbers import NumberCounts
+    from bench.score.rows import error_counts, kind_counts, number_rows
+    from bench.score.sums import ScoreCounts
+
+    # Hand-made sum of span-free documents: 3 of 4 predictions equal a gold value (5 gold), 1 in full.
+    numbers = NumberCounts(span_free_value=MatchCounts(3, 4, 5), span_free_full=MatchCounts(1, 4, 5), span_free_documents=2)
+    counts = ScoreCounts(numbers=numbers)
+    value, full = metric_row(counts, NumberMetric.VALUE), metric_row(counts, NumberMetric.FULL)
+    assert value is not None and full is not None
+    assert (value.prf.precision, value.prf.recall) == (3 / 4, 3 / 5)  # P 0.75, R 0.6
+    assert value.prf.f1 == pytest.approx(2 * 3 / (4 + 5))  # 2c / (pred + gold) = 0.667
+    assert (full.prf.precision, full.prf.recall) == (1 / 4, 1 / 5)
+    assert metric_row(counts, NumberMetric.SPAN) is None  # span-aligned: not applicable, never 0
+    assert [row.key for row in number_rows(numbers)] == list(SpanFree)
+    assert error_counts(counts, Layer.NUMBERS) is None
+    assert kind_counts(counts, Layer.NUMBERS) is None
+    data = numbers.to_dict()
+    assert data["value"] is None and data["errors"] is None and data["kind"] is None
+    assert data["span_free"]["value"]["correct"] == 3
