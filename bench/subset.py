@@ -47,11 +47,13 @@ def _existing_file(path: Path) -> bool:
 
 
 def select(
-    documents: Sequence[GoldDocument], *, split: str | None = None, doc_ids: Sequence[str] | None = None
+    documents: Sequence[GoldDocument], *, split: str | None = None, doc_ids: Sequence[str] | None = None,
+    option: str = "--docs",
 ) -> tuple[GoldDocument, ...]:
     """The documents of ``split`` (all when ``None``) whose ids are in ``doc_ids`` (all when ``None``).
 
-    An unknown split or id is an error naming what exists; an empty selection too.
+    An unknown split or id is an error naming what exists (and ``option``, the flag that gave the ids); an
+    empty selection too.
     """
     chosen = tuple(documents)
     if split is not None:
@@ -64,9 +66,9 @@ def select(
         unknown = [i for i in doc_ids if i not in known]
         if unknown:
             shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-            raise UserError(f"--docs: not in the gold: {shown}", exit_code=2)
+            raise UserError(f"{option}: not in the gold: {shown}", exit_code=2)
         wanted = set(doc_ids)
         chosen = tuple(d for d in chosen if d.doc_id in wanted)
         if not chosen:
-            raise UserError(f"--docs: none of these documents is in split {split!r}", exit_code=2)
+            raise UserError(f"{option}: none of these documents is in split {split!r}", exit_code=2)
     return chosen

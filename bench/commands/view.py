@@ -42,7 +42,7 @@ def view(
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
     if doc is not None:
-        documents = select(documents, doc_ids=[doc])
+        documents = select(documents, doc_ids=[doc], option="--doc")
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
     folder = paths.predictions_folder(gold_path, predictions)

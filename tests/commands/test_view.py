@@ -40,4 +40,6 @@ def test_one_document(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: p
 def test_an_unknown_document_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     assert view(monkeypatch, str(FIXTURE / "alpha.jsonl"), "--doc", "nope", "--out", str(tmp_path)) == 2
-    assert "nope" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nope" in err
+    assert "--doc: not in the gold: nope" in err  # names the flag the user gave (not --docs)
