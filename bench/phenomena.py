@@ -58,13 +58,14 @@ def _e(test: Callable[[Entity], bool]) -> Callable[[object], bool]:
     return lambda record: isinstance(record, Entity) and test(record)
 
 
-def _tag(name: str) -> Callable[[object], bool]:
+def has_tag(name: str) -> Callable[[object], bool]:
+    """A test: the record carries the annotator's tag ``name`` (only gold records have tags)."""
     return lambda record: name in getattr(record, "tags", ())
 
 
 def _tagged(name: str, layer: Layer, tag: str) -> Phenomenon:
     """A phenomenon read from the annotator's ``tag`` (gold only)."""
-    return Phenomenon(name, layer, _tag(tag), tag=tag)
+    return Phenomenon(name, layer, has_tag(tag), tag=tag)
 
 
 PHENOMENA: tuple[Phenomenon, ...] = (

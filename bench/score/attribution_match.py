@@ -116,15 +116,6 @@ def sort_key(a: Attribution, key: ContentKey) -> tuple[Any, ...]:
     return (key, span(a.source), span(a.cue), str(a.kind or ""), a.source_entity or "")
 
 
-def strict_match(gold: Attribution, pred: Attribution, text: str) -> bool:
-    """Source, cue and content all identical (content by the characters it covers, :func:`content_key`)."""
-    return (
-        same_span(gold.source, pred.source)
-        and same_span(gold.cue, pred.cue)
-        and content_key(gold.content, text) == content_key(pred.content, text)
-    )
-
-
 def pair_outcomes(gold: Attribution, pred: Attribution, text: str) -> tuple[Outcome, ...]:
     """Outcomes of an aligned attribution pair: MATCH, or each component that differs."""
     out: list[Outcome] = []

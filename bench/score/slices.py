@@ -40,10 +40,12 @@ import numpy as np
 import numpy.typing as npt
 
 from bench import stats
-from bench.phenomena import PHENOMENA, Phenomenon, _tag
+from bench.phenomena import PHENOMENA, Phenomenon, has_tag
 from bench.schema import Attribution, Entity, Layer, Number, Span
 from bench.score.attributions import score_attributions
+from bench.score.entities import Mode
 from bench.score.items import Record, ScoredItem
+from bench.score.keys import AttributionMetric
 from bench.score.metrics import MAIN_METRIC, SECONDARY_METRIC
 from bench.score.numbers import NumberMetric, credits
 from bench.score.result import CorpusScore
@@ -116,21 +118,23 @@ def with_text(record: Record, text: str) -> Record:
     return dataclasses.replace(record, text=text[record.start : record.end])
 
 
-def pair_credit(item: ScoredItem, metric: str, text: str) -> float:
-    """The credit ``metric`` gives the item's aligned pair (0 for a missed or spurious item)."""
+def pair_credits(item: ScoredItem, metrics: Sequence[str], text: str) -> list[float]:
+    """The credit each of ``metrics`` gives the item's aligned pair (0 for a missed or spurious item),
+    judged by the scorer's own rules: an entity mode's :class:`~bench.score.entities.Strategy`, the
+    number :func:`credits`, the attribution pair scored alone (once for all metrics)."""
     gold, pred = item.gold, item.pred
     if gold is None or pred is None:
-        return 0.0
+        return [0.0] * len(metrics)
     if isinstance(gold, Entity) and isinstance(pred, Entity):
-        same_span = (gold.start, gold.end) == (pred.start, pred.end)
-        if metric == "strict":
-            return float(same_span and gold.label == pred.label)
-        return 1.0 if same_span else 0.5  # partial: the pair overlaps (it is aligned)
+        exact = np.array([(gold.start, gold.end) == (pred.start, pred.end)])
+        same = np.array([gold.label == pred.label])
+        return [float(Mode(m).strategy.credit(exact, same)[0]) / 2 for m in metrics]  # the pair overlaps (aligned)
     if isinstance(gold, Number) and isinstance(pred, Number):
-        return float(NumberMetric(metric) in credits(gold, pred))
+        found = credits(gold, pred)
+        return [float(NumberMetric(m) in found) for m in metrics]
     assert isinstance(gold, Attribution) and isinstance(pred, Attribution)
     relation = score_attributions([gold], [pred], text=text).counts.relation
-    return float({"strict": relation.strict, "lenient": relation.lenient}[metric].correct)
+    return [float(relation.metric(AttributionMetric(m)).correct) for m in metrics]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,7 @@ def _tests(tags: Iterable[tuple[Layer, str]], phenomena: Sequence[Phenomenon]) -
     """Every phenomenon, then each gold tag (sorted) that no phenomenon reads."""
     read = {(p.layer, p.tag) for p in phenomena if p.tag is not None}
     out = [_Test(p.name, p.layer, p.test, p.tag is None) for p in phenomena]
-    out += [_Test(f"{TAG}{tag}", layer, _tag(tag), False)
+    out += [_Test(f"{TAG}{tag}", layer, has_tag(tag), False)
             for layer, tag in sorted(set(tags), key=lambda t: (list(Layer).index(t[0]), t[1])) if (layer, tag) not in read]
     return out
 
@@ -185,7 +189,7 @@ def phenomenon_slices(score: CorpusScore, phenomena: Sequence[Phenomenon] = PHEN
         overall = [0.0, 0.0]
         for d, (text, its) in enumerate(items):
             for item in its:
-                credit = [pair_credit(item, m, text) for m in metrics] if item.gold and item.pred else [0.0, 0.0]
+                credit = pair_credits(item, metrics, text)
                 if item.gold is not None:
                     overall[0] += credit[0]
                     overall[1] += 1

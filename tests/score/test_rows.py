@@ -20,7 +20,7 @@ from bench.score.keys import (
     layer_of,
     title,
 )
-from bench.score.rows import Scope, corpus_rows, layer_rows, metric_row, rows
+from bench.score.rows import Scope, corpus_rows, error_counts, kind_counts, layer_rows, metric_row, rows
 
 TEXT = "Acme Corp paid 12 dollars."
 ACME_CORP, ACME = Entity(0, 9, EntityLabel.ORG), Entity(0, 4, EntityLabel.ORG)
@@ -121,3 +121,28 @@ def test_span_free_gold_ranks_by_span_free_value_and_full_and_has_no_aligned_row
     data = numbers.to_dict()
     assert data["value"] is None and data["errors"] is None and data["kind"] is None
     assert data["span_free"]["value"]["correct"] == 3
+
+
+def test_span_free_gold_ranks_by_span_free_value_and_full_and_has_no_span_metrics_errors_or_kind() -> None:
+    text = "Prices rose 5 percent and 7 people left."
+    gold_numbers = (Number(None, None, value=5.0, unit="percent"), Number(None, None, value=7.0, unit=None))
+    # value 5 right but unit wrong; value 7 right with its (missing) unit; 9 spurious
+    pred_numbers = (Number(None, None, value=5.0, unit="dollar"), Number(None, None, value=7.0, unit=None),
+                    Number(None, None, value=9.0, unit=None))
+    gold = [GoldDocument("d", "test", text, "", Annotations("d", numbers=gold_numbers))]
+    score = score_corpus(gold, {"d": Annotations("d", numbers=pred_numbers)}, system="s")
+    counts, data = score.counts, score.to_dict()
+    # span-free value: 2 correct of 3 predicted, 2 gold → P 2/3, R 1, F1 = 2·(2/3)·1/(5/3) = 0.8
+    # span-free full: 1 correct → P 1/3, R 1/2, F1 = 2·(1/6)/(5/6) = 0.4
+    assert data["main"]["numbers"] == pytest.approx(0.8) and data["secondary"]["numbers"] == pytest.approx(0.4)
+    value, full = metric_row(counts, NumberMetric.VALUE), metric_row(counts, NumberMetric.FULL)
+    assert value is not None and full is not None
+    assert (value.values()["correct"], value.values()["predicted"], value.values()["gold"]) == (2, 3, 2)
+    assert full.values()["correct"] == 1
+    assert metric_row(counts, NumberMetric.SPAN) is None  # no span-free counterpart: not applicable
+    assert all(data["numbers"][m.value] is None for m in NumberMetric)
+    assert data["numbers"]["errors"] is None and data["numbers"]["kind"] is None
+    assert data["numbers"]["span_free"]["value"]["correct"] == 2
+    assert error_counts(counts, Layer.NUMBERS) is None and kind_counts(counts, Layer.NUMBERS) is None
+    assert [r.key for r in layer_rows(counts, Layer.NUMBERS)] == list(SpanFree)
+    assert list(score.items(Layer.NUMBERS)) == []  # nothing aligned by span
