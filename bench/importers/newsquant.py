@@ -12,6 +12,7 @@ for "-"; the qualifier maps ``change`` by :data:`CHANGE_QUALIFIERS`.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,18 @@ def parse_value(raw: str) -> tuple[float, float | None, bool]:
     """
     text = raw.strip()
     if "E" not in text and not text.startswith("-") and "-" in text:
-        left, right = text.split("-")[:2]
-        low, high = float(left), float(right)
+        left, right = text.split("-")  # "1-2-3" is no range: ValueError
+        low, high = _finite(left), _finite(right)
         return min(low, high), max(low, high), high < low
-    return float(text), None, False
+    return _finite(text), None, False
+
+
+def _finite(text: str) -> float:
+    """``float(text)``, refusing NaN and infinities (gold may not hold them): ValueError."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def number(quantity: dict[str, Any], where: str) -> tuple[Number, bool]:
@@ -77,6 +86,21 @@ def number(quantity: dict[str, Any], where: str) -> tuple[Number, bool]:
     qualifier = Qualifier.RANGE if high is not None else CHANGE_QUALIFIERS[change]
     return Number(None, None, value=low, value_max=high, unit=None if unit in ("", "-") else unit,
                   qualifier=qualifier), flipped
+
+
+def _quantities(item: object, where: str) -> list[dict[str, Any]]:
+    """The quantities of one sentence item, after checking its shape (a one-line error naming the field)."""
+    if not isinstance(item, dict):
+        raise UserError(f"{where}: expected an object with text and quantities, got {type(item).__name__}", exit_code=2)
+    if not isinstance(item.get("text"), str):
+        raise UserError(f"{where}.text: missing or not a string", exit_code=2)
+    quantities = item.get("quantities", [])
+    if not isinstance(quantities, list):
+        raise UserError(f"{where}.quantities: expected a list, got {type(quantities).__name__}", exit_code=2)
+    for j, quantity in enumerate(quantities):
+        if not isinstance(quantity, dict):
+            raise UserError(f"{where}.quantities[{j}]: expected an object, got {type(quantity).__name__}", exit_code=2)
+    return quantities
 
 
 def import_newsquant(path: Path) -> tuple[list[Sentence], NewsQuantStats]:
@@ -97,7 +121,7 @@ def import_newsquant(path: Path) -> tuple[list[Sentence], NewsQuantStats]:
     changes: dict[str, int] = {}
     for i, item in enumerate(data):
         numbers: list[Number] = []
-        for j, quantity in enumerate(item.get("quantities", [])):
+        for j, quantity in enumerate(_quantities(item, f"{file}: [{i}]")):
             found, reversed_range = number(quantity, f"{file}: [{i}].quantities[{j}]")
             numbers.append(replace(found, id=f"q{j + 1}"))
             ranges += found.value_max is not None

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from bench import gold
+from bench.cli import app, main
+from bench.errors import UserError
 from bench.importers.gold_folder import ImportedDocument, write_gold_folder
 from bench.importers.newsquant import import_newsquant
 from bench.schema import Layer, Number, Qualifier
@@ -152,3 +156,76 @@ def test_shared_newsquant_reproduces_the_published_cqe_f1_as_a_user_runs_it(syst
     value, value_unit = PUBLISHED_F1[system]
     assert abs(cqe["value"]["f1"] - value) <= TOLERANCE[system]
     assert abs(cqe["value_unit"]["f1"] - value_unit) <= TOLERANCE[system]
+
+
+def _sentences_of(tmp_path: Path, quantities: list[dict[str, object]]) -> Path:
+    source = tmp_path / "NewsQuant.json"
+    source.write_text(json.dumps([{"text": "t", "quantities": quantities}]), encoding="utf-8")
+    return source
+
+
+def test_every_change_maps_to_its_qualifier_and_a_range_is_range_whatever_its_change(tmp_path: Path) -> None:
+    changes = ["=", "~", ">", "<", "up", "down"]
+    quantities: list[dict[str, object]] = [{"change": c, "value": "7", "normalized_unit": "-"} for c in changes]
+    quantities += [{"change": ">", "value": "1-2", "normalized_unit": "-"}, {"value": "8"}]  # no change: "="
+    sentences, stats = import_newsquant(_sentences_of(tmp_path, quantities))
+    assert [n.qualifier for n in sentences[0].numbers] == [
+        Qualifier.EXACT, Qualifier.APPROX, Qualifier.LOWER, Qualifier.UPPER, Qualifier.EXACT, Qualifier.EXACT,
+        Qualifier.RANGE, Qualifier.EXACT]
+    assert [n.id for n in sentences[0].numbers] == [f"q{k}" for k in range(1, 9)]
+    assert stats.changes == {"=": 2, "~": 1, ">": 2, "<": 1, "up": 1, "down": 1}
+
+
+def test_range_reading_dash_past_the_first_character_without_e_reversed_stored_low_to_high(tmp_path: Path) -> None:
+    values = ["10-20", "20-10", "-5", "1E-5", "2.5-3", " 4 "]
+    quantities: list[dict[str, object]] = [{"value": v} for v in values] + [{"value": 6}]  # a JSON number too
+    sentences, stats = import_newsquant(_sentences_of(tmp_path, quantities))
+    assert [(n.value, n.value_max) for n in sentences[0].numbers] == [
+        (10.0, 20.0), (10.0, 20.0), (-5.0, None), (0.00001, None), (2.5, 3.0), (4.0, None), (6.0, None)]
+    assert (stats.quantities, stats.ranges, stats.reversed_ranges) == (7, 3, 1)
+
+
+@pytest.mark.parametrize(("sentences", "message"), [
+    ([1], r": \[0\]: expected an object with text and quantities, got int$"),
+    ([{"quantities": []}], r": \[0\]\.text: missing or not a string$"),
+    ([{"text": "t", "quantities": {"value": "1"}}], r": \[0\]\.quantities: expected a list, got dict$"),
+    ([{"text": "t", "quantities": ["5"]}], r": \[0\]\.quantities\[0\]: expected an object, got str$"),
+    ([{"text": "t", "quantities": [{"value": "1-2-3"}]}], r": \[0\]\.quantities\[0\]: value: not a number or range: '1-2-3'$"),
+    ([{"text": "t", "quantities": [{"value": "nan"}]}], r": \[0\]\.quantities\[0\]: value: not a number or range: 'nan'$"),
+    ([{"text": "t", "quantities": [{"value": "1-inf"}]}], r": value: not a number or range: '1-inf'$"),
+    ([{"text": "t", "quantities": [{"unit": "m"}]}], r": \[0\]\.quantities\[0\]: value: not a number or range: None$"),
+    ([{"text": "t", "quantities": [{"value": "5", "change": "?"}]}], r": change: '\?' is not one of =, ~, >, <, up, down$"),
+    ({"text": "t"}, r"NewsQuant.json: expected a JSON list of sentences$"),
+])
+def test_malformed_input_is_one_line_naming_file_item_and_field(tmp_path: Path, sentences: object, message: str) -> None:
+    source = tmp_path / "NewsQuant.json"
+    source.write_text(json.dumps(sentences), encoding="utf-8")
+    with pytest.raises(UserError, match=message) as raised:
+        import_newsquant(source)
+    assert str(raised.value).startswith(f"{source}:") and "\n" not in str(raised.value)
+
+
+def _newsbench(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["newsbench", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    return 0 if exit_info.value.code is None else int(exit_info.value.code)
+
+
+def test_the_command_reports_a_missing_folder_or_broken_json_in_one_line_with_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "NewsQuant.json"
+    assert _newsbench(monkeypatch, "import", "newsquant", str(tmp_path), "--out", str(tmp_path / "g")) == 2
+    assert capsys.readouterr().err.strip() == f"{source}: cannot read: No such file or directory"
+    source.write_text('[\n{"text": "a",\n "quantities": [}\n]', encoding="utf-8")
+    assert _newsbench(monkeypatch, "import", "newsquant", str(tmp_path), "--out", str(tmp_path / "g")) == 2
+    assert capsys.readouterr().err.strip() == f"{source}:3: not JSON: Expecting value"
+    assert not (tmp_path / "g").exists()
+
+
+def test_the_command_writes_span_free_gold_that_loads(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["import", "newsquant", str(_write(tmp_path)), "--out", str(tmp_path / "g")])
+    assert result.exit_code == 0, result.output
+    assert "quantities 4: ranges 1 (reversed, stored low to high: 0); change {'<': 1, '>': 1, 'up': 1, '~': 1}" in result.output
+    assert "newsquant: 3 documents (test 3), 4 numbers (no offsets)" in result.output
+    assert [d.doc_id for d in gold.load_gold(tmp_path / "g")] == ["newsquant-0", "newsquant-1", "newsquant-2"]
