@@ -35,8 +35,9 @@ from bench import baseline as gate
 from bench import gold, interrupt, paths, registry, runner
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
+from bench.report.markup import safe
 from bench.report.model import BenchResult
-from bench.report.terminal import error_console, gate_table, output_console, safe, tables
+from bench.report.terminal import error_console, gate_table, output_console, tables
 from bench.report.write import write_reports
 from bench.schema import GoldDocument, Layer
 from bench.score import score_corpus

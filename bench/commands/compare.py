@@ -27,8 +27,9 @@ from bench.formatting import DASH, pct, signed_pct
 from bench.predictions import read_predictions
 from bench.registry import as_file
 from bench.report.build import MetricComparison, compare_scores
+from bench.report.markup import safe
 from bench.report.model import OVERALL
-from bench.report.terminal import output_console, safe
+from bench.report.terminal import output_console
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score import CorpusScore, score_corpus
 from bench.stats import MIN_DOCUMENTS, RESAMPLES, SEED, Comparison

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from bench import documents as document_files
 from bench import gold, paths, runner
-from bench.report.terminal import safe
+from bench.report.markup import safe
 from bench.schema import Document
 
 

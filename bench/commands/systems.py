@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import registry
-from bench.report.terminal import safe
+from bench.report.markup import safe
 
 
 def systems_table(infos: list[registry.SystemInfo]) -> Table:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
-from rich.markup import escape as escape_markup
 from rich.table import Table
 from rich.text import Text
 
 from bench.baseline import Status, Verdict
-from bench.formatting import DASH, one_line, pct, signed_pct
+from bench.formatting import DASH, pct, signed_pct
 from bench.report.describe import with_interval
+from bench.report.markup import plain
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult
 from bench.schema import Layer
 
@@ -27,21 +27,6 @@ def output_console() -> Console:
 def error_console() -> Console:
     """A console on stderr; wide when stderr is not a terminal."""
     return Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=WIDE)
-
-
-def plain(text: str) -> Text:
-    """A name, id or message from the input as terminal text: never read as Rich markup, one line,
-    control characters (escape sequences) shown as pictures."""
-    return Text(one_line(text))
-
-
-def safe(text: object) -> str:
-    """A value from the input interpolated into a Rich markup string: markup escaped, one line, controls visible.
-
-    >>> safe("[/oops] a\\nb")
-    '\\\\[/oops] a b'
-    """
-    return escape_markup(one_line(str(text)))
 
 
 def _split_caption(result: BenchResult, split: str) -> str:

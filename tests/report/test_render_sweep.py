@@ -20,8 +20,9 @@ from bench.predictions import read_predictions
 from bench.report.build import ScoredSystem, build_result
 from bench.report.html import system_html
 from bench.report.markdown import leaderboard_markdown, system_markdown
+from bench.report.markup import safe
 from bench.report.model import BenchResult, Failure
-from bench.report.terminal import safe, tables
+from bench.report.terminal import tables
 from bench.score import CorpusScore, score_corpus
 from bench.score.markdown import render
 
