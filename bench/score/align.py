@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -255,7 +254,10 @@ class Candidates:
             head[1:] = self.cluster[ranked][1:] != self.cluster[ranked][:-1]
             best = ranked[head]
             picked.append(best[weights[best] > 0])
-        for c in np.flatnonzero(~line).tolist():
+        general = np.flatnonzero(~line).tolist()
+        if general:  # imported here: scipy.optimize costs ~0.25 s at start-up, and most corpora never need it
+            from scipy.optimize import linear_sum_assignment
+        for c in general:
             start, rows, cols = int(self.first[c]), int(self.rows[c]), int(self.cols[c])
             matrix = weights[start : start + rows * cols].reshape(rows, cols)
             r, k = linear_sum_assignment(matrix, maximize=True)
