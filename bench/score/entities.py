@@ -185,6 +185,14 @@ class EntityCounts:
             return self
         return NotImplemented
 
+    @classmethod
+    def sum_of(cls, many: Sequence[EntityCounts]) -> EntityCounts:
+        """The sum of ``many`` (at least one) in one stacked ``sum`` per array: equal to adding them one by
+        one (integer counts), without a Python-level addition and five new arrays per document."""
+        if len(many) == 1:
+            return many[0]
+        return cls(*(np.stack(arrays).sum(axis=0, dtype=np.int64) for arrays in zip(*(c._arrays() for c in many), strict=True)))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, EntityCounts):
             return NotImplemented

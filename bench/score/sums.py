@@ -61,8 +61,20 @@ class ScoreCounts:
 
 
 def total(counts: Iterable[ScoreCounts]) -> ScoreCounts:
-    """The sum of ``counts`` (an empty sum has every layer ``None``)."""
-    out = ScoreCounts()
+    """The sum of ``counts`` (an empty sum has every layer ``None``).
+
+    Equal to adding them one by one, left to right: entity counts (integers only) are summed in one
+    stacked array sum (:meth:`EntityCounts.sum_of`); number and attribution counts, which hold float
+    sums whose rounding depends on the order, are still added in the given order.
+    """
+    entities: list[EntityCounts] = []
+    numbers: NumberCounts | None = None
+    attributions: AttributionCounts | None = None
+    documents = 0
     for c in counts:
-        out = out + c
-    return out
+        if c.entities is not None:
+            entities.append(c.entities)
+        numbers = _add_optional(numbers, c.numbers)
+        attributions = _add_optional(attributions, c.attributions)
+        documents += c.documents
+    return ScoreCounts(EntityCounts.sum_of(entities) if entities else None, numbers, attributions, documents)
