@@ -17,6 +17,7 @@ import typer.core
 
 from bench import interrupt
 from bench.errors import UserError
+from bench.gcpause import gc_paused
 
 #: Every command: name → (module in :mod:`bench.commands` whose ``register(app)`` defines it, one-line help).
 #: The module is imported only when the command runs (or its own ``--help`` is asked for), so start-up
@@ -45,7 +46,8 @@ COMMANDS: Mapping[str, tuple[str, str]] = {
 def load_command(name: str) -> Any:
     """The real command ``name``: its module imported and registered on a Typer app of its own."""
     module_name, _ = COMMANDS[name]
-    module = importlib.import_module(f"bench.commands.{module_name}")
+    with gc_paused():  # importing builds many long-lived objects: collections during it only cost time
+        module = importlib.import_module(f"bench.commands.{module_name}")
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     module.register(single)
     built = typer.main.get_command(single)

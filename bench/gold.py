@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.errors import InvalidInput, Problem, UserError
+from bench.gcpause import gc_paused
 from bench.parse import (
     ANNOTATIONS,
     GOLD_HEADER,
@@ -32,7 +33,6 @@ from bench.parse import (
     GoldHeader,
     GoldLine,
     TextLine,
-    gc_paused,
     validate,
 )
 from bench.schema import Annotations, GoldDocument, Layer

@@ -6,15 +6,13 @@ ignores unknown keys, so the same parser reads gold files and predictions.
 Speed: pydantic's ``validate_json`` on a whole line is the fastest path to the frozen record
 dataclasses (``msgspec`` decoding into the same dataclasses measured no faster); most of the time
 reading a large file went to the cyclic garbage collector walking the records already built, so
-readers parse with it paused (:func:`gc_paused`). A gold JSONL line is validated once, as a
+readers parse with it paused (:func:`bench.gcpause.gc_paused`). A gold JSONL line is validated once, as a
 :class:`GoldLine`; only a defective line is validated again to word its problems.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -94,19 +92,6 @@ ANNOTATIONS: LazyAdapter[Annotations] = LazyAdapter(Annotations)
 GOLD_HEADER: LazyAdapter[GoldHeader] = LazyAdapter(GoldHeader)
 TEXT_LINE: LazyAdapter[TextLine] = LazyAdapter(TextLine)
 GOLD_LINE: LazyAdapter[GoldLine] = LazyAdapter(GoldLine)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many acyclic records are built (reference counting
-    still frees everything); it is restored, and left as it was if already paused, on exit."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def json_path(loc: Sequence[int | str], *, root: str = "$") -> str:

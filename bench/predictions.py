@@ -19,8 +19,9 @@ from typing import Any
 
 from bench import gold
 from bench.errors import InvalidInput, Problem, UserError
+from bench.gcpause import gc_paused
 from bench.labels import LabelMap, label_hint, map_line, map_record
-from bench.parse import ANNOTATIONS, gc_paused, validate
+from bench.parse import ANNOTATIONS, validate
 from bench.schema import Annotations, Attribution, Entity, Layer, Number, Span
 from bench.validate import check_annotations
 

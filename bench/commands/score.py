@@ -30,6 +30,7 @@ from bench import gold, paths
 from bench.atomic import write_text
 from bench.errors import UserError
 from bench.formatting import DASH, layer_pct, pct
+from bench.gcpause import without_gc
 from bench.labels import parse_label_map
 from bench.predictions import read_predictions
 from bench.registry import as_file
@@ -155,6 +156,7 @@ def phenomena_table(slices: tuple[Slice, ...]) -> Table:
     return table
 
 
+@without_gc  # loading, scoring and printing build millions of acyclic records (bench.gcpause)
 def score(
     predictions: Annotated[
         str,

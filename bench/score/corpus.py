@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import operator
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 
+from bench.gcpause import gc_paused
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score.attributions import score_attributions
 from bench.score.entity_batch import score_entity_documents
@@ -98,21 +97,8 @@ def score_corpus(
     documents not in ``gold`` are ignored. Scoring a split is scoring its documents
     (or :meth:`CorpusScore.subset`).
     """
-    with _collector_paused():
+    with gc_paused():  # many small acyclic objects while millions of records are alive
         return _score_corpus(gold, predictions, system=system, attempted=attempted, warnings=warnings)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector: scoring allocates many small acyclic objects while
-    millions of annotation records are alive, and each full collection would walk them all."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _score_corpus(
