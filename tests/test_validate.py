@@ -206,3 +206,23 @@ def test_quick_in_range_check_passes_exactly_the_spans_the_full_check_finds_noth
         covered = text[start:end]
     entity = Entity(start, end, EntityLabel.GPE, text=covered)
     assert _plainly_valid((entity,), text) == (list(check_span(entity, text, "$", need_text=False)) == [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    spans=st.lists(st.tuples(st.integers(-2, 16), st.integers(-2, 16),
+                             st.one_of(st.none(), st.sampled_from(["Rome", "", "Paris", "and"]))), max_size=4),
+    text=st.sampled_from(["Rome and Paris", "😀 Rome", ""]),
+)
+def test_quick_check_of_several_spans_passes_exactly_when_the_full_check_finds_nothing_in_any(
+    spans: list[tuple[int, int, str | None]], text: str
+) -> None:
+    """Several spans (the quick test reads them column-wise): valid exactly when every one alone is."""
+    from bench.schema import Entity, EntityLabel, Number
+    from bench.validate import _plainly_valid, check_span
+
+    entities = tuple(Entity(s, e, EntityLabel.GPE, text=t) for s, e, t in spans)
+    expected = all(list(check_span(x, text, "$", need_text=False)) == [] for x in entities)
+    assert _plainly_valid(entities, text) == expected
+    numbers = tuple(Number(s, e, 1.0, text=t) for s, e, t in spans) + (Number(None, None, 2.0),)
+    assert _plainly_valid(numbers, text) is False  # a number without offsets is never plainly valid
