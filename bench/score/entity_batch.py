@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +36,7 @@ from bench.score.items import Outcome
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 _LABEL_OF = operator.attrgetter("label")
+_START_OF, _END_OF = operator.attrgetter("start"), operator.attrgetter("end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +52,10 @@ class _Side:
     @classmethod
     def of(cls, documents: Sequence[Sequence[Entity]]) -> _Side:
         sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        flat = [e for entities in documents for e in entities]
+        flat = list(chain.from_iterable(documents))
         n = len(flat)
-        starts = np.fromiter((e.start for e in flat), dtype=np.int64, count=n)
-        ends = np.fromiter((e.end for e in flat), dtype=np.int64, count=n)
+        starts = np.fromiter(map(_START_OF, flat), dtype=np.int64, count=n)
+        ends = np.fromiter(map(_END_OF, flat), dtype=np.int64, count=n)
         labels = np.fromiter(map(LABEL_CODE.__getitem__, map(_LABEL_OF, flat)), dtype=np.int64, count=n)
         doc = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(documents) else sizes
