@@ -67,13 +67,19 @@ class LLMError(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """A parsed reply: its JSON content, whether it was cut off, its cost, and where it came from."""
+    """A parsed reply: its JSON content, whether it was cut off, its cost, and where it came from.
+
+    ``raw`` is the message text as the server sent it (scrubbed of the key) and ``finish_reason`` the
+    server's; both are "" for a reply cached before they were kept.
+    """
 
     content: Any
     truncated: bool = False
     usage: Usage = Usage()
     cached: bool = False
     response_format: str = "json_schema"
+    raw: str = ""
+    finish_reason: str = ""
 
 
 def _plural(count: int, word: str) -> str:
@@ -207,7 +213,8 @@ class ChatClient:
             if self.fresh_after is not None and float(entry.get("stored", 0)) < self.fresh_after:
                 return None
             usage = Usage(**entry.get("usage", {}))
-            return Completion(entry["content"], bool(entry.get("truncated")), usage, True, entry.get("format", ""))
+            return Completion(entry["content"], bool(entry.get("truncated")), usage, True, entry.get("format", ""),
+                              str(entry.get("raw") or ""), str(entry.get("finish_reason") or ""))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -217,6 +224,7 @@ class ChatClient:
             usage = completion.usage
             entry = {"model": self.model, "stored": time.time(), "format": completion.response_format,
                      "truncated": completion.truncated, "content": completion.content,
+                     "raw": completion.raw, "finish_reason": completion.finish_reason,
                      "usage": {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
                                "requests": usage.requests, "seconds": round(usage.seconds, 3)}}
             atomic.write_text(path, json.dumps(entry, ensure_ascii=False))
@@ -298,6 +306,7 @@ class ChatClient:
                 self._failed[key] = message
                 raise LLMError(message, usage=spent)
             content, truncated, problem = _content(reply)
+            raw, finish_reason = _message(reply)
             if problem and truncated:
                 message = self._scrub(f"reply cut off at max_tokens={body['max_tokens']} (finish_reason=length) "
                                       f"with no complete item: {problem}")
@@ -306,7 +315,7 @@ class ChatClient:
             if problem:
                 last = problem
                 continue
-            completion = Completion(content, truncated, spent, False, FORMATS[tried])
+            completion = Completion(content, truncated, spent, False, FORMATS[tried], self._scrub(raw), finish_reason)
             if check is not None:
                 try:
                     check(content, truncated)
@@ -326,6 +335,16 @@ def _usage(reply: httpx.Response) -> Usage:
         return Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
     except (ValueError, AttributeError, TypeError):
         return Usage()
+
+
+def _message(reply: httpx.Response) -> tuple[str, str]:
+    """The first choice's message text and ``finish_reason`` as sent ("" for what is missing)."""
+    try:
+        choice = reply.json()["choices"][0]
+        text, finish = choice["message"].get("content"), choice.get("finish_reason")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return "", ""
+    return (text if isinstance(text, str) else ""), (finish if isinstance(finish, str) else "")
 
 
 def _content(reply: httpx.Response) -> tuple[Any, bool, str]:
