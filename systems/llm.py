@@ -307,6 +307,7 @@ class LLMSystem(Adapter):
             if isinstance(error, LLMError):
                 spent[0] += error.usage
             record["error"] = f"{type(error).__name__}: {error}"
+            self._samples.failed(document.doc_id, record["error"], getattr(error, "raw", ""))
             raise
         finally:
             usage = spent[0]

@@ -58,11 +58,13 @@ class Usage:
 
 
 class LLMError(RuntimeError):
-    """A request that failed for good (after retries), with what its attempts cost; the message never contains the key."""
+    """A request that failed for good (after retries), with what its attempts cost and the last reply's
+    message text (``raw``, "" if none came); neither the message nor ``raw`` contains the key."""
 
-    def __init__(self, message: str, *, usage: Usage | None = None) -> None:
+    def __init__(self, message: str, *, usage: Usage | None = None, raw: str = "") -> None:
         super().__init__(message)
         self.usage = usage or Usage()
+        self.raw = raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ class ChatClient:
     fresh_after: float | None = None
     _format: int = 0
     _failed: dict[str, str] = field(default_factory=dict, repr=False)
+    _failed_raw: dict[str, str] = field(default_factory=dict, repr=False)  # the last reply text of each failed request
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _http: httpx.Client | None = field(default=None, repr=False)
 
@@ -260,6 +263,7 @@ class ChatClient:
         started = time.monotonic()
         spent = Usage()
         last = "no attempt made"
+        raw = ""  # the last reply's message text, for LLMError.raw
         wait = 0.0
         attempt = 0
         while attempt < self.attempts:
@@ -271,7 +275,7 @@ class ChatClient:
             if cached is not None:
                 return cached
             if key in self._failed:
-                raise LLMError(self._failed[key])
+                raise LLMError(self._failed[key], raw=self._failed_raw.get(key, ""))
             if attempt:
                 if self.budget is not None and time.monotonic() - started + wait + self.timeout > self.budget:
                     last += f" (no time left for another attempt within {self.budget:g} s)"
@@ -303,19 +307,20 @@ class ChatClient:
                 continue
             if reply.status_code >= 400:
                 message = self._scrub(f"HTTP {reply.status_code}: {excerpt}")
-                self._failed[key] = message
-                raise LLMError(message, usage=spent)
+                self._failed[key], self._failed_raw[key] = message, self._scrub(reply.text)
+                raise LLMError(message, usage=spent, raw=self._failed_raw[key])
             content, truncated, problem = _content(reply)
             raw, finish_reason = _message(reply)
+            raw = self._scrub(raw)
             if problem and truncated:
                 message = self._scrub(f"reply cut off at max_tokens={body['max_tokens']} (finish_reason=length) "
                                       f"with no complete item: {problem}")
-                self._failed[key] = message
-                raise LLMError(message, usage=spent)
+                self._failed[key], self._failed_raw[key] = message, raw
+                raise LLMError(message, usage=spent, raw=raw)
             if problem:
                 last = problem
                 continue
-            completion = Completion(content, truncated, spent, False, FORMATS[tried], self._scrub(raw), finish_reason)
+            completion = Completion(content, truncated, spent, False, FORMATS[tried], raw, finish_reason)
             if check is not None:
                 try:
                     check(content, truncated)
@@ -326,7 +331,8 @@ class ChatClient:
             return completion
         message = self._scrub(f"gave up after {_plural(attempt, 'attempt')}: {last}")
         self._failed[key] = message  # asked again in this run (the runner retries a failed batch alone), it fails at once
-        raise LLMError(message, usage=spent)
+        self._failed_raw[key] = raw
+        raise LLMError(message, usage=spent, raw=raw)
 
 
 def _usage(reply: httpx.Response) -> Usage:

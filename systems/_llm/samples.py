@@ -6,7 +6,8 @@ exactly as sent, the raw reply text and ``finish_reason`` (None when no reply ca
 reply came from the reply cache, its response format, and the grounding of each returned item:
 its layer, the method (``exact``, ``normalised``, ``fuzzy``; ``truncated`` when the reply was cut
 off) and the offsets in the document, or ``unfound`` with the string that could not be located.
-``unfound`` counts those strings per layer over the document's requests.
+``unfound`` counts those strings per layer over the document's requests. A request that failed for
+good has ``error`` (the document's failure reason) and, as ``reply``, the last reply's text if any came.
 
 The messages carry the document text and the prompt, never the API key (it travels only in the
 ``Authorization`` header), and the client scrubs the key from the raw reply.
@@ -111,6 +112,13 @@ class SampleLog:
                 "format": reply.response_format, "truncated": reply.truncated, "dropped": grounded.dropped,
                 "grounding": grounding(grounded),
             })
+
+    def failed(self, doc_id: str, error: str, raw: str = "") -> None:
+        """The prediction of ``doc_id`` raised ``error``: noted on its latest request, with the last reply's text."""
+        with self._lock:
+            requests = self._docs.get(doc_id)
+            if requests and requests[-1]["reply"] is None:
+                requests[-1].update({"reply": raw or None, "error": error})
 
     def detail(self, doc_id: str) -> dict[str, JSONValue] | None:
         """The document's requests and unfound counts per layer, handed over once (None: not predicted here)."""
