@@ -70,6 +70,7 @@ from systems._llm.prompt import (
     layer_schema,
     messages,
 )
+from systems._llm.samples import SampleLog
 
 #: How to configure the system. It is said in the reason, not as an install hint: nothing is missing from
 #: the environment (the runner would print an install hint as "install with: ...").
@@ -231,6 +232,7 @@ class LLMSystem(Adapter):
         self._started = time.time()
         self._client: ChatClient | None = None
         self._log_lock = threading.Lock()
+        self._samples = SampleLog()  # --log-samples: prompts, raw replies, grounding (systems._llm.samples)
 
     def __repr__(self) -> str:
         return f"LLMSystem(base_url={self.base_url!r}, model={self.model!r})"
@@ -297,6 +299,7 @@ class LLMSystem(Adapter):
         assert self._client is not None
         started = time.monotonic()
         record: dict[str, Any] = {"run": self.run_id, "doc_id": document.doc_id}
+        self._samples.start(document.doc_id)
         spent = [Usage()]  # what this document's requests cost so far, failed ones included
         try:
             annotations = self._predict(document, record, spent)
@@ -304,6 +307,7 @@ class LLMSystem(Adapter):
             if isinstance(error, LLMError):
                 spent[0] += error.usage
             record["error"] = f"{type(error).__name__}: {error}"
+            self._samples.failed(document.doc_id, record["error"], getattr(error, "raw", ""))
             raise
         finally:
             usage = spent[0]
@@ -324,8 +328,10 @@ class LLMSystem(Adapter):
         formats: set[str] = set()
         per_list: dict[str, tuple[Usage, int]] = {}  # per-layer mode: each list's uncached usage and truncated replies
         for (start, piece), ask in ((p, a) for p in pieces for a in asks(self.requests)):
+            chat = messages(piece, ask.prompt, system_role=self.system_role == "system")
+            self._samples.sent(document.doc_id, start, ask.lists, chat)
             reply = self._client.complete_json(
-                messages(piece, ask.prompt, system_role=self.system_role == "system"), ask.schema, max_tokens=max_tokens,
+                chat, ask.schema, max_tokens=max_tokens,
                 extra={"prompt": PROMPT_VERSION, "sha": ask.sha},
                 check=functools.partial(_check, lists=ask.lists),
             )
@@ -339,6 +345,7 @@ class LLMSystem(Adapter):
                 per_list[ask.lists[0]] = (used if reply.cached else used + reply.usage, cut + reply.truncated)
             grounded = ground(document.doc_id, piece, reply.content, truncated=reply.truncated, offset=start,
                               lists=ask.lists)
+            self._samples.replied(document.doc_id, reply, grounded)
             entities.extend(grounded.annotations.entities or ())
             numbers.extend(grounded.annotations.numbers or ())
             attributions.extend(grounded.annotations.attributions or ())
@@ -409,6 +416,10 @@ class LLMSystem(Adapter):
         return {"requests": self.requests, "prompt": prompt,
                 "totals": {**totals, "seconds": seconds, "documents": len(latest)},
                 "unfound": dict(unfound), "documents": documents}
+
+    def sample_detail(self, document: Document) -> Mapping[str, JSONValue] | None:
+        """Per request: the messages sent, the raw reply, finish_reason and each item's grounding (``--log-samples``)."""
+        return self._samples.detail(document.doc_id)
 
     def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
         self.setup()

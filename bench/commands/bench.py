@@ -197,6 +197,7 @@ def bench(
         int | None, typer.Option(min=0, metavar="MB", help="Memory per worker process in MB; a document that needs more "
                                  "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
     ] = None,
+    log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
 ) -> None:
     """Run, score and report every system; fail if the regression gate trips (exit 1)."""
     console = output_console()
@@ -213,6 +214,7 @@ def bench(
         runs = runner.run_systems(
             names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
             jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
+            log_samples=log_samples, splits={d.doc_id: d.split for d in documents},
         )
     for run in runs.values():
         for warning in run.warnings:

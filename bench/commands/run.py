@@ -55,11 +55,12 @@ def run(
         int | None, typer.Option(min=0, metavar="MB", help="Memory per worker process in MB; a document that needs more "
                                  "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
     ] = None,
+    log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
 ) -> None:
     """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."""
-    documents: tuple[Document, ...] = (
-        document_files.load_documents(docs) if docs is not None else tuple(d.document for d in gold.load_gold(gold_path))
-    )
+    golden = gold.load_gold(gold_path) if docs is None else ()
+    documents: tuple[Document, ...] = document_files.load_documents(docs) if docs is not None else tuple(
+        d.document for d in golden)
     options = {
         **model_options(model or [], systems),
         "base_url": base_url,
@@ -75,6 +76,7 @@ def run(
         results = runner.run_systems(
             systems, documents, out_dir=out_folder, jobs=jobs, use_cache=not no_cache, options=options,
             timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
+            log_samples=log_samples, splits={d.doc_id: d.split for d in golden},
         )
     for result in results.values():
         for warning in result.warnings:

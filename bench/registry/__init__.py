@@ -18,6 +18,7 @@ from bench.registry.contract import (
     check_adapter,
     layer_names,
     options_of,
+    sample_detail,
 )
 from bench.registry.discovery import (
     ENTRY_POINT_GROUP,
@@ -44,5 +45,5 @@ __all__ = [
     "ENTRY_POINT_GROUP", "FILE_PREFIX", "PROJECT_DISTRIBUTION", "Adapter", "AdapterOptions", "Availability",
     "Discovery", "Entry", "Factory", "FileSystem", "JSONValue", "SystemAdapter", "SystemInfo", "accepted_options",
     "as_file", "available_systems", "check_adapter", "create", "describe", "discover", "file_spec", "layer_names",
-    "list_systems", "misnamed", "options_of", "require_available", "shipped_systems",
+    "list_systems", "misnamed", "options_of", "require_available", "sample_detail", "shipped_systems",
 ]

@@ -13,6 +13,9 @@ runner pickles the unloaded instance into worker processes; load models in ``set
   adapter, so the runner and the listing never spell a default again.
 * :class:`Adapter` (the class to subclass) implements the protocol's optional methods. It
   inherits the protocol's declarations rather than repeating them.
+* :data:`OPTIONAL_MEMBERS` are protocol members an adapter may leave out (added after plugins
+  were written against the protocol): :func:`check_adapter` does not require them and
+  :func:`sample_detail` falls back to :class:`Adapter`'s default.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from bench.schema import Annotations, Document, Layer
 
@@ -85,6 +88,11 @@ class SystemAdapter(Protocol):
     * ``predict_batch()``: one record per document, in order (override when batches are faster).
     * ``run_summary()``: what one run cost (tokens, requests, seconds); the runner calls it in the
       calling process after the run and stores the result as ``usage`` in ``<system>.run.json``.
+    * ``sample_detail()`` (optional, see :data:`OPTIONAL_MEMBERS`): with ``--log-samples``, what the
+      system wants kept about its latest prediction of ``document`` (JSON values; None: nothing).
+      Called in the process that predicted it, right after ``predict``/``predict_batch`` returned or
+      raised, once per document; the runner carries it back with the answer and caches it with the
+      prediction. Never put secrets here.
     """
 
     name: str
@@ -103,6 +111,13 @@ class SystemAdapter(Protocol):
 
     def run_summary(self, doc_ids: Sequence[str]) -> Mapping[str, JSONValue] | None: ...
 
+    def sample_detail(self, document: Document) -> Mapping[str, JSONValue] | None: ...
+
+
+#: Protocol members an adapter may lack (plugins written before they existed): not required by
+#: :func:`check_adapter`; the runner uses :class:`Adapter`'s default for them.
+OPTIONAL_MEMBERS = frozenset({"sample_detail"})
+
 
 def protocol_members() -> tuple[str, ...]:
     """Every member :class:`SystemAdapter` declares, attributes first, in declaration order.
@@ -115,12 +130,20 @@ def protocol_members() -> tuple[str, ...]:
 
 
 def check_adapter(obj: object, where: str) -> SystemAdapter:
-    """``obj`` as a :class:`SystemAdapter`; TypeError naming every protocol member it lacks."""
-    missing = [member for member in protocol_members() if not hasattr(obj, member)]
+    """``obj`` as a :class:`SystemAdapter`; TypeError naming every required protocol member it lacks.
+
+    Members in :data:`OPTIONAL_MEMBERS` may be missing.
+    """
+    missing = [member for member in protocol_members() if member not in OPTIONAL_MEMBERS and not hasattr(obj, member)]
     if missing:
         raise TypeError(f"{where} does not implement the adapter protocol (missing {', '.join(missing)})")
-    assert isinstance(obj, SystemAdapter)
-    return obj
+    return cast(SystemAdapter, obj)
+
+
+def sample_detail(adapter: object, document: Document) -> Mapping[str, JSONValue] | None:
+    """``adapter.sample_detail(document)``, or None for an adapter without the member."""
+    method = getattr(adapter, "sample_detail", None)
+    return None if method is None else cast(Mapping[str, JSONValue] | None, method(document))
 
 
 class Adapter(SystemAdapter):
@@ -150,6 +173,10 @@ class Adapter(SystemAdapter):
 
     def run_summary(self, doc_ids: Sequence[str]) -> Mapping[str, JSONValue] | None:
         """Nothing to report (None): override to keep ``usage`` in ``<system>.run.json``."""
+        return None
+
+    def sample_detail(self, document: Document) -> Mapping[str, JSONValue] | None:
+        """Nothing beyond the generic sample record (None): override to add detail under ``--log-samples``."""
         return None
 
 

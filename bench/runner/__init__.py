@@ -8,7 +8,8 @@ One job per module:
 * :mod:`bench.runner.cache` — cache keys (code, config and option fingerprints) and the store;
 * :mod:`bench.runner.pool` — worker processes, per-document timeouts, memory limits, chunks;
 * :mod:`bench.runner.worker` — what runs inside a worker, and the prediction of one chunk;
-* :mod:`bench.runner.progress` — the progress protocol and the rich bar.
+* :mod:`bench.runner.progress` — the progress protocol and the rich bar;
+* :mod:`bench.runner.samples` — ``--log-samples``: one line per document, what went in and came out.
 
 The prediction format is written and read in :mod:`bench.predictions`; documents for a run are
 loaded by :mod:`bench.documents`. The names below are the runner's public interface.
@@ -36,11 +37,14 @@ from bench.runner.run import (
     system_options,
     write_run,
 )
+from bench.runner.samples import LOG_SAMPLES_HELP, Sample, sample_line, samples_path
 from bench.runner.worker import Answer, limit_memory, predict_chunk, traceback_printer
 
 __all__ = [
-    "DEFAULT_OUT", "DEFAULT_TIMEOUT", "RUN_OPTIONS", "Answer", "Failure", "PredictionCache", "Progress", "RunResult",
+    "DEFAULT_OUT", "DEFAULT_TIMEOUT", "LOG_SAMPLES_HELP", "RUN_OPTIONS", "Answer", "Failure", "PredictionCache",
+    "Progress", "RunResult", "Sample",
     "cache_key", "check_output", "code_fingerprint", "default_cache", "died", "key_options", "limit_memory",
     "physical_memory_mb", "predict_chunk", "read_run_record", "rich_progress", "run_record", "run_system",
-    "run_systems", "system_options", "timed_out", "traceback_printer", "worker_memory", "write_run",
+    "run_systems", "sample_line", "samples_path", "system_options", "timed_out", "traceback_printer", "worker_memory",
+    "write_run",
 ]

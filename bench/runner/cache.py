@@ -130,3 +130,20 @@ class PredictionCache:
 
     def put(self, system: str, key: str, record: Annotations) -> None:
         atomic.write_text(self._path(system, key), to_json_line(record))
+
+    def _sample_path(self, system: str, key: str) -> Path:
+        return self.root / slug(system) / key[:2] / f"{key}.sample.json"
+
+    def get_sample(self, system: str, key: str) -> dict[str, JSONValue] | None:
+        """What ``--log-samples`` kept when this prediction was made (seconds, detail), or None.
+
+        None also for a prediction made without ``--log-samples``, or an unreadable entry.
+        """
+        try:
+            kept = json.loads(self._sample_path(system, key).read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        return kept if isinstance(kept, dict) else None
+
+    def put_sample(self, system: str, key: str, sample: Mapping[str, JSONValue]) -> None:
+        atomic.write_text(self._sample_path(system, key), json.dumps(dict(sample), ensure_ascii=False))

@@ -75,7 +75,7 @@ _WORKER_CODE = "import sys; from bench.runner.worker import worker_main; worker_
 class _Worker:
     """One worker process, the socket to it, and the chunk it is busy with."""
 
-    def __init__(self, payload: bytes, stdout: int, max_memory: int | None = None) -> None:
+    def __init__(self, payload: bytes, stdout: int, max_memory: int | None = None, samples: bool = False) -> None:
         ours, theirs = socket.socketpair()
         try:
             self.process = subprocess.Popen(
@@ -88,7 +88,7 @@ class _Worker:
         finally:
             theirs.close()
         self.conn = Connection(ours.detach())
-        self.conn.send((list(sys.path), payload, max_memory))
+        self.conn.send((list(sys.path), payload, max_memory, samples))
         self.ready = False
         self.chunk: list[Document] = []
         self.sent = time.monotonic()
@@ -138,9 +138,12 @@ def chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) ->
     return [list(documents[i : i + size]) for i in range(0, len(documents), size)]
 
 
-def run_in_process(adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None) -> Iterator[Answer]:
+def run_in_process(
+    adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None, *, samples: bool = False,
+) -> Iterator[Answer]:
     """No isolation and no hard timeout: for trivial systems and debugging (``jobs=0``, which passes a
-    :func:`~bench.runner.worker.traceback_printer` as ``on_error``). What the system prints to stdout goes to stderr."""
+    :func:`~bench.runner.worker.traceback_printer` as ``on_error``). What the system prints to stdout goes to stderr.
+    ``samples``: answers carry the adapter's sample detail (``--log-samples``)."""
     try:
         with contextlib.redirect_stdout(sys.stderr):
             adapter.setup()
@@ -149,11 +152,11 @@ def run_in_process(adapter: SystemAdapter, documents: Sequence[Document], on_err
             on_error("setup", error)
         reason = f"setup failed: {_reason(error)}"
         for document in documents:
-            yield document.doc_id, None, reason
+            yield Answer(document.doc_id, None, reason)
         return
     for chunk in chunks(documents, 1, options_of(adapter).batch_size):
         with contextlib.redirect_stdout(sys.stderr):  # what a system prints must not mix with our output
-            outcomes = predict_chunk(adapter, chunk, on_error)
+            outcomes = predict_chunk(adapter, chunk, on_error, samples=samples)
         yield from outcomes
 
 
@@ -176,7 +179,7 @@ def died(exit_code: int | None) -> str:
 
 def run_in_workers(
     adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None,
-    stdout: int = subprocess.DEVNULL, max_memory: int | None = None,
+    stdout: int = subprocess.DEVNULL, max_memory: int | None = None, samples: bool = False,
 ) -> Generator[Answer, None, None]:
     """Spawned worker processes with hard per-document timeouts and crash isolation.
 
@@ -189,6 +192,7 @@ def run_in_workers(
     data segment is capped at ``max_memory`` MB (None: no cap); a worker whose document ran out of
     memory fails that document and is replaced. However the generator ends (an exception, an
     :class:`~bench.interrupt.Interrupted`, ``close()``), no worker outlives it: busy ones are killed.
+    ``samples`` (``--log-samples``): each worker sends the adapter's sample detail back with each answer.
     """
     try:
         payload = pickle.dumps(adapter)
@@ -198,13 +202,13 @@ def run_in_workers(
     workers: list[_Worker] = []
     with interrupt.deferred():  # a worker started is a worker listed, so the cleanup below finds it
         for _ in range(min(jobs, len(queue))):
-            workers.append(_Worker(payload, stdout, max_memory))
+            workers.append(_Worker(payload, stdout, max_memory, samples))
 
     def abort(reason: str) -> Iterator[Answer]:
         """The adapter cannot start: every document not yet answered fails with the same reason."""
         for chunk in [*queue, *(w.chunk for w in workers)]:
             for document in chunk:
-                yield document.doc_id, None, reason
+                yield Answer(document.doc_id, None, reason)
         queue.clear()
         for w in workers:
             w.chunk = []
@@ -237,7 +241,7 @@ def run_in_workers(
                             worker.chunk = []
                             if kind == "retire":  # it ran out of memory: a fresh process for what follows
                                 worker.kill()
-                                workers[index] = _Worker(payload, stdout, max_memory)
+                                workers[index] = _Worker(payload, stdout, max_memory, samples)
                             yield from body
                         continue
                 elif time.monotonic() >= worker.deadline:
@@ -260,10 +264,11 @@ def run_in_workers(
                 # Crash or timeout mid-chunk: replace the worker; retry a multi-document chunk one by one.
                 chunk = worker.chunk
                 worker.chunk = []
+                stopped = time.monotonic() - worker.sent
                 worker.kill()
-                workers[index] = _Worker(payload, stdout, max_memory)
+                workers[index] = _Worker(payload, stdout, max_memory, samples)
                 if len(chunk) == 1:
-                    yield chunk[0].doc_id, None, problem
+                    yield Answer(chunk[0].doc_id, None, problem, stopped)
                 else:
                     queue.extendleft([d] for d in reversed(chunk))
     except BaseException:

@@ -9,7 +9,8 @@ For each system the runner
 4. and :func:`write_run` writes ``<out>/<system>.jsonl`` (one line per document predicted, in
    document order) and ``<out>/<system>.run.json`` (:func:`run_record`: version, config,
    layers, counts, the failures and any warnings), atomically, and ``<out>/<system>.log`` with
-   whatever its workers printed to stdout (only if they did).
+   whatever its workers printed to stdout (only if they did); with ``log_samples``
+   (``--log-samples``) also ``<out>/<system>.samples.jsonl`` (:mod:`bench.runner.samples`).
 
 A document a replayed predictions file (``file:PATH``) has no line for is not a failure: it is
 left out and scored as empty, with the same warning as ``newsbench score``.
@@ -58,6 +59,7 @@ from bench.runner.cache import PredictionCache, cache_key, default_cache, key_op
 from bench.runner.checks import check_output
 from bench.runner.pool import DEFAULT_TIMEOUT, run_in_process, run_in_workers
 from bench.runner.progress import Progress
+from bench.runner.samples import Sample, render, samples_path
 from bench.runner.worker import Answer, traceback_printer
 from bench.schema import Annotations, Document, Layer
 
@@ -86,6 +88,8 @@ class RunResult:
     printed: Path | None = None
     #: What the run cost, from the adapter's ``run_summary`` (None: nothing reported).
     usage: Mapping[str, JSONValue] | None = None
+    #: ``--log-samples``: one sample per document, in document order (None: not asked for).
+    samples: tuple[Sample, ...] | None = None
 
 
 def _outputs(out_dir: Path, system: str) -> tuple[Path, Path, Path, Path]:
@@ -112,6 +116,8 @@ def run_system(
     progress: Progress | None = None,
     options: Mapping[str, Any] | None = None,
     max_memory: int | None = None,
+    log_samples: bool = False,
+    splits: Mapping[str, str] | None = None,
 ) -> RunResult:
     """Run one (available) adapter over ``documents``; write nothing but the workers' log (see :func:`write_run`).
 
@@ -120,6 +126,11 @@ def run_system(
     None is :func:`~bench.runner.cache.default_cache`. ``max_memory``: MB per worker process
     (None: no cap; see :func:`~bench.runner.worker.limit_memory`). What the workers print goes
     to a hidden file in ``out_dir`` that :func:`write_run` turns into ``<system>.log``.
+
+    ``log_samples``: keep a :class:`~bench.runner.samples.Sample` per document (``splits`` names each
+    document's split, if known), with the adapter's sample detail; what is kept is cached with each
+    prediction, and a cached prediction made without ``log_samples`` is predicted again, so every
+    sample has its detail.
 
     Interrupted (:class:`~bench.interrupt.Interrupted`, ``KeyboardInterrupt``): every document
     predicted so far is in the cache, the workers are killed, and the hidden log is removed.
@@ -138,6 +149,7 @@ def run_system(
         raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)
     predictions: dict[str, Annotations] = {}
     failures: dict[str, str] = {}
+    kept: dict[str, tuple[float | None, dict[str, JSONValue] | None, bool]] = {}  # seconds, detail, cached
     warnings: list[str] = []
     if isinstance(adapter, FileSystem):
         # A document a predictions file has no line for is scored as empty, as `newsbench score` does.
@@ -155,6 +167,14 @@ def run_system(
     todo: list[Document] = []
     for document in docs_to_predict:
         hit = cache.get(adapter.name, keys[document.doc_id], document.doc_id) if cacheable else None
+        if hit is not None and log_samples:
+            sample = cache.get_sample(adapter.name, keys[document.doc_id])
+            hit = None if sample is None else hit  # made without --log-samples: predicted again for its detail
+            if sample is not None:
+                seconds = sample.get("seconds")
+                detail = sample.get("detail")
+                kept[document.doc_id] = (float(seconds) if isinstance(seconds, (int, float)) else None,
+                                         detail if isinstance(detail, dict) else None, True)
         if hit is not None:
             predictions[document.doc_id] = hit
             if progress is not None:
@@ -169,20 +189,25 @@ def run_system(
             if declared.isolate and jobs > 0:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 log = stack.enter_context(open(new_log, "wb"))
-                workers = run_in_workers(
-                    adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno(), max_memory=max_memory)
+                workers = run_in_workers(adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno(),
+                                         max_memory=max_memory, samples=log_samples)
                 answers = stack.enter_context(contextlib.closing(workers))  # workers end with this block
             else:
-                answers = run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None)
+                answers = run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None,
+                                         samples=log_samples)
             try:
-                for doc_id, output, reason in answers:
+                for doc_id, output, reason, took, detail in answers:
                     record: Annotations | None = None
                     if not reason:
                         record, reason = check_output(layers, by_id[doc_id], output)
+                    if log_samples:
+                        kept[doc_id] = (took, detail, False)
                     if record is not None:
                         predictions[doc_id] = record
                         if cacheable:
                             cache.put(adapter.name, keys[doc_id], record)
+                            if log_samples:
+                                cache.put_sample(adapter.name, keys[doc_id], {"seconds": took, "detail": detail})
                     else:
                         failures[doc_id] = reason
                     if progress is not None:
@@ -197,10 +222,25 @@ def run_system(
     failed = tuple(Failure(d.doc_id, failures[d.doc_id]) for d in docs if d.doc_id in failures)
     seconds = time.monotonic() - started
     usage = adapter.run_summary([d.doc_id for d in docs])
+    samples = None
+    if log_samples:
+        missing = f"no line in {adapter.path} (scored as empty)" if isinstance(adapter, FileSystem) else None
+        samples = tuple(_sample(d, (splits or {}).get(d.doc_id), ordered.get(d.doc_id), failures.get(d.doc_id),
+                                kept.get(d.doc_id), missing) for d in docs)
     return RunResult(
         adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds,
-        tuple(warnings), printed, usage,
+        tuple(warnings), printed, usage, samples,
     )
+
+
+def _sample(
+    document: Document, split: str | None, record: Annotations | None, failure: str | None,
+    kept: tuple[float | None, dict[str, JSONValue] | None, bool] | None, missing: str | None,
+) -> Sample:
+    """One document's :class:`Sample`; a document neither predicted nor failed is one a predictions file lacks."""
+    seconds, detail, cached = kept or (None, None, False)
+    return Sample(document, split, record, failure, seconds, cached, detail,
+                  missing if record is None and failure is None else None)
 
 
 def run_record(result: RunResult) -> dict[str, Any]:
@@ -227,11 +267,19 @@ def run_record(result: RunResult) -> dict[str, Any]:
 
 
 def write_run(result: RunResult) -> RunResult:
-    """Replace ``result``'s JSONL, run record and log together (atomically, not interruptible); ``result`` back."""
+    """Replace ``result``'s JSONL, run record, log and samples together (atomically, not interruptible); ``result`` back.
+
+    A samples file of an earlier run is removed when this run kept none: it would describe other predictions.
+    """
     _, _, log_path, new_log = _outputs(result.path.parent, result.system)
+    samples = samples_path(result.path.parent, result.system)
     with interrupt.deferred():
         atomic.write_text(result.path, "".join(to_json_line(r) + "\n" for r in result.predictions.values()))
         atomic.write_text(result.manifest, json.dumps(run_record(result), indent=2, ensure_ascii=False) + "\n")
+        if result.samples is not None:
+            atomic.write_text(samples, render(result.samples))
+        else:
+            samples.unlink(missing_ok=True)
         if result.printed is not None:
             os.replace(new_log, log_path)
         else:  # a previous run's output is not this run's
@@ -253,6 +301,8 @@ def run_systems(
     progress: Progress | None = None,
     discovery: Discovery | None = None,
     max_memory: int | None = None,
+    log_samples: bool = False,
+    splits: Mapping[str, str] | None = None,
 ) -> dict[str, RunResult]:
     """Run each system (a registry name, ``file:PATH``, or an adapter instance) over ``documents``; write each run.
 
@@ -261,7 +311,8 @@ def run_systems(
     accepts are part of its cache key (but for :data:`~bench.runner.cache.RUN_OPTIONS`). Every
     system is created and checked for availability before any runs, so an unknown or
     unavailable one fails fast with a :class:`UserError` naming the reason and the install
-    command. ``max_memory``: MB per worker process (None: no cap).
+    command. ``max_memory``: MB per worker process (None: no cap). ``log_samples``: write each
+    system's ``<system>.samples.jsonl`` too (``splits``: each document's split, for the samples).
     """
     docs = [_as_document(d) for d in documents]
     found = discovery
@@ -284,7 +335,8 @@ def run_systems(
     return {
         adapter.name: write_run(run_system(
             adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
-            timeout=timeout, progress=progress, options=own, max_memory=max_memory,
+            timeout=timeout, progress=progress, options=own, max_memory=max_memory, log_samples=log_samples,
+            splits=splits,
         ))
         for adapter, own in zip(adapters, given, strict=True)
     }

@@ -8,51 +8,95 @@ pickled adapter and a memory limit, calls ``setup()`` once, and answers chunks o
 from __future__ import annotations
 
 import contextlib
+import json
 import pickle
 import resource
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
-from bench.registry import SystemAdapter
+from bench.registry import JSONValue, SystemAdapter, sample_detail
 from bench.runner.checks import reason as _reason
 from bench.schema import Document
 
 #: The failure reason of a document whose prediction ran out of memory (the worker adds its limit).
 OUT_OF_MEMORY = "out of memory"
 
-#: One document's answer: ``(doc_id, output or None, failure reason or "")``.
-Answer = tuple[str, object, str]
+
+
+class Answer(NamedTuple):
+    """One document's answer, as a worker sends it back (or the pool makes it for a document it stopped)."""
+
+    doc_id: str
+    #: What ``predict`` returned (None when it failed).
+    output: object
+    #: The failure reason, or "".
+    reason: str = ""
+    #: Seconds the prediction took: the document's own call, or its equal share of the batch call
+    #: it was part of; for a document stopped by the pool, the time until it was stopped; None: unknown.
+    seconds: float | None = None
+    #: ``--log-samples``: the adapter's :meth:`~bench.registry.SystemAdapter.sample_detail` (JSON values).
+    detail: dict[str, JSONValue] | None = None
 
 #: Told about each exception an adapter raises: what it was doing (``"document 'a'"``) and the exception.
 OnError = Callable[[str, BaseException], None]
 
 
-def predict_chunk(adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None) -> list[Answer]:
-    """Predict ``documents``: one batch call, and on an exception one call per document."""
+def detail_of(adapter: SystemAdapter, document: Document) -> dict[str, JSONValue] | None:
+    """The adapter's sample detail for ``document`` as plain JSON values; never raises.
+
+    A detail that raises or is not JSON (a set, NaN, an object) is replaced by
+    ``{"detail_error": reason}``: it never fails the document, and it can always be sent back.
+    """
+    try:
+        detail = sample_detail(adapter, document)
+        if detail is None:
+            return None
+        plain = json.loads(json.dumps(dict(detail), ensure_ascii=False, allow_nan=False))
+        return plain if isinstance(plain, dict) else None
+    except Exception as error:  # noqa: BLE001 — a detail is a convenience, the prediction stands
+        return {"detail_error": _reason(error)}
+
+
+def predict_chunk(
+    adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None, *, samples: bool = False,
+) -> list[Answer]:
+    """Predict ``documents``: one batch call, and on an exception one call per document.
+
+    ``samples`` (``--log-samples``): each answer carries the adapter's sample detail, asked right after the call.
+    """
+
+    def detail(document: Document) -> dict[str, JSONValue] | None:
+        return detail_of(adapter, document) if samples else None
+
     if len(documents) > 1:
+        started = time.monotonic()
         try:
             outputs = adapter.predict_batch(documents)
             if isinstance(outputs, list) and len(outputs) == len(documents):
-                return [(d.doc_id, out, "") for d, out in zip(documents, outputs)]
+                share = (time.monotonic() - started) / len(documents)
+                return [Answer(d.doc_id, out, "", share, detail(d)) for d, out in zip(documents, outputs)]
         except Exception as error:  # noqa: BLE001 — retried one by one below, so only the document at fault fails
             if on_error is not None:
                 on_error(f"a batch of {len(documents)} documents (retried one by one)", error)
     outcomes: list[Answer] = []
     for document in documents:
+        started = time.monotonic()
         try:
-            outcomes.append((document.doc_id, adapter.predict(document), ""))
+            output, reason = adapter.predict(document), ""
         except MemoryError as error:
             if on_error is not None:
                 on_error(f"document {document.doc_id!r}", error)
-            outcomes.append((document.doc_id, None, OUT_OF_MEMORY))
+            output, reason = None, OUT_OF_MEMORY
         except Exception as error:  # noqa: BLE001 — contained per document
             if on_error is not None:
                 on_error(f"document {document.doc_id!r}", error)
-            outcomes.append((document.doc_id, None, _reason(error)))
+            output, reason = None, _reason(error)
+        outcomes.append(Answer(document.doc_id, output, reason, time.monotonic() - started, detail(document)))
     return outcomes
 
 
@@ -94,7 +138,8 @@ def _out_of_memory(megabytes: int | None) -> str:
 
 
 def worker_main(fd: int) -> None:
-    """Worker process: receive ``sys.path``, the pickled adapter and the memory limit, set up, answer chunks.
+    """Worker process: receive ``sys.path``, the pickled adapter, the memory limit and whether to keep
+    sample detail (``--log-samples``), set up, answer chunks.
 
     SIGINT is ignored (Ctrl-C reaches the whole process group; the runner decides and kills its
     workers). A chunk in which a document ran out of memory is answered with ``"retire"``: the
@@ -104,8 +149,9 @@ def worker_main(fd: int) -> None:
     _die_with_parent()
     conn = Connection(fd)
     megabytes: int | None = None
+    samples = False
     try:
-        path, payload, megabytes = conn.recv()
+        path, payload, megabytes, samples = conn.recv()
         sys.path[:] = path
         limit_memory(megabytes)
         adapter = pickle.loads(payload)
@@ -124,14 +170,15 @@ def worker_main(fd: int) -> None:
             return
         if chunk is None:
             return
-        outcomes = predict_chunk(adapter, chunk)
-        greedy = any(reason == OUT_OF_MEMORY for _, _, reason in outcomes)
+        outcomes = predict_chunk(adapter, chunk, samples=samples)
+        greedy = any(a.reason == OUT_OF_MEMORY for a in outcomes)
         if greedy:
-            outcomes = [(d, o, _out_of_memory(megabytes) if r == OUT_OF_MEMORY else r) for d, o, r in outcomes]
+            outcomes = [a._replace(reason=_out_of_memory(megabytes)) if a.reason == OUT_OF_MEMORY else a for a in outcomes]
         kind = "retire" if greedy else "done"
         try:
             conn.send((kind, outcomes))
         except Exception as error:  # noqa: BLE001 — an output that cannot be pickled
-            conn.send((kind, [(doc_id, None, f"output cannot be sent back: {_reason(error)}") for doc_id, _, _ in outcomes]))
+            conn.send((kind, [Answer(a.doc_id, None, f"output cannot be sent back: {_reason(error)}", a.seconds, a.detail)
+                              for a in outcomes]))
         if greedy:
             return

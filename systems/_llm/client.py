@@ -58,22 +58,30 @@ class Usage:
 
 
 class LLMError(RuntimeError):
-    """A request that failed for good (after retries), with what its attempts cost; the message never contains the key."""
+    """A request that failed for good (after retries), with what its attempts cost and the last reply's
+    message text (``raw``, "" if none came); neither the message nor ``raw`` contains the key."""
 
-    def __init__(self, message: str, *, usage: Usage | None = None) -> None:
+    def __init__(self, message: str, *, usage: Usage | None = None, raw: str = "") -> None:
         super().__init__(message)
         self.usage = usage or Usage()
+        self.raw = raw
 
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """A parsed reply: its JSON content, whether it was cut off, its cost, and where it came from."""
+    """A parsed reply: its JSON content, whether it was cut off, its cost, and where it came from.
+
+    ``raw`` is the message text as the server sent it (scrubbed of the key) and ``finish_reason`` the
+    server's; both are "" for a reply cached before they were kept.
+    """
 
     content: Any
     truncated: bool = False
     usage: Usage = Usage()
     cached: bool = False
     response_format: str = "json_schema"
+    raw: str = ""
+    finish_reason: str = ""
 
 
 def _plural(count: int, word: str) -> str:
@@ -157,6 +165,7 @@ class ChatClient:
     fresh_after: float | None = None
     _format: int = 0
     _failed: dict[str, str] = field(default_factory=dict, repr=False)
+    _failed_raw: dict[str, str] = field(default_factory=dict, repr=False)  # the last reply text of each failed request
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _http: httpx.Client | None = field(default=None, repr=False)
 
@@ -207,7 +216,8 @@ class ChatClient:
             if self.fresh_after is not None and float(entry.get("stored", 0)) < self.fresh_after:
                 return None
             usage = Usage(**entry.get("usage", {}))
-            return Completion(entry["content"], bool(entry.get("truncated")), usage, True, entry.get("format", ""))
+            return Completion(entry["content"], bool(entry.get("truncated")), usage, True, entry.get("format", ""),
+                              str(entry.get("raw") or ""), str(entry.get("finish_reason") or ""))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -217,6 +227,7 @@ class ChatClient:
             usage = completion.usage
             entry = {"model": self.model, "stored": time.time(), "format": completion.response_format,
                      "truncated": completion.truncated, "content": completion.content,
+                     "raw": completion.raw, "finish_reason": completion.finish_reason,
                      "usage": {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
                                "requests": usage.requests, "seconds": round(usage.seconds, 3)}}
             atomic.write_text(path, json.dumps(entry, ensure_ascii=False))
@@ -252,6 +263,7 @@ class ChatClient:
         started = time.monotonic()
         spent = Usage()
         last = "no attempt made"
+        raw = ""  # the last reply's message text, for LLMError.raw
         wait = 0.0
         attempt = 0
         while attempt < self.attempts:
@@ -263,7 +275,7 @@ class ChatClient:
             if cached is not None:
                 return cached
             if key in self._failed:
-                raise LLMError(self._failed[key])
+                raise LLMError(self._failed[key], raw=self._failed_raw.get(key, ""))
             if attempt:
                 if self.budget is not None and time.monotonic() - started + wait + self.timeout > self.budget:
                     last += f" (no time left for another attempt within {self.budget:g} s)"
@@ -295,18 +307,20 @@ class ChatClient:
                 continue
             if reply.status_code >= 400:
                 message = self._scrub(f"HTTP {reply.status_code}: {excerpt}")
-                self._failed[key] = message
-                raise LLMError(message, usage=spent)
+                self._failed[key], self._failed_raw[key] = message, self._scrub(reply.text)
+                raise LLMError(message, usage=spent, raw=self._failed_raw[key])
             content, truncated, problem = _content(reply)
+            raw, finish_reason = _message(reply)
+            raw = self._scrub(raw)
             if problem and truncated:
                 message = self._scrub(f"reply cut off at max_tokens={body['max_tokens']} (finish_reason=length) "
                                       f"with no complete item: {problem}")
-                self._failed[key] = message
-                raise LLMError(message, usage=spent)
+                self._failed[key], self._failed_raw[key] = message, raw
+                raise LLMError(message, usage=spent, raw=raw)
             if problem:
                 last = problem
                 continue
-            completion = Completion(content, truncated, spent, False, FORMATS[tried])
+            completion = Completion(content, truncated, spent, False, FORMATS[tried], raw, finish_reason)
             if check is not None:
                 try:
                     check(content, truncated)
@@ -317,7 +331,8 @@ class ChatClient:
             return completion
         message = self._scrub(f"gave up after {_plural(attempt, 'attempt')}: {last}")
         self._failed[key] = message  # asked again in this run (the runner retries a failed batch alone), it fails at once
-        raise LLMError(message, usage=spent)
+        self._failed_raw[key] = raw
+        raise LLMError(message, usage=spent, raw=raw)
 
 
 def _usage(reply: httpx.Response) -> Usage:
@@ -326,6 +341,16 @@ def _usage(reply: httpx.Response) -> Usage:
         return Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
     except (ValueError, AttributeError, TypeError):
         return Usage()
+
+
+def _message(reply: httpx.Response) -> tuple[str, str]:
+    """The first choice's message text and ``finish_reason`` as sent ("" for what is missing)."""
+    try:
+        choice = reply.json()["choices"][0]
+        text, finish = choice["message"].get("content"), choice.get("finish_reason")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return "", ""
+    return (text if isinstance(text, str) else ""), (finish if isinstance(finish, str) else "")
 
 
 def _content(reply: httpx.Response) -> tuple[Any, bool, str]:

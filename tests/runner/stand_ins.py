@@ -207,3 +207,57 @@ def run(adapter: Adapter, docs: Sequence[Document], tmp_path: Path, **options: o
 def calls(log_dir: Path) -> int:
     """How many predictions the stand-ins logged into ``log_dir``."""
     return len(list(log_dir.iterdir()))
+
+
+class Diarist(Adapter):
+    """Keeps a note per document for ``--log-samples``: its word count and the process that predicted it.
+
+    Fails on ``raises`` after writing its note; on ``odd-detail`` its note is not JSON (a set).
+    """
+
+    name = "diarist"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+
+    def __init__(self) -> None:
+        self._notes: dict[str, object] = {}
+
+    def predict(self, document: Document) -> Annotations:
+        self._notes[document.doc_id] = {"words": len(document.text.split()), "pid": os.getpid()}
+        if document.doc_id == "raises":
+            raise ValueError("cannot read this one")
+        if document.doc_id == "odd-detail":
+            self._notes[document.doc_id] = {"words": {1, 2}}
+        return Annotations(document.doc_id, entities=(Entity(0, 3, EntityLabel.ORG),))
+
+    def sample_detail(self, document: Document) -> dict[str, object] | None:  # type: ignore[override]
+        return self._notes.pop(document.doc_id, None)  # type: ignore[return-value]
+
+
+class Bare:
+    """A plugin written against the protocol before ``sample_detail`` existed: no base class, no such member."""
+
+    name = "bare"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+    isolate = False
+
+    def availability(self) -> object:
+        from bench.registry import Availability
+
+        return Availability.yes()
+
+    def config(self) -> dict[str, str]:
+        return {}
+
+    def setup(self) -> None:
+        return None
+
+    def predict(self, document: Document) -> Annotations:
+        return Annotations(document.doc_id, entities=())
+
+    def predict_batch(self, documents: Sequence[Document]) -> list[Annotations]:
+        return [self.predict(d) for d in documents]
+
+    def run_summary(self, doc_ids: Sequence[str]) -> None:
+        return None
