@@ -238,6 +238,8 @@ def run_in_workers(
                             if kind == "retire":  # it ran out of memory: a fresh process for what follows
                                 worker.kill()
                                 workers[index] = _Worker(payload, stdout, max_memory)
+                            elif queue:  # its next chunk first, so it works while the caller checks and caches these
+                                worker.send(queue.popleft(), timeout)
                             yield from body
                         continue
                 elif time.monotonic() >= worker.deadline:
