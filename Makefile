@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: bench test test-llm llm-gemma perf bench-update bench-external lint typecheck clean
+.PHONY: bench test test-llm llm-gemma perf perf-runner bench-update bench-external lint typecheck clean
 
 # (Re)install only when the project's pins change; otherwise this is a no-op.
 $(STAMP): pyproject.toml
@@ -91,6 +91,12 @@ test-llm: $(STAMP) $(LLM_VENV)/.installed $(LLM_GGUF)
 # In-process scorer figures, then whole-process `newsbench score` against nervaluate (both always run).
 perf: $(STAMP)
 	@$(PY) -m bench.perf; core=$$?; $(PY) -m bench.perf_cli && exit $$core
+
+# `newsbench run spacy` over the PolNeAR training texts (EXTERNAL) with 1 and 2 jobs, raw nlp.pipe, cached re-run.
+# PERF_RUNNER_ARGS="--limit 100" for a quick run.
+PERF_RUNNER_ARGS ?=
+perf-runner: $(STAMP)
+	NEWSBENCH_EXTERNAL=$(EXTERNAL) $(PY) -m bench.perf_runner $(PERF_RUNNER_ARGS)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

@@ -60,6 +60,7 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
 
 def entities(doc: Any) -> tuple[Entity, ...]:
     """Named entities with their OntoNotes labels, determiners and possessives trimmed."""
+    text = doc.text  # spaCy rebuilds Doc.text from every token on each access: read it once
     out: list[Entity] = []
     for ent in doc.ents:
         if ent.label_ not in NAMED:
@@ -69,9 +70,9 @@ def entities(doc: Any) -> tuple[Entity, ...]:
             tokens = tokens[1:]
         while len(tokens) > 1 and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct):
             tokens = tokens[:-1]
-        start, end = _clean(doc.text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
+        start, end = _clean(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1]))
         if end > start:
-            out.append(Entity(start, end, EntityLabel(ent.label_), text=doc.text[start:end]))
+            out.append(Entity(start, end, EntityLabel(ent.label_), text=text[start:end]))
     return tuple(out)
 
 
@@ -124,8 +125,7 @@ def _split_range(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _number(doc: Any, tokens: list[Any], label: str) -> Number | None:
-    text = doc.text
+def _number(text: str, tokens: list[Any], label: str) -> Number | None:
     core = _core(tokens)
     start, end = core[0].idx, core[-1].idx + len(core[-1])
     start, end = _clean(text, start, end)
@@ -190,7 +190,8 @@ def numbers(doc: Any) -> tuple[Number, ...]:
                 previous.extend([between[0], *ent])
                 continue
         groups.append((list(ent), ent.label_))
-    out = [n for tokens, label in groups if (n := _number(doc, tokens, label)) is not None]
+    text = doc.text  # read once (see entities)
+    out = [n for tokens, label in groups if (n := _number(text, tokens, label)) is not None]
     return tuple(out)
 
 

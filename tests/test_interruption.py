@@ -9,6 +9,7 @@ so a second run computes afresh while the first run's files stay on disk).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -112,6 +113,18 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _half_written(*folders: Path) -> list[str]:
+    """Files an interrupted write could leave: atomic writes' temporaries, the workers' hidden log, and
+    cache entries that are not one whole JSON object."""
+    found = [str(p) for folder in folders for p in folder.rglob("*") if p.name.endswith((".tmp", ".partial"))]
+    for entry in (folders[0] / "slow").glob("*/*.json") if (folders[0] / "slow").is_dir() else ():
+        try:
+            json.loads(entry.read_bytes())
+        except ValueError:
+            found.append(str(entry))
+    return found
+
+
 def _snapshot(*folders: Path) -> dict[str, bytes]:
     return {str(p): p.read_bytes() for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -166,6 +179,7 @@ def test_an_interrupted_run_keeps_the_cache_and_the_previous_files_and_resumes(
     assert "Traceback" not in stderr
     assert _snapshot(out) == before  # the first run's predictions, run record and log, byte for byte
     assert workers and _no_worker_left(workers)
+    assert _half_written(tmp_path / "cache", out) == []
     kept = _cached(tmp_path / "cache") - DOCUMENTS  # the first run's six entries are version 1's
     assert 1 <= kept < DOCUMENTS
 

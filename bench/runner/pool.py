@@ -90,6 +90,7 @@ class _Worker:
         self.conn = Connection(ours.detach())
         self.conn.send((list(sys.path), payload, max_memory, samples))
         self.ready = False
+        self.asked = False
         self.chunk: list[Document] = []
         self.sent = time.monotonic()
         self.deadline = self.sent + SETUP_TIMEOUT
@@ -107,14 +108,21 @@ class _Worker:
         except subprocess.TimeoutExpired:
             return None
 
-    def stop(self) -> None:
-        """Ask an idle worker to exit; kill it if it does not within two seconds."""
-        if self.conn.closed:
+    def ask_to_stop(self) -> None:
+        """Tell an idle worker to exit (once; :meth:`stop` waits for it)."""
+        if self.conn.closed or self.asked:
             return
+        self.asked = True
         try:
             self.conn.send(None)
         except (OSError, ValueError):
             pass
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not within two seconds."""
+        if self.conn.closed:
+            return
+        self.ask_to_stop()
         try:
             self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
@@ -130,12 +138,22 @@ class _Worker:
 
 
 def chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) -> list[list[Document]]:
-    """Chunks for the workers: the adapter's ``batch_size`` if it declares one, else about four per worker."""
+    """Chunks for the workers: the adapter's ``batch_size`` if it declares one, else about four per worker.
+
+    With several workers the chunks shrink towards the end (never above half of what is left per
+    worker), so the workers finish together instead of one working through a full last chunk alone.
+    """
     if hint:
         size = max(1, min(int(hint), math.ceil(len(documents) / max(jobs, 1))))
     else:
         size = max(1, min(MAX_CHUNK, math.ceil(len(documents) / (max(jobs, 1) * 4))))
-    return [list(documents[i : i + size]) for i in range(0, len(documents), size)]
+    out: list[list[Document]] = []
+    start = 0
+    while start < len(documents):
+        step = size if jobs <= 1 else max(1, min(size, math.ceil((len(documents) - start) / (2 * jobs))))
+        out.append(list(documents[start : start + step]))
+        start += step
+    return out
 
 
 def run_in_process(
@@ -242,6 +260,8 @@ def run_in_workers(
                             if kind == "retire":  # it ran out of memory: a fresh process for what follows
                                 worker.kill()
                                 workers[index] = _Worker(payload, stdout, max_memory, samples)
+                            elif queue:  # its next chunk first, so it works while the caller checks and caches these
+                                worker.send(queue.popleft(), timeout)
                             yield from body
                         continue
                 elif time.monotonic() >= worker.deadline:
@@ -278,5 +298,7 @@ def run_in_workers(
         raise
     finally:
         with interrupt.deferred():
+            for worker in workers:  # all are asked first, so they exit together
+                worker.ask_to_stop()
             for worker in workers:
                 worker.stop()

@@ -163,7 +163,7 @@ def run_system(
     if progress is not None:
         progress.start(adapter.name, len(docs))
         for _ in range(len(docs) - len(docs_to_predict)):
-            progress.advance(adapter.name, failed=False)
+            progress.advance(adapter.name, failed=False, cached=True)  # nothing to compute
     todo: list[Document] = []
     for document in docs_to_predict:
         hit = cache.get(adapter.name, keys[document.doc_id], document.doc_id) if cacheable else None
@@ -178,7 +178,7 @@ def run_system(
         if hit is not None:
             predictions[document.doc_id] = hit
             if progress is not None:
-                progress.advance(adapter.name, failed=False)
+                progress.advance(adapter.name, failed=False, cached=True)
         else:
             todo.append(document)
     cached = len(predictions)

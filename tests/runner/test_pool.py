@@ -200,3 +200,13 @@ def test_workers_hash_strings_identically_in_everyrun(tmp_path: Path) -> None:
     first, second = log.read_text("utf-8").splitlines()
     assert first == second
     assert first.split()[0] == os.environ.get("PYTHONHASHSEED", "0")
+
+
+def test_chunks_are_the_batch_size_and_shrink_to_half_of_what_is_left_per_worker_at_the_end() -> None:
+    from bench.runner.pool import chunks
+
+    docs = [Document(str(i), "x") for i in range(40)]
+    # 40 left: min(8, ⌈40/4⌉=10) = 8; 32 left: 8; 24 left: ⌈24/4⌉ = 6; 18: 5; 13: 4; 9: 3; 6: 2; 4: 1; 3: 1; 2: 1; 1: 1
+    assert [len(c) for c in chunks(docs, 2, 8)] == [8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]
+    assert [d.doc_id for c in chunks(docs, 2, 8) for d in c] == [str(i) for i in range(40)]  # in order, each once
+    assert [len(c) for c in chunks(docs, 1, 8)] == [8] * 5  # one worker: nothing to balance
