@@ -198,6 +198,9 @@ def bench(
                                  "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
     ] = None,
     log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
+    executor: Annotated[
+        runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
+    ] = runner.ExecutorName.LOCAL,
 ) -> None:
     """Run, score and report every system; fail if the regression gate trips (exit 1)."""
     console = output_console()
@@ -214,7 +217,7 @@ def bench(
         runs = runner.run_systems(
             names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
             jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
-            log_samples=log_samples, splits={d.doc_id: d.split for d in documents},
+            log_samples=log_samples, splits={d.doc_id: d.split for d in documents}, executor=executor.value,
         )
     for run in runs.values():
         for warning in run.warnings:

@@ -56,6 +56,9 @@ def run(
                                  "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
     ] = None,
     log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
+    executor: Annotated[
+        runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
+    ] = runner.ExecutorName.LOCAL,
 ) -> None:
     """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."""
     golden = gold.load_gold(gold_path) if docs is None else ()
@@ -76,7 +79,7 @@ def run(
         results = runner.run_systems(
             systems, documents, out_dir=out_folder, jobs=jobs, use_cache=not no_cache, options=options,
             timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
-            log_samples=log_samples, splits={d.doc_id: d.split for d in golden},
+            log_samples=log_samples, splits={d.doc_id: d.split for d in golden}, executor=executor.value,
         )
     for result in results.values():
         for warning in result.warnings:
