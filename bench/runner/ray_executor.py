@@ -176,6 +176,19 @@ def _quiet_logger(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
+@contextlib.contextmanager
+def _interruptions_unwrapped() -> Iterator[None]:
+    """Ray runs signal handlers inside its own C calls and reports what they raise as a ``SystemError``:
+    an interruption (:class:`~bench.interrupt.Interrupted`, ``KeyboardInterrupt``) comes out as itself."""
+    try:
+        yield
+    except SystemError as error:
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, (interrupt.Interrupted, KeyboardInterrupt)):
+            raise cause from None
+        raise
+
+
 def _no_dashboard(*args: object, **kwargs: object) -> tuple[None, None]:
     """Stands in for Ray's ``start_api_server``: no dashboard process (Ray carries on without one)."""
     return None, None
@@ -260,12 +273,13 @@ class RayExecutor:
         self._stack.enter_context(contextlib.redirect_stdout(sys.stderr))
         if not ray.is_initialized():
             try:
-                if address:
-                    with _signal_handlers_kept():
-                        ray.init(**DRIVER_OPTIONS)
-                    self._stack.callback(ray.shutdown)
-                else:
-                    self._stack.enter_context(local_ray(self.cpus))
+                with _interruptions_unwrapped():
+                    if address:
+                        with _signal_handlers_kept():
+                            ray.init(**DRIVER_OPTIONS)
+                        self._stack.callback(ray.shutdown)
+                    else:
+                        self._stack.enter_context(local_ray(self.cpus))
             except Exception as error:  # noqa: BLE001 — Ray's many ways of failing to start mean the same here
                 self.close()
                 where = f"the Ray cluster at {address} (RAY_ADDRESS)" if address else "a local Ray instance"
@@ -309,6 +323,15 @@ class RayExecutor:
 
         ``stdout``: a file descriptor that receives what the system printed, chunk by chunk.
         """
+        with _interruptions_unwrapped():
+            yield from self._predict(adapter, documents, jobs=jobs, timeout=timeout, stdout=stdout,
+                                     max_memory=max_memory, samples=samples)
+
+    def _predict(
+        self, adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None,
+        stdout: int, max_memory: int | None, samples: bool,
+    ) -> Generator[Answer, None, None]:
+        """:meth:`run`'s work."""
         payload = adapter_payload(adapter)
         ray = self.connect()
         from ray.exceptions import RayError
@@ -348,7 +371,8 @@ class RayExecutor:
                 if not live:
                     return
                 remaining = min(s.deadline for s in live) - time.monotonic()
-                done, _ = ray.wait([s.call for s in live], num_returns=1, timeout=max(0.0, min(POLL, remaining)))
+                with interrupt.deferred():  # Ray checks for signals itself while it waits: a Ctrl-C is ours after it
+                    done, _ = ray.wait([s.call for s in live], num_returns=1, timeout=max(0.0, min(POLL, remaining)))
                 for index, slot in enumerate(slots):
                     if slot.call is None:
                         continue
