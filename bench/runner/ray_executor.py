@@ -17,11 +17,9 @@ set-up failure fails every document with its reason. Actors hash strings with th
 (``PYTHONHASHSEED``: inherited from the driver by a local instance's workers, else set through Ray's
 ``runtime_env``).
 
-Connecting (:meth:`RayExecutor.connect`): to ``RAY_ADDRESS`` if it is set (Ray reads it), else to
-a Ray already initialised in this process, else to a new local instance with ``cpus`` CPUs, logs
-in a temporary folder, and nothing that reaches the network: no dashboard process (even without
-its web page, Ray's dashboard process asks cloud metadata addresses which cloud it runs on), no
-usage statistics, the node's address on the loopback interface. Ray's own messages go to stderr,
+Connecting (:meth:`RayExecutor.connect`): to a Ray already initialised in this process, else to
+``RAY_ADDRESS`` if it is set (Ray reads it), else to a new local instance (:func:`local_ray`) with
+``cpus`` CPUs that reaches nothing but the loopback interface. Ray's own messages go to stderr,
 never to our stdout.
 """
 
@@ -52,7 +50,7 @@ from bench.runner.pool import SETUP_TIMEOUT, adapter_payload, chunks, hash_seed,
 from bench.runner.worker import Answer, answer_chunk, set_up, unsendable
 from bench.schema import Document
 
-#: Longest wait on Ray at once, in seconds, so Ctrl-C is handled promptly whatever Ray does with signals.
+#: Longest wait on Ray at once, in seconds: signals are held while Ray waits, so this bounds a Ctrl-C's delay.
 POLL = 0.5
 
 #: Set for every Ray process this one starts or talks to: no usage statistics are collected or sent.
