@@ -82,6 +82,13 @@ def _number(value: object) -> bool:
 
 
 def _count(value: object) -> int | None:
+    """A count: a non-negative int, or a float that is one (``llm`` sums its figures as floats).
+
+    >>> _count(100), _count(100.0), _count(1.5), _count(True), _count(-1)
+    (100, 100, None, None, None)
+    """
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
