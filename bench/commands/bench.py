@@ -228,6 +228,9 @@ def bench(
             names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
             jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
             log_samples=log_samples, splits={d.doc_id: d.split for d in documents},
+            # as `newsbench run` does: systems with their own caches (llm) ask again under --no-cache, so the
+            # tokens and seconds of a fresh run are those of real requests
+            options={"response_cache": use_cache, "document_timeout": timeout},
         )
     for run in runs.values():
         for warning in run.warnings:

@@ -64,6 +64,16 @@ def test_a_cached_bench_rerun_writes_byte_identical_reports_with_the_same_cost_f
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
+def test_bench_no_cache_asks_the_llm_again_so_fresh_figures_are_real_requests(
+    llm: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert bench_llm(monkeypatch, tmp_path, "one") == 0
+    assert bench_llm(monkeypatch, tmp_path, "two", "--no-cache") == 0
+    assert len(llm.requests) == 12  # not answered from the llm's own reply cache either
+    cost = json.loads((tmp_path / "two" / "results.json").read_text("utf-8"))["systems"]["llm"]["cost"]
+    assert (cost["prompt_tokens"], cost["completion_tokens"], cost["requests"]) == (600, 120, 6)
+
+
 def test_without_a_price_there_are_no_price_columns_and_without_tokens_no_token_columns(
     llm: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
