@@ -4,10 +4,11 @@ A key is the SHA-256 of (system name, version, code, config, the options it was 
 SHA-256 of the document's text), so an edit to a system's code, a new version, config or model
 option, or a changed text each make a new key; re-runs of anything unchanged are instant.
 
-An entry is the prediction's JSON line, then (since cost figures are kept) a second line with what
-computing it cost (:class:`~bench.cost.DocumentCost`: seconds, and tokens when the system reports
-them), so a cached re-run reports the figures of the run that computed the prediction. An entry of
-one line (written before) is a prediction whose cost is unknown.
+An entry is the prediction's JSON object (its line in the prediction format) with one more key,
+``cost``: what computing it cost (:class:`~bench.cost.DocumentCost`: seconds, and tokens when the
+system reports them), so a cached re-run reports the figures of the run that computed the prediction.
+The prediction format ignores unknown keys, so an entry reads the same to code that knows nothing of
+``cost``; an entry without it (written before) is a prediction whose cost is unknown.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from bench import atomic
 from bench.cost import DocumentCost
 from bench.names import slug
 from bench.parse import ANNOTATIONS, validate
-from bench.predictions import to_json_line
+from bench.predictions import to_json, to_json_line
 from bench.registry import JSONValue, SystemAdapter
 from bench.schema import Annotations, Document
 
@@ -136,20 +137,17 @@ class PredictionCache:
             raw = self._path(system, key).read_bytes()
         except OSError:
             return None
-        line, _, kept = raw.partition(b"\n")
-        record, _ = validate(ANNOTATIONS, line, root="")
+        record, _ = validate(ANNOTATIONS, raw, root="")
         if not isinstance(record, Annotations):
             return None
-        try:
-            cost = DocumentCost.from_json(json.loads(kept.decode("utf-8"))) if kept.strip() else None
-        except (UnicodeDecodeError, ValueError):
-            cost = None
-        return Entry(replace(record, doc_id=doc_id), cost)
+        kept = json.loads(raw).get("cost") if b'"cost"' in raw else None  # valid JSON: validate parsed it
+        return Entry(replace(record, doc_id=doc_id), DocumentCost.from_json(kept))
 
     def put(self, system: str, key: str, record: Annotations, cost: DocumentCost | None = None) -> None:
-        """Keep ``record`` and, when given, what computing it cost (one write)."""
-        kept = "" if cost is None else "\n" + json.dumps(cost.to_json(), sort_keys=True)
-        atomic.write_text(self._path(system, key), to_json_line(record) + kept)
+        """Keep ``record`` and, when given, what computing it cost (in the same file: one write)."""
+        entry = to_json_line(record) if cost is None else json.dumps(
+            {**to_json(record), "cost": cost.to_json()}, ensure_ascii=False)
+        atomic.write_text(self._path(system, key), entry)
 
     def _sample_path(self, system: str, key: str) -> Path:
         return self.root / slug(system) / key[:2] / f"{key}.sample.json"
