@@ -1,8 +1,10 @@
 """Plain-text formatting every renderer shares: the percentage (plain and signed), "n/a", the dash for
-"no score", one-line text, Markdown escapes and tables. Renderers define none of these themselves."""
+"no score", measured figures, one-line text, Markdown escapes and tables. Renderers define none of these
+themselves."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 #: Shown for a score that does not exist (layer not scored or not attempted).
@@ -97,6 +99,21 @@ def layer_pct(value: float | None, *, scored: bool) -> str:
     ('n/a', '—')
     """
     return pct(value) if scored else DASH
+
+
+def significant(value: float | None, digits: int = 3) -> str:
+    """A measured figure (seconds, tokens, dollars) to ``digits`` significant digits, thousands separated,
+    never in exponent form (a large number or an ``int`` keeps all its digits); :data:`DASH` when not reported.
+
+    >>> significant(0.0012345), significant(12.345), significant(12345.6), significant(7), significant(None)
+    ('0.00123', '12.3', '12,346', '7', '—')
+    """
+    if value is None:
+        return DASH
+    if isinstance(value, int) or value == 0:
+        return f"{value:,.0f}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]], *, left: int = 1) -> str:

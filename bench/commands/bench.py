@@ -18,13 +18,19 @@ code (a hash of its package's sources), configuration and the document text are
 unchanged; ``--no-cache`` runs every system afresh. ``--update-baseline``
 (``make bench-update``) never uses the cache, accepts the run as the new
 baseline and exits 0.
+
+Every report carries each system's cost (:mod:`bench.cost`): seconds per document as
+measured when each prediction was computed (kept with the cached prediction, so a
+cached re-run reports the same figures), tokens and requests for systems that report
+them, and with ``--price-in``/``--price-out`` (USD per million tokens; ``SYSTEM=USD``
+for one system) a price per document and in total.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -33,6 +39,7 @@ from rich.console import Console
 
 from bench import baseline as gate
 from bench import gold, interrupt, paths, registry, runner
+from bench.cost import PRICE_IN_HELP, PRICE_OUT_HELP, Price, parse_prices
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
 from bench.report.markup import safe
@@ -86,12 +93,15 @@ def add_cqe(results: Path, documents: tuple[GoldDocument, ...], runs: dict[str, 
     write_text(results, json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def score_runs(documents: tuple[GoldDocument, ...], runs: dict[str, runner.RunResult]) -> BenchResult:
-    """Score every run on the gold and assemble the report result."""
+def score_runs(
+    documents: tuple[GoldDocument, ...], runs: dict[str, runner.RunResult], prices: Mapping[str, Price] | None = None,
+) -> BenchResult:
+    """Score every run on the gold and assemble the report result (with each run's costs, priced per ``prices``)."""
     scored = []
     for name, run in sorted(runs.items()):
         score = score_corpus(documents, run.predictions, system=name, attempted=run.layers, warnings=run.warnings)
-        scored.append(ScoredSystem(score, version=run.version, failures=run.failures))
+        scored.append(ScoredSystem(score, version=run.version, failures=run.failures,
+                                   costs=tuple(run.costs.values()), price=(prices or {}).get(name)))
     return build_result(documents, scored)
 
 
@@ -201,6 +211,8 @@ def bench(
     executor: Annotated[
         runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
     ] = runner.ExecutorName.LOCAL,
+    price_in: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_IN_HELP)] = None,
+    price_out: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_OUT_HELP)] = None,
 ) -> None:
     """Run, score and report every system; fail if the regression gate trips (exit 1)."""
     console = output_console()
@@ -209,6 +221,7 @@ def bench(
     if not documents:
         raise UserError(f"{gold_path}: no gold documents", exit_code=2)
     names = select_systems(system, errors, exclude)
+    prices = parse_prices(price_in or [], price_out or [], names)
     selected = bool(system or exclude)
     # A new baseline is always computed afresh, so it never rests on anything cached.
     use_cache = cache and not update_baseline
@@ -218,11 +231,14 @@ def bench(
             names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
             jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
             log_samples=log_samples, splits={d.doc_id: d.split for d in documents}, executor=executor.value,
+            # as `newsbench run` does: systems with their own caches (llm) ask again under --no-cache, so the
+            # tokens and seconds of a fresh run are those of real requests
+            options={"response_cache": use_cache, "document_timeout": timeout},
         )
     for run in runs.values():
         for warning in run.warnings:
             errors.print(f"[yellow]warning[/yellow] {safe(warning)}")
-    result = score_runs(documents, runs)
+    result = score_runs(documents, runs, prices)
     for table in tables(result):
         console.print(table)
     for item in result.systems:

@@ -10,6 +10,8 @@ from rich.console import Console
 
 from bench import documents as document_files
 from bench import gold, paths, runner
+from bench.cost import PRICE_IN_HELP, PRICE_OUT_HELP, CostRecord, cost_record, parse_prices
+from bench.formatting import significant
 from bench.report.markup import safe
 from bench.schema import Document
 
@@ -28,6 +30,25 @@ def model_options(models: list[str], systems: list[str]) -> dict[str, Any]:
         else:
             options["model"] = value
     return options
+
+
+def cost_line(cost: CostRecord) -> str:
+    """Seconds, tokens and price per document, as far as they are known ("" when nothing is).
+
+    >>> from bench.cost import DocumentCost, Price
+    >>> cost_line(cost_record([DocumentCost(0.5, 1000, 200, 1), DocumentCost(1.5, 3000, 600, 1)], Price(0.15, 0.6)))
+    '1.00 s/doc, 2,000 prompt + 400 completion tokens/doc, 1.00 requests/doc, $0.000540/doc (over 2 documents)'
+    """
+    if not cost.documents and not cost.reports_tokens:
+        return ""
+    parts = [f"{significant(cost.seconds_per_document)} s/doc"]
+    if cost.reports_tokens:
+        parts.append(f"{significant(cost.prompt_tokens_per_document)} prompt + "
+                     f"{significant(cost.completion_tokens_per_document)} completion tokens/doc")
+        parts.append(f"{significant(cost.requests_per_document)} requests/doc")
+    if cost.usd_per_document is not None:
+        parts.append(f"${significant(cost.usd_per_document)}/doc")
+    return ", ".join(parts) + f" (over {cost.documents} documents)"
 
 
 def run(
@@ -59,8 +80,14 @@ def run(
     executor: Annotated[
         runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
     ] = runner.ExecutorName.LOCAL,
+    price_in: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_IN_HELP)] = None,
+    price_out: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_OUT_HELP)] = None,
 ) -> None:
-    """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures."""
+    """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures.
+
+    Each system's line ends with its cost per document (:func:`cost_line`).
+    """
+    prices = parse_prices(price_in or [], price_out or [], systems)
     golden = gold.load_gold(gold_path) if docs is None else ()
     documents: tuple[Document, ...] = document_files.load_documents(docs) if docs is not None else tuple(
         d.document for d in golden)
@@ -88,6 +115,9 @@ def run(
             f"{safe(result.system)}: {len(result.predictions)}/{result.documents} documents "
             f"({result.cached} cached), {len(result.failures)} failed → {safe(result.path)}"
         )
+        cost = cost_line(cost_record(result.costs.values(), prices.get(result.system)))
+        if cost:
+            console.print(f"  cost: {cost}")
         if result.printed is not None:
             console.print(f"  what {result.system} printed to stdout: {safe(result.printed)}")
         for failure in result.failures[:10]:

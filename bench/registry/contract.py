@@ -87,7 +87,10 @@ class SystemAdapter(Protocol):
     * ``setup()``: load models; called once per worker process before the first prediction.
     * ``predict_batch()``: one record per document, in order (override when batches are faster).
     * ``run_summary()``: what one run cost (tokens, requests, seconds); the runner calls it in the
-      calling process after the run and stores the result as ``usage`` in ``<system>.run.json``.
+      calling process after the run and stores the result as ``usage`` in ``<system>.run.json``. Its
+      ``documents`` list, one object per document with ``doc_id``, ``prompt_tokens``,
+      ``completion_tokens`` and ``requests`` (as ``llm`` writes it), gives the reports' tokens per
+      document (:func:`bench.cost.document_tokens`); they are kept with each cached prediction.
     * ``sample_detail()`` (optional, see :data:`OPTIONAL_MEMBERS`): with ``--log-samples``, what the
       system wants kept about its latest prediction of ``document`` (JSON values; None: nothing).
       Called in the process that predicted it, right after ``predict``/``predict_batch`` returned or

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bench import stats
+from bench.cost import DocumentCost, Price, cost_record
 from bench.report.model import (
     LEADERBOARD,
     OVERALL,
@@ -39,12 +40,15 @@ from bench.score.slices import phenomenon_slices
 
 @dataclass(frozen=True, slots=True)
 class ScoredSystem:
-    """What the bench hands over per system: its corpus score, version and run failures."""
+    """What the bench hands over per system: its corpus score, version, run failures and warnings, what each
+    computed document cost (:attr:`bench.runner.RunResult.costs`) and its price (``--price-in/--price-out``)."""
 
     score: CorpusScore
     version: str
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
+    costs: tuple[DocumentCost, ...] = ()
+    price: Price | None = None
 
 
 def count_vector(counts: ScoreCounts, metric: Metric) -> tuple[float, float, float, float] | None:
@@ -103,7 +107,7 @@ def split_result(score: CorpusScore, split: str) -> SplitResult:
 
 
 def system_result(scored: ScoredSystem, gold: Sequence[GoldDocument], splits: Sequence[str]) -> SystemResult:
-    """One system's per-split results, its item list and failures."""
+    """One system's per-split results, its item list, failures and cost record (:func:`~bench.cost.cost_record`)."""
     score = scored.score
     results = []
     for split in splits:
@@ -119,6 +123,7 @@ def system_result(scored: ScoredSystem, gold: Sequence[GoldDocument], splits: Se
         warnings=tuple(scored.warnings) + tuple(w for w in score.warnings if w not in scored.warnings),
         phenomena=phenomenon_slices(score),
         per_document=score.per_document_main(),
+        cost=cost_record(scored.costs, scored.price),
     )
 
 

@@ -13,11 +13,18 @@
          "phenomena": [{name, layer, gold, predicted, recall_only, overall_recall, gap,
                         "recall": {METRIC: {value, low, high, documents, level, note}},
                         "precision": {METRIC: {...}} | null}, ...],
-         "per_document": {DOC_ID: {LAYER: {precision, recall, f1, ...} | null}}}}}
+         "per_document": {DOC_ID: {LAYER: {precision, recall, f1, ...} | null}},
+         "cost": {documents, seconds, seconds_per_document, token_documents,
+                  prompt_tokens, prompt_tokens_per_document, completion_tokens,
+                  completion_tokens_per_document, requests, requests_per_document,
+                  price_in, price_out, usd, usd_per_document}}}}
 
 ``phenomena`` holds every phenomenon slice on all documents (main and secondary metric of its
 layer; definitions in :mod:`bench.score.slices`); ``per_document`` each document's main-metric
-block per layer, as ``newsbench score --per-document`` writes it.
+block per layer, as ``newsbench score --per-document`` writes it. ``cost`` is
+:func:`cost_dict` (:class:`~bench.cost.CostRecord`): a figure the system does not report is
+``null``, never 0; seconds are rounded to the microsecond, means of tokens and requests to 0.001,
+dollars to 1e-9.
 
 A layer a system does not attempt is ``null`` in ``scores`` and absent from
 ``intervals``; ``low``/``high`` are ``null`` when ``note`` says why.
@@ -28,7 +35,9 @@ class (``coarse:PER``) or attribution kind otherwise; interval bounds are the
 metrics ``f1_low``/``f1_high`` (and precision/recall likewise). Layers not
 attempted have no rows. Phenomenon slices add rows with split ``overall``, mode the metric,
 label ``phenomenon:NAME`` and metrics ``recall``, ``precision`` (when defined on predictions),
-their ``_low``/``_high``, ``gold_items`` and ``predicted_items``.
+their ``_low``/``_high``, ``gold_items`` and ``predicted_items``. Cost adds rows with split
+``overall``, empty layer, mode ``cost``, label ``all`` and each reported (non-null) figure of
+``cost`` as a metric.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from typing import Any
 
+from bench.cost import CostRecord
 from bench.report.describe import context, describe
 from bench.report.model import BenchResult, Cell, SystemResult
 from bench.report.phenomena import phenomena_json, phenomena_rows
@@ -105,6 +115,37 @@ def item_dict(item: ScoredItem, text: str) -> dict[str, Any]:
     }
 
 
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def cost_dict(cost: CostRecord) -> dict[str, Any]:
+    """A system's cost figures as JSON (see the module doc); ``null`` for what it does not report.
+
+    >>> from bench.cost import DocumentCost, cost_record
+    >>> figures = cost_dict(cost_record([DocumentCost(0.5), DocumentCost(0.25)]))
+    >>> figures["seconds_per_document"], figures["prompt_tokens"], figures["usd"]
+    (0.375, None, None)
+    """
+    price = cost.price
+    return {
+        "documents": cost.documents,
+        "seconds": _rounded(cost.seconds, 6),
+        "seconds_per_document": _rounded(cost.seconds_per_document, 6),
+        "token_documents": cost.token_documents,
+        "prompt_tokens": cost.prompt_tokens,
+        "prompt_tokens_per_document": _rounded(cost.prompt_tokens_per_document, 3),
+        "completion_tokens": cost.completion_tokens,
+        "completion_tokens_per_document": _rounded(cost.completion_tokens_per_document, 3),
+        "requests": cost.requests,
+        "requests_per_document": _rounded(cost.requests_per_document, 3),
+        "price_in": None if price is None else price.prompt,
+        "price_out": None if price is None else price.completion,
+        "usd": _rounded(cost.usd, 9),
+        "usd_per_document": _rounded(cost.usd_per_document, 9),
+    }
+
+
 def system_dict(result: BenchResult, system: SystemResult) -> dict[str, Any]:
     """Everything reported about one system."""
     splits: dict[str, Any] = {}
@@ -122,6 +163,7 @@ def system_dict(result: BenchResult, system: SystemResult) -> dict[str, Any]:
         "errors": [item_dict(item, result.text(item.doc_id)) for item in system.errors],
         "phenomena": phenomena_json(system),
         "per_document": system.per_document,
+        "cost": cost_dict(system.cost),
     }
 
 
@@ -190,6 +232,9 @@ def tidy_rows(result: BenchResult) -> Iterator[Row]:
                                    f"{name}_{bound}", float(value))
             yield (system.name, split.split, "", "", ALL, "documents", float(split.documents))
         yield (system.name, "overall", "", "", ALL, "failures", float(len(system.failures)))
+        for figure, value in cost_dict(system.cost).items():
+            if value is not None:
+                yield (system.name, "overall", "", "cost", ALL, figure, float(value))
         yield from phenomena_rows(system)
 
 

@@ -22,6 +22,7 @@ import jinja2
 import markupsafe
 
 from bench.formatting import DASH, pct, visible_controls
+from bench.report.costs import COST_NOTE, cost_figures
 from bench.report.describe import Category, category, describe, record_text, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, DocumentInfo, SystemResult, slug
 from bench.report.palette import MARK_STYLE
@@ -176,6 +177,11 @@ for details. {{ failures|length }} of {{ documents|length }} document(s) failed 
 <tr><th>split (documents)</th>{% for title in metric_titles %}<th>{{ title }} F1</th>{% endfor %}</tr>
 {% for row in score_rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table>
+<section class="cost"><h2>Cost</h2><p class="counts">{{ cost_note }}</p>
+<table class="scores">
+<tr><th>figure</th><th>per document</th><th>total</th></tr>
+{% for row in cost_rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
+{% endfor %}</table></section>
 {{ where_it_fails }}
 <section class="worst"><h2>Worst documents</h2><p class="counts">Per layer, the five lowest main-metric F1 (ties by document id), linked to the comparison viewer.</p>
 <ul>{% for title, docs in worst %}<li>{{ title }}: {% for w in docs %}<a href="{{ w.page }}">{{ w.doc_id }}</a> {{ pct(w.f1) }}{% if not loop.last %} · {% endif %}{% else %}{{ dash }}{% endfor %}</li>{% endfor %}</ul></section>
@@ -243,6 +249,8 @@ def system_html(result: BenchResult, system: SystemResult) -> str:
         categories=list(Category),
         metric_titles=[m.title for m in LEADERBOARD],
         score_rows=rows,
+        cost_note=COST_NOTE,
+        cost_rows=cost_figures(system.cost),
         dash=DASH,
         page=slug(system.name),
         where_it_fails=where_it_fails_html(system),

@@ -3,6 +3,8 @@
 Scores are percentages with one decimal; ``[low–high]`` is the 95% bootstrap
 interval over documents; "—" marks a layer the system does not attempt. Text
 quoted from documents is escaped so it cannot break a table or turn into markup.
+Cost figures (:mod:`bench.report.costs`) follow the overall scores on the leaderboard
+and the scores per split on a system page.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from bench.formatting import DASH, markdown_code, markdown_escape, pct, table
+from bench.report.costs import COST_NOTE, cost_columns, cost_figures
 from bench.report.describe import context, describe, reading_order, with_interval
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult, Metric, SplitResult, SystemResult, slug
 from bench.report.phenomena import leaderboard_phenomena_markdown, where_it_fails_markdown
@@ -65,8 +68,16 @@ def _failures_cell(system: SystemResult) -> str:
     return str(len(system.failures)) if system.failures else "0"
 
 
+def cost_markdown(result: BenchResult) -> list[str]:
+    """The leaderboard's cost section: one row per system (:func:`~bench.report.costs.cost_columns`)."""
+    columns = cost_columns(result)
+    rows = [[escape(system.name), *[column.cell(system.cost) for column in columns]] for system in result.systems]
+    return ["## Cost (all gold documents)", "", COST_NOTE, "",
+            table(["system", *[column.title for column in columns]], rows), ""]
+
+
 def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> str:
-    """``leaderboard.md``: F1 of every system per split, then P/R/F1 per layer."""
+    """``leaderboard.md``: F1 of every system per split, then P/R/F1 per layer; cost after the overall scores."""
     stats = result.statistics
     splits = [s for s in result.splits if s != OVERALL]
     counts = ", ".join(f"{escape(s)} {len(result.documents_in(s))}" for s in splits)
@@ -112,6 +123,8 @@ def leaderboard_markdown(result: BenchResult, *, chart: str | None = None) -> st
                         with_interval(cell.precision), with_interval(cell.recall), with_interval(cell.f1)]
                 rows.append(row)
             parts += [f"### {layer.value.capitalize()} ({escape(split)})", "", table(header, rows), ""]
+        if split == OVERALL:
+            parts += cost_markdown(result)
     parts += leaderboard_phenomena_markdown(result)
     parts += ["## Systems", "", table(
         ["system", "version", "layers", "report", "side by side"],
@@ -248,7 +261,7 @@ def _concrete_errors(result: BenchResult, system: SystemResult, layer: Layer) ->
 
 
 def system_markdown(result: BenchResult, system: SystemResult) -> str:
-    """One system's page: scores per split, per-layer tables, error breakdowns, concrete errors, failures."""
+    """One system's page: scores per split, cost, per-layer tables, error breakdowns, concrete errors, failures."""
     overall = system.overall
     layers = [layer for layer in Layer if layer in system.attempted]
     parts = [
@@ -270,6 +283,8 @@ def system_markdown(result: BenchResult, system: SystemResult) -> str:
     rows = [[f"{escape(split.split)} ({split.documents})", *[_f1_cell(split, m) for m in LEADERBOARD]]
             for split in sorted(system.splits, key=lambda s: (s.split != OVERALL, result.splits.index(s.split)))]
     parts += [table(["split (documents)", *[f"{m.title} F1" for m in LEADERBOARD]], rows), ""]
+    parts += ["## Cost", "", COST_NOTE, "",
+              table(["figure", "per document", "total"], [list(row) for row in cost_figures(system.cost)]), ""]
     parts += where_it_fails_markdown(system)
     for layer in Layer:
         parts += [f"## {layer.value.capitalize()}", ""]

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.cost import CostRecord as CostRecord  # noqa: PLC0414 — re-exported for the renderers
 from bench.failures import Failure as Failure  # noqa: PLC0414 — re-exported: the one Failure type
 from bench.names import slug as slug  # noqa: PLC0414 — re-exported for the renderers
 from bench.schema import Layer
@@ -86,7 +87,8 @@ class SystemResult:
     ``items`` is the scorer's itemised list over all documents, matches included,
     in document order; ``phenomena`` the phenomenon slices on all documents
     (:mod:`bench.score.slices`); ``per_document`` each document's main-metric P/R/F1
-    per layer (:meth:`bench.score.CorpusScore.per_document_main`).
+    per layer (:meth:`bench.score.CorpusScore.per_document_main`); ``cost`` what its
+    predictions cost (:class:`~bench.cost.CostRecord`; empty when nothing was measured).
     """
 
     name: str
@@ -99,6 +101,7 @@ class SystemResult:
     phenomena: tuple[Slice, ...] = ()
     #: :meth:`~bench.score.CorpusScore.per_document_main`: document id → layer → main-metric P/R/F1 (or ``None``).
     per_document: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    cost: CostRecord = field(default_factory=CostRecord)
 
     def split(self, name: str) -> SplitResult:
         for split in self.splits:

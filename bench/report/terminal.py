@@ -1,4 +1,4 @@
-"""Rich tables for the terminal: the leaderboard per split, P/R/F1 per layer, and the gate's verdict."""
+"""Rich tables for the terminal: the leaderboard per split, P/R/F1 per layer, cost, and the gate's verdict."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.text import Text
 
 from bench.baseline import Status, Verdict
 from bench.formatting import DASH, pct, signed_pct
+from bench.report.costs import cost_columns
 from bench.report.describe import with_interval
 from bench.report.markup import plain
 from bench.report.model import LEADERBOARD, OVERALL, BenchResult
@@ -73,10 +74,24 @@ def layer_table(result: BenchResult, layer: Layer, split: str = OVERALL) -> Tabl
     return table
 
 
+def cost_table(result: BenchResult) -> Table:
+    """What each system's predictions cost (:func:`~bench.report.costs.cost_columns`), all documents."""
+    columns = cost_columns(result)
+    table = Table(title="Cost: all documents", caption=f"seconds when each prediction was computed; {DASH} = not reported; "
+                  "definitions in leaderboard.md")
+    table.add_column("system")
+    for column in columns:
+        table.add_column(column.title, justify="right")
+    for system in result.systems:
+        table.add_row(plain(system.name), *[column.cell(system.cost) for column in columns])
+    return table
+
+
 def tables(result: BenchResult) -> list[Table]:
-    """What ``newsbench bench`` prints: the leaderboard per split (overall first), then per-layer tables."""
+    """What ``newsbench bench`` prints: the leaderboard per split (overall first), per-layer tables, then cost."""
     splits = [OVERALL] + [s for s in result.splits if s != OVERALL]
-    return [leaderboard_table(result, s) for s in splits] + [layer_table(result, layer) for layer in Layer]
+    return ([leaderboard_table(result, s) for s in splits] + [layer_table(result, layer) for layer in Layer]
+            + [cost_table(result)])
 
 
 _STYLE = {

@@ -3,6 +3,12 @@
 A key is the SHA-256 of (system name, version, code, config, the options it was created with,
 SHA-256 of the document's text), so an edit to a system's code, a new version, config or model
 option, or a changed text each make a new key; re-runs of anything unchanged are instant.
+
+An entry is the prediction's JSON object (its line in the prediction format) with one more key,
+``cost``: what computing it cost (:class:`~bench.cost.DocumentCost`: seconds, and tokens when the
+system reports them), so a cached re-run reports the figures of the run that computed the prediction.
+The prediction format ignores unknown keys, so an entry reads the same to code that knows nothing of
+``cost``; an entry without it (written before) is a prediction whose cost is unknown.
 """
 
 from __future__ import annotations
@@ -15,12 +21,13 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bench import atomic
+from bench.cost import DocumentCost
 from bench.names import slug
 from bench.parse import ANNOTATIONS, validate
-from bench.predictions import to_json_line
+from bench.predictions import to_json, to_json_line
 from bench.registry import JSONValue, SystemAdapter
 from bench.schema import Annotations, Document
 
@@ -108,6 +115,13 @@ def cache_key(
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+class Entry(NamedTuple):
+    """A cached prediction and what computing it cost (None: not kept, e.g. cached before cost figures were)."""
+
+    record: Annotations
+    cost: DocumentCost | None
+
+
 @dataclass(frozen=True, slots=True)
 class PredictionCache:
     """Checked predictions on disk, one small JSON file per (system, document) key."""
@@ -117,8 +131,8 @@ class PredictionCache:
     def _path(self, system: str, key: str) -> Path:
         return self.root / slug(system) / key[:2] / f"{key}.json"
 
-    def get(self, system: str, key: str, doc_id: str) -> Annotations | None:
-        """The cached record (re-labelled with ``doc_id``), or None; an unreadable entry is a miss."""
+    def get(self, system: str, key: str, doc_id: str) -> Entry | None:
+        """The cached record (re-labelled with ``doc_id``) and its cost, or None; an unreadable entry is a miss."""
         try:
             raw = self._path(system, key).read_bytes()
         except OSError:
@@ -126,18 +140,23 @@ class PredictionCache:
         record, _ = validate(ANNOTATIONS, raw, root="")
         if not isinstance(record, Annotations):
             return None
-        return replace(record, doc_id=doc_id)
+        kept = json.loads(raw).get("cost") if b'"cost"' in raw else None  # valid JSON: validate parsed it
+        return Entry(replace(record, doc_id=doc_id), DocumentCost.from_json(kept))
 
-    def put(self, system: str, key: str, record: Annotations) -> None:
-        atomic.write_text(self._path(system, key), to_json_line(record))
+    def put(self, system: str, key: str, record: Annotations, cost: DocumentCost | None = None) -> None:
+        """Keep ``record`` and, when given, what computing it cost (in the same file: one write)."""
+        entry = to_json_line(record) if cost is None else json.dumps(
+            {**to_json(record), "cost": cost.to_json()}, ensure_ascii=False)
+        atomic.write_text(self._path(system, key), entry)
 
     def _sample_path(self, system: str, key: str) -> Path:
         return self.root / slug(system) / key[:2] / f"{key}.sample.json"
 
     def get_sample(self, system: str, key: str) -> dict[str, JSONValue] | None:
-        """What ``--log-samples`` kept when this prediction was made (seconds, detail), or None.
+        """What ``--log-samples`` kept when this prediction was made (its ``detail``), or None.
 
-        None also for a prediction made without ``--log-samples``, or an unreadable entry.
+        None also for a prediction made without ``--log-samples``, or an unreadable entry. (Samples kept
+        before cost figures were also hold the prediction's ``seconds``; now those are in the entry.)
         """
         try:
             kept = json.loads(self._sample_path(system, key).read_bytes().decode("utf-8"))

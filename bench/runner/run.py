@@ -7,7 +7,10 @@ For each system the runner
    actors with ``executor="ray"`` (:mod:`bench.runner.executors`), in small chunks so batch adapters
    can use their batch path;
 3. checks every output (:func:`bench.runner.checks.check_output`);
-4. and :func:`write_run` writes ``<out>/<system>.jsonl`` (one line per document predicted, in
+4. keeps what each computed document cost (:class:`~bench.cost.DocumentCost`: the seconds of its own
+   prediction, and the tokens the adapter's ``run_summary`` reports for it) in :attr:`RunResult.costs`
+   and with its cached prediction; a cached document has the figures kept when it was computed;
+5. and :func:`write_run` writes ``<out>/<system>.jsonl`` (one line per document predicted, in
    document order) and ``<out>/<system>.run.json`` (:func:`run_record`: version, config,
    layers, counts, the failures and any warnings), atomically, and ``<out>/<system>.log`` with
    whatever its workers printed to stdout (only if they did); with ``log_samples``
@@ -35,11 +38,12 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench import atomic, interrupt
+from bench.cost import DocumentCost, document_tokens, with_tokens
 from bench.errors import UserError
 from bench.failures import Failure
 from bench.names import slug
@@ -92,6 +96,10 @@ class RunResult:
     usage: Mapping[str, JSONValue] | None = None
     #: ``--log-samples``: one sample per document, in document order (None: not asked for).
     samples: tuple[Sample, ...] | None = None
+    #: What each document's prediction cost when it was computed (this run, or the run that cached it), in
+    #: document order: documents predicted or failed; none for a cached prediction whose cost was not kept,
+    #: nor for a replayed predictions file (``file:PATH``: its predictions were made elsewhere).
+    costs: Mapping[str, DocumentCost] = field(default_factory=dict)
 
 
 def _outputs(out_dir: Path, system: str) -> tuple[Path, Path, Path, Path]:
@@ -139,6 +147,9 @@ def run_system(
     :func:`~bench.runner.executors.open_executor`). Whichever it is, this process alone checks, caches
     and writes.
 
+    Every computed document's cost (:attr:`RunResult.costs`) is cached with its prediction: its seconds
+    when it is predicted, its tokens (if the adapter reports any) once ``run_summary`` has told them.
+
     Interrupted (:class:`~bench.interrupt.Interrupted`, ``KeyboardInterrupt``): every document
     predicted so far is in the cache, the workers are killed, and the hidden log is removed.
     """
@@ -156,7 +167,8 @@ def run_system(
         raise UserError(f"document ids are not unique ({len(docs) - len(by_id)} repeated)", exit_code=2)
     predictions: dict[str, Annotations] = {}
     failures: dict[str, str] = {}
-    kept: dict[str, tuple[float | None, dict[str, JSONValue] | None, bool]] = {}  # seconds, detail, cached
+    kept: dict[str, tuple[dict[str, JSONValue] | None, bool]] = {}  # --log-samples: detail, cached
+    costs: dict[str, DocumentCost] = {}
     warnings: list[str] = []
     if isinstance(adapter, FileSystem):
         # A document a predictions file has no line for is scored as empty, as `newsbench score` does.
@@ -176,14 +188,17 @@ def run_system(
         hit = cache.get(adapter.name, keys[document.doc_id], document.doc_id) if cacheable else None
         if hit is not None and log_samples:
             sample = cache.get_sample(adapter.name, keys[document.doc_id])
-            hit = None if sample is None else hit  # made without --log-samples: predicted again for its detail
-            if sample is not None:
-                seconds = sample.get("seconds")
+            if sample is None:
+                hit = None  # made without --log-samples: predicted again for its detail
+            else:
                 detail = sample.get("detail")
-                kept[document.doc_id] = (float(seconds) if isinstance(seconds, (int, float)) else None,
-                                         detail if isinstance(detail, dict) else None, True)
+                kept[document.doc_id] = (detail if isinstance(detail, dict) else None, True)
+                if hit.cost is None and (older := DocumentCost.from_json(sample)) and older.seconds is not None:
+                    hit = hit._replace(cost=older)  # sampled before the cost was kept in the entry
         if hit is not None:
-            predictions[document.doc_id] = hit
+            predictions[document.doc_id] = hit.record
+            if hit.cost is not None:
+                costs[document.doc_id] = hit.cost
             if progress is not None:
                 progress.advance(adapter.name, failed=False, cached=True)
         else:
@@ -208,13 +223,14 @@ def run_system(
                     if not reason:
                         record, reason = check_output(layers, by_id[doc_id], output)
                     if log_samples:
-                        kept[doc_id] = (took, detail, False)
+                        kept[doc_id] = (detail, False)
+                    costs[doc_id] = DocumentCost.timed(took)
                     if record is not None:
                         predictions[doc_id] = record
                         if cacheable:
-                            cache.put(adapter.name, keys[doc_id], record)
+                            cache.put(adapter.name, keys[doc_id], record, costs.get(doc_id))
                             if log_samples:
-                                cache.put_sample(adapter.name, keys[doc_id], {"seconds": took, "detail": detail})
+                                cache.put_sample(adapter.name, keys[doc_id], {"detail": detail})
                     else:
                         failures[doc_id] = reason
                     if progress is not None:
@@ -229,24 +245,32 @@ def run_system(
     failed = tuple(Failure(d.doc_id, failures[d.doc_id]) for d in docs if d.doc_id in failures)
     seconds = time.monotonic() - started
     usage = adapter.run_summary([d.doc_id for d in docs])
+    computed = {d.doc_id for d in todo}
+    for doc_id, reported in document_tokens(usage).items():
+        if doc_id in computed and doc_id in costs:
+            costs[doc_id] = with_tokens(costs[doc_id], reported)
+            if cacheable and doc_id in predictions:
+                cache.put(adapter.name, keys[doc_id], predictions[doc_id], costs[doc_id])
     samples = None
     if log_samples:
         missing = f"no line in {adapter.path} (scored as empty)" if isinstance(adapter, FileSystem) else None
         samples = tuple(_sample(d, (splits or {}).get(d.doc_id), ordered.get(d.doc_id), failures.get(d.doc_id),
-                                kept.get(d.doc_id), missing) for d in docs)
+                                kept.get(d.doc_id), costs.get(d.doc_id), missing) for d in docs)
     return RunResult(
         adapter.name, adapter.version, layers, config, ordered, path, manifest, failed, len(docs), cached, seconds,
         tuple(warnings), printed, usage, samples,
+        # a file's predictions were made elsewhere: reading them is not their cost
+        {} if isinstance(adapter, FileSystem) else {d.doc_id: costs[d.doc_id] for d in docs if d.doc_id in costs},
     )
 
 
 def _sample(
     document: Document, split: str | None, record: Annotations | None, failure: str | None,
-    kept: tuple[float | None, dict[str, JSONValue] | None, bool] | None, missing: str | None,
+    kept: tuple[dict[str, JSONValue] | None, bool] | None, cost: DocumentCost | None, missing: str | None,
 ) -> Sample:
     """One document's :class:`Sample`; a document neither predicted nor failed is one a predictions file lacks."""
-    seconds, detail, cached = kept or (None, None, False)
-    return Sample(document, split, record, failure, seconds, cached, detail,
+    detail, cached = kept or (None, False)
+    return Sample(document, split, record, failure, None if cost is None else cost.seconds, cached, detail,
                   missing if record is None and failure is None else None)
 
 

@@ -261,3 +261,15 @@ class Bare:
 
     def run_summary(self, doc_ids: Sequence[str]) -> None:
         return None
+
+
+class Metered(FirstWord):
+    """Reports tokens like the ``llm`` system: 100 prompt tokens per word of the text, 20 completion, 1 request."""
+
+    name = "metered"
+
+    def run_summary(self, doc_ids: Sequence[str]) -> dict[str, object]:  # type: ignore[override]
+        words = {d.doc_id: len(d.text.split()) for d in DOCS}
+        return {"totals": {}, "documents": [
+            {"doc_id": d, "prompt_tokens": 100 * words[d], "completion_tokens": 20, "requests": 1, "seconds": 99.0}
+            for d in doc_ids]}

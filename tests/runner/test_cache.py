@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from bench.schema import (
 from tests.runner.stand_ins import (
     DOCS,
     FirstWord,
+    Metered,
     ModelTaker,
     Troublemaker,
     calls,
@@ -120,3 +122,64 @@ def test_cache_key_covers_the_systems_code(tmp_path: Path, monkeypatch: pytest.M
     (package / "_helper.py").write_text("RULE = 2\n", "utf-8")
     _package_fingerprint.cache_clear()
     assert runner.cache_key(adapter, DOCS[0]) != before
+
+
+# --- cost figures kept with each prediction ----------------------------------------------------
+
+
+def test_every_computed_document_has_the_seconds_its_own_prediction_took(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    result = run(FirstWord(logs), DOCS, tmp_path, jobs=0)
+    assert list(result.costs) == ["a", "b", "c"]
+    assert all(c.seconds is not None and 0 <= c.seconds < 5 and c.prompt_tokens is None for c in result.costs.values())
+
+
+def test_a_cached_rerun_has_the_cost_figures_of_the_run_that_computed_each_prediction(tmp_path: Path) -> None:
+    """Cached without --log-samples too: the seconds are in the cache entry itself."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    first = run(FirstWord(logs), DOCS, tmp_path)
+    again = run(FirstWord(logs), DOCS, tmp_path)
+    assert (calls(logs), again.cached) == (3, 3)
+    assert again.costs == first.costs  # seconds to the microsecond, as kept
+    assert all(c.seconds == round(c.seconds, 6) for c in again.costs.values() if c.seconds is not None)
+
+
+def test_tokens_the_system_reports_per_document_are_kept_with_its_cached_prediction(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    first = run(Metered(logs), DOCS, tmp_path)
+    # the runner's seconds, not the 99.0 the summary says: the report's seconds are always the runner's
+    assert {d: (c.prompt_tokens, c.completion_tokens, c.requests) for d, c in first.costs.items()} == {
+        "a": (500, 20, 1), "b": (500, 20, 1), "c": (200, 20, 1)}
+    assert all(c.seconds is not None and c.seconds < 99 for c in first.costs.values())
+    again = run(Metered(logs), DOCS, tmp_path)
+    assert (again.cached, again.costs) == (3, first.costs)
+
+
+def test_a_failed_document_is_timed_but_not_cached(tmp_path: Path) -> None:
+    result = run(Troublemaker(), [Document("raises", "Acme fell."), Document("ok", "Acme rose.")], tmp_path, jobs=0)
+    assert [f.doc_id for f in result.failures] == ["raises"]
+    assert sorted(result.costs) == ["ok", "raises"]
+    again = run(Troublemaker(), [Document("raises", "Acme fell."), Document("ok", "Acme rose.")], tmp_path, jobs=0)
+    assert again.cached == 1 and again.costs["ok"] == result.costs["ok"]
+
+
+def test_a_prediction_cached_before_costs_were_kept_is_still_a_hit_with_unknown_cost(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    run(FirstWord(logs), DOCS, tmp_path)
+    for entry in (tmp_path / "cache").rglob("*.json"):  # as written before: the prediction's line only
+        kept = json.loads(entry.read_bytes())
+        assert set(kept.pop("cost")) == {"seconds"}
+        entry.write_text(json.dumps(kept), encoding="utf-8")
+    again = run(FirstWord(logs), DOCS, tmp_path)
+    assert (calls(logs), again.cached, again.costs) == (3, 3, {})
+
+
+def test_a_predictions_file_has_no_cost_its_predictions_were_made_elsewhere(tmp_path: Path) -> None:
+    path = tmp_path / "mine.jsonl"
+    path.write_text('{"doc_id": "a", "entities": []}\n', encoding="utf-8")
+    result = runner.run_systems([f"file:{path}"], DOCS[:1], out_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert result["mine"].costs == {}
