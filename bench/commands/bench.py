@@ -208,6 +208,9 @@ def bench(
                                  "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
     ] = None,
     log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
+    executor: Annotated[
+        runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
+    ] = runner.ExecutorName.LOCAL,
     price_in: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_IN_HELP)] = None,
     price_out: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_OUT_HELP)] = None,
 ) -> None:
@@ -227,7 +230,7 @@ def bench(
         runs = runner.run_systems(
             names, [d.document for d in documents], out_dir=paths.predictions_folder(gold_path, predictions),
             jobs=jobs, use_cache=use_cache, timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
-            log_samples=log_samples, splits={d.doc_id: d.split for d in documents},
+            log_samples=log_samples, splits={d.doc_id: d.split for d in documents}, executor=executor.value,
             # as `newsbench run` does: systems with their own caches (llm) ask again under --no-cache, so the
             # tokens and seconds of a fresh run are those of real requests
             options={"response_cache": use_cache, "document_timeout": timeout},

@@ -77,6 +77,9 @@ def run(
                                  "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
     ] = None,
     log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
+    executor: Annotated[
+        runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
+    ] = runner.ExecutorName.LOCAL,
     price_in: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_IN_HELP)] = None,
     price_out: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_OUT_HELP)] = None,
 ) -> None:
@@ -103,7 +106,7 @@ def run(
         results = runner.run_systems(
             systems, documents, out_dir=out_folder, jobs=jobs, use_cache=not no_cache, options=options,
             timeout=timeout, progress=progress, max_memory=runner.worker_memory(max_memory),
-            log_samples=log_samples, splits={d.doc_id: d.split for d in golden},
+            log_samples=log_samples, splits={d.doc_id: d.split for d in golden}, executor=executor.value,
         )
     for result in results.values():
         for warning in result.warnings:

@@ -59,11 +59,16 @@ def worker_memory(megabytes: int | None) -> int | None:
     return megabytes or None
 
 
+def hash_seed() -> str:
+    """The string-hash seed workers run with: ``PYTHONHASHSEED`` if it is set, else ``"0"``."""
+    return os.environ.get("PYTHONHASHSEED", "0")
+
+
 def _worker_environment() -> dict[str, str]:
     """Our environment with a fixed string-hash seed (unless one is set), so libraries that iterate
     over sets of strings (quantulum3 chooses among equally likely units that way) give the same
     output in every run, and cached and fresh predictions agree."""
-    return {**os.environ, "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
+    return {**os.environ, "PYTHONHASHSEED": hash_seed()}
 
 
 #: How a worker is started: a fresh interpreter that imports only this module (never the caller's
@@ -156,6 +161,22 @@ def chunks(documents: Sequence[Document], jobs: int, hint: int | None = None) ->
     return out
 
 
+def one_at_a_time(chunk: Sequence[Document], queue: deque[list[Document]]) -> None:
+    """A batch over one document's limit proves nothing about any one document: ``chunk`` and every
+    chunk still in ``queue`` go back into it one document at a time, each to run under its own limit."""
+    singles = [[d] for part in (chunk, *queue) for d in part]
+    queue.clear()
+    queue.extend(singles)
+
+
+def adapter_payload(adapter: SystemAdapter) -> bytes:
+    """``adapter`` pickled for a worker; a :class:`UserError` naming the reason when it cannot be."""
+    try:
+        return pickle.dumps(adapter)
+    except Exception as error:  # noqa: BLE001 — any pickling error means the same to the user
+        raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
+
+
 def run_in_process(
     adapter: SystemAdapter, documents: Sequence[Document], on_error: OnError | None = None, *, samples: bool = False,
 ) -> Iterator[Answer]:
@@ -212,10 +233,7 @@ def run_in_workers(
     :class:`~bench.interrupt.Interrupted`, ``close()``), no worker outlives it: busy ones are killed.
     ``samples`` (``--log-samples``): each worker sends the adapter's sample detail back with each answer.
     """
-    try:
-        payload = pickle.dumps(adapter)
-    except Exception as error:  # noqa: BLE001 — any pickling error means the same to the user
-        raise UserError(f"system {adapter.name!r} cannot be sent to a worker process: {_reason(error)}", exit_code=2) from None
+    payload = adapter_payload(adapter)
     queue: deque[list[Document]] = deque(chunks(documents, jobs, options_of(adapter).batch_size))
     workers: list[_Worker] = []
     with interrupt.deferred():  # a worker started is a worker listed, so the cleanup below finds it
@@ -270,11 +288,8 @@ def run_in_workers(
                         return
                     problem = timed_out(time.monotonic() - worker.sent, timeout)
                     if len(worker.chunk) > 1:
-                        # A batch over one document's limit proves nothing about any one document:
-                        # from now on this system runs one document at a time, each under its own limit.
-                        singles = [[d] for chunk in (worker.chunk, *queue) for d in chunk]
-                        queue.clear()
-                        queue.extend(singles)
+                        # from now on this system runs one document at a time, each under its own limit
+                        one_at_a_time(worker.chunk, queue)
                         worker.chunk = []
                 else:
                     continue

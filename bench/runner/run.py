@@ -3,8 +3,9 @@
 For each system the runner
 
 1. looks every document up in the cache (:mod:`bench.runner.cache`); ``use_cache=False`` bypasses it;
-2. predicts the rest in ``jobs`` worker processes (:mod:`bench.runner.pool`), in small chunks so
-   batch adapters can use their batch path;
+2. predicts the rest in ``jobs`` worker processes (:mod:`bench.runner.pool`), or on ``jobs`` Ray
+   actors with ``executor="ray"`` (:mod:`bench.runner.executors`), in small chunks so batch adapters
+   can use their batch path;
 3. checks every output (:func:`bench.runner.checks.check_output`);
 4. keeps what each computed document cost (:class:`~bench.cost.DocumentCost`: the seconds of its own
    prediction, and the tokens the adapter's ``run_summary`` reports for it) in :attr:`RunResult.costs`
@@ -61,7 +62,8 @@ from bench.registry import (
 )
 from bench.runner.cache import PredictionCache, cache_key, default_cache, key_options
 from bench.runner.checks import check_output
-from bench.runner.pool import DEFAULT_TIMEOUT, run_in_process, run_in_workers
+from bench.runner.executors import LOCAL, Executor, open_executor
+from bench.runner.pool import DEFAULT_TIMEOUT, run_in_process
 from bench.runner.progress import Progress
 from bench.runner.samples import Sample, render, samples_path
 from bench.runner.worker import Answer, traceback_printer
@@ -126,6 +128,7 @@ def run_system(
     max_memory: int | None = None,
     log_samples: bool = False,
     splits: Mapping[str, str] | None = None,
+    executor: Executor | None = None,
 ) -> RunResult:
     """Run one (available) adapter over ``documents``; write nothing but the workers' log (see :func:`write_run`).
 
@@ -139,6 +142,10 @@ def run_system(
     document's split, if known), with the adapter's sample detail; what is kept is cached with each
     prediction, and a cached prediction made without ``log_samples`` is predicted again, so every
     sample has its detail.
+
+    ``executor``: where isolated systems run with ``jobs`` > 0 (None: local worker processes; see
+    :func:`~bench.runner.executors.open_executor`). Whichever it is, this process alone checks, caches
+    and writes.
 
     Every computed document's cost (:attr:`RunResult.costs`) is cached with its prediction: its seconds
     when it is predicted, its tokens (if the adapter reports any) once ``run_summary`` has told them.
@@ -204,8 +211,8 @@ def run_system(
             if declared.isolate and jobs > 0:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 log = stack.enter_context(open(new_log, "wb"))
-                workers = run_in_workers(adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno(),
-                                         max_memory=max_memory, samples=log_samples)
+                workers = (executor or LOCAL).run(adapter, todo, jobs=jobs, timeout=timeout, stdout=log.fileno(),
+                                                  max_memory=max_memory, samples=log_samples)
                 answers = stack.enter_context(contextlib.closing(workers))  # workers end with this block
             else:
                 answers = run_in_process(adapter, todo, traceback_printer(adapter.name) if jobs == 0 else None,
@@ -327,6 +334,7 @@ def run_systems(
     max_memory: int | None = None,
     log_samples: bool = False,
     splits: Mapping[str, str] | None = None,
+    executor: str = "local",
 ) -> dict[str, RunResult]:
     """Run each system (a registry name, ``file:PATH``, or an adapter instance) over ``documents``; write each run.
 
@@ -337,6 +345,8 @@ def run_systems(
     unavailable one fails fast with a :class:`UserError` naming the reason and the install
     command. ``max_memory``: MB per worker process (None: no cap). ``log_samples``: write each
     system's ``<system>.samples.jsonl`` too (``splits``: each document's split, for the samples).
+    ``executor``: ``"local"`` or ``"ray"`` (see :func:`~bench.runner.executors.open_executor`); Ray is
+    connected to only if some document is to be computed, once for all the systems.
     """
     docs = [_as_document(d) for d in documents]
     found = discovery
@@ -356,14 +366,15 @@ def run_systems(
         raise UserError(f"systems named twice: {', '.join(sorted({n for n in names if names.count(n) > 1}))}", exit_code=2)
     for adapter in adapters:
         require_available(adapter)
-    return {
-        adapter.name: write_run(run_system(
-            adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
-            timeout=timeout, progress=progress, options=own, max_memory=max_memory, log_samples=log_samples,
-            splits=splits,
-        ))
-        for adapter, own in zip(adapters, given, strict=True)
-    }
+    with open_executor(executor, jobs) as chosen:
+        return {
+            adapter.name: write_run(run_system(
+                adapter, docs, out_dir=out_dir, jobs=jobs, use_cache=use_cache, cache_dir=cache_dir,
+                timeout=timeout, progress=progress, options=own, max_memory=max_memory, log_samples=log_samples,
+                splits=splits, executor=chosen,
+            ))
+            for adapter, own in zip(adapters, given, strict=True)
+        }
 
 
 def system_options(options: Mapping[str, Any] | None, system: str) -> dict[str, Any]:

@@ -137,6 +137,39 @@ def _out_of_memory(megabytes: int | None) -> str:
     return f"{OUT_OF_MEMORY} (over the worker limit of {megabytes} MB, --max-memory)" if megabytes else OUT_OF_MEMORY
 
 
+def set_up(payload: bytes, megabytes: int | None) -> tuple[SystemAdapter | None, str]:
+    """Inside a worker: cap memory, unpickle the adapter and call ``setup()`` once.
+
+    ``(adapter, "")``, or ``(None, reason)`` when that failed (the caller fails every document with it).
+    """
+    try:
+        limit_memory(megabytes)
+        adapter = pickle.loads(payload)
+        adapter.setup()
+    except MemoryError:
+        return None, _out_of_memory(megabytes)
+    except BaseException as error:  # noqa: BLE001 — reported to the parent, which fails every document
+        return None, _reason(error)
+    return adapter, ""
+
+
+def answer_chunk(
+    adapter: SystemAdapter, chunk: Sequence[Document], *, samples: bool, megabytes: int | None,
+) -> tuple[str, list[Answer]]:
+    """Inside a worker: predict ``chunk``; ``("done", answers)``, or ``("retire", answers)`` when a document ran
+    out of memory (its reason then names the limit, and the worker is to be replaced)."""
+    outcomes = predict_chunk(adapter, chunk, samples=samples)
+    greedy = any(a.reason == OUT_OF_MEMORY for a in outcomes)
+    if greedy:
+        outcomes = [a._replace(reason=_out_of_memory(megabytes)) if a.reason == OUT_OF_MEMORY else a for a in outcomes]
+    return ("retire" if greedy else "done"), outcomes
+
+
+def unsendable(outcomes: Sequence[Answer], error: BaseException) -> list[Answer]:
+    """``outcomes`` whose outputs could not be pickled back to the runner: each fails with that reason."""
+    return [Answer(a.doc_id, None, f"output cannot be sent back: {_reason(error)}", a.seconds, a.detail) for a in outcomes]
+
+
 def worker_main(fd: int) -> None:
     """Worker process: receive ``sys.path``, the pickled adapter, the memory limit and whether to keep
     sample detail (``--log-samples``), set up, answer chunks.
@@ -153,14 +186,12 @@ def worker_main(fd: int) -> None:
     try:
         path, payload, megabytes, samples = conn.recv()
         sys.path[:] = path
-        limit_memory(megabytes)
-        adapter = pickle.loads(payload)
-        adapter.setup()
-    except MemoryError:
-        conn.send(("setup-failed", _out_of_memory(megabytes)))
-        return
     except BaseException as error:  # noqa: BLE001 — reported to the parent, which fails every document
         conn.send(("setup-failed", _reason(error)))
+        return
+    adapter, problem = set_up(payload, megabytes)
+    if adapter is None:
+        conn.send(("setup-failed", problem))
         return
     conn.send(("ready", None))
     while True:
@@ -170,15 +201,10 @@ def worker_main(fd: int) -> None:
             return
         if chunk is None:
             return
-        outcomes = predict_chunk(adapter, chunk, samples=samples)
-        greedy = any(a.reason == OUT_OF_MEMORY for a in outcomes)
-        if greedy:
-            outcomes = [a._replace(reason=_out_of_memory(megabytes)) if a.reason == OUT_OF_MEMORY else a for a in outcomes]
-        kind = "retire" if greedy else "done"
+        kind, outcomes = answer_chunk(adapter, chunk, samples=samples, megabytes=megabytes)
         try:
             conn.send((kind, outcomes))
         except Exception as error:  # noqa: BLE001 — an output that cannot be pickled
-            conn.send((kind, [Answer(a.doc_id, None, f"output cannot be sent back: {_reason(error)}", a.seconds, a.detail)
-                              for a in outcomes]))
-        if greedy:
+            conn.send((kind, unsendable(outcomes, error)))
+        if kind == "retire":
             return

@@ -1,0 +1,151 @@
+"""``--executor ray``: the same predictions, cache, outputs and fault containment as local workers.
+
+One local Ray instance with 2 CPUs serves the whole module (:func:`bench.runner.ray_executor.local_ray`,
+which keeps it off the network). Skipped where Ray is not installed (``make`` installs ``newsbench[ray]``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench import gold, runner
+from bench.runner.executors import ray_installed
+from bench.schema import Document
+from tests.runner.stand_ins import (
+    DOCS,
+    BrokenSetup,
+    Chatty,
+    FirstWord,
+    HashReporter,
+    Sluggish,
+    Troublemaker,
+    calls,
+    run,
+)
+
+pytestmark = pytest.mark.skipif(not ray_installed(), reason="Ray is not installed (newsbench[ray]; make installs it)")
+
+
+@pytest.fixture(scope="module")
+def ray_executor() -> Iterator[runner.Executor]:
+    """A Ray executor on one local instance (2 CPUs) started once for this module and shut down after it."""
+    from bench.runner.ray_executor import RayExecutor, local_ray
+
+    with local_ray(2):
+        executor = RayExecutor(cpus=2)
+        try:
+            yield executor
+        finally:
+            executor.close()
+
+
+def _gold_texts() -> list[Document]:
+    return [d.document for d in gold.load_gold()]
+
+
+def test_rules_predictions_on_ray_are_byte_identical_to_local_workers(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    documents = _gold_texts()
+    assert len(documents) >= 5
+    local = runner.run_systems(["rules"], documents, out_dir=tmp_path / "local", jobs=2, cache_dir=tmp_path / "c1")
+    on_ray = runner.run_systems(["rules"], documents, out_dir=tmp_path / "ray", jobs=2, cache_dir=tmp_path / "c2",
+                                executor="ray")
+    assert not on_ray["rules"].failures
+    assert on_ray["rules"].path.read_bytes() == local["rules"].path.read_bytes()
+    assert len(on_ray["rules"].predictions) == len(documents)
+
+
+def test_a_stand_in_adapter_on_ray_writes_the_same_predictions_as_locally(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    local = run(FirstWord(logs), DOCS, tmp_path / "local", jobs=2)
+    on_ray = run(FirstWord(logs), DOCS, tmp_path / "ray", jobs=2, executor=ray_executor)
+    assert on_ray.path.read_bytes() == local.path.read_bytes()
+    assert calls(logs) == 2 * len(DOCS)
+
+
+def test_actors_hash_strings_with_the_seed_of_local_workers(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    local_log, ray_log = tmp_path / "local.log", tmp_path / "ray.log"
+    run(HashReporter(local_log), DOCS[:1], tmp_path / "local", use_cache=False)
+    run(HashReporter(ray_log), DOCS[:1], tmp_path / "ray", use_cache=False, executor=ray_executor)
+    assert ray_log.read_text() == local_log.read_text()
+
+
+def test_a_raising_a_hanging_and_a_dying_document_each_fail_alone(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    ids = ["before", "raises", "sleeps", "dies", "after"]
+    docs = [Document(doc_id, "Twenty characters ok") for doc_id in ids]
+    result = run(Troublemaker(), docs, tmp_path, jobs=2, timeout=2.0, executor=ray_executor)
+    reasons = {f.doc_id: f.reason for f in result.failures}
+    assert sorted(reasons) == ["dies", "raises", "sleeps"]
+    assert reasons["raises"] == "ValueError: cannot read this one"  # as a local worker says it
+    assert re.fullmatch(r"timed out: stopped after 2\.\d s \(limit 2 s per document\)", reasons["sleeps"])
+    assert reasons["dies"].startswith("worker process died (Ray: The actor died")
+    assert sorted(result.predictions) == ["after", "before"]
+    assert runner.read_run_record(result.manifest)["failed"] == 3
+
+
+def test_a_batch_over_the_timeout_is_retried_one_document_at_a_time(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    docs = [Document("quick1", "0 s"), Document("slow", "2.5 s"), Document("quick2", "0 s"), Document("quick3", "0 s")]
+    result = run(Sluggish(), docs, tmp_path, timeout=1.0, executor=ray_executor)
+    assert [f.doc_id for f in result.failures] == ["slow"]
+    assert result.failures[0].reason.startswith("timed out: stopped after 1.")
+    assert sorted(result.predictions) == ["quick1", "quick2", "quick3"]
+
+
+def test_a_setup_failure_fails_every_document_with_its_reason(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    result = run(BrokenSetup(), DOCS, tmp_path, jobs=2, executor=ray_executor)
+    assert {f.reason for f in result.failures} == {"setup failed: ImportError: model files missing"}
+    assert len(result.failures) == len(DOCS)
+
+
+def test_the_ray_run_fills_the_cache_and_a_second_run_computes_nothing(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    from bench.runner.ray_executor import RayExecutor
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    first = run(FirstWord(logs), DOCS, tmp_path, jobs=2, executor=ray_executor)
+    assert (first.cached, calls(logs)) == (0, len(DOCS))
+    unused = RayExecutor(cpus=2)
+    second = run(FirstWord(logs), DOCS, tmp_path, jobs=2, executor=unused)
+    assert (second.cached, calls(logs)) == (len(DOCS), len(DOCS))
+    assert second.path.read_bytes() == first.path.read_bytes()
+    assert not unused.connected  # nothing to compute, so Ray was never joined
+
+
+def test_what_a_system_prints_on_an_actor_goes_to_its_log(
+    tmp_path: Path, ray_executor: runner.Executor, capfd: pytest.CaptureFixture[str],
+) -> None:
+    result = run(Chatty(), DOCS, tmp_path, jobs=1, executor=ray_executor)
+    assert result.printed is not None
+    assert result.printed.read_text().splitlines() == [
+        "CHATTER loading the model", *(f"CHATTER predicting {d.doc_id}" for d in DOCS)]
+    assert "CHATTER" not in capfd.readouterr().out
+
+
+def test_the_command_joins_a_running_cluster_through_RAY_ADDRESS(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    import ray
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for document in _gold_texts()[:4]:
+        (folder / f"{document.doc_id}.txt").write_text(document.text, encoding="utf-8")
+    env = {**os.environ, "RAY_ADDRESS": ray.get_runtime_context().gcs_address,
+           "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "NEWSBENCH_CACHE": str(tmp_path / "cache")}
+
+    def newsbench(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bench.cli", "run", "rules", "--docs", str(folder), *args],
+                              check=False, capture_output=True, text=True, env=env, timeout=300)
+
+    on_ray = newsbench("--out", str(tmp_path / "ray"), "--executor", "ray", "--jobs", "2")
+    assert on_ray.returncode == 0, on_ray.stderr
+    assert on_ray.stdout == ""  # the summary goes to stderr; Ray prints nothing on stdout
+    assert "rules: 4/4 documents (0 cached), 0 failed" in on_ray.stderr
+    local = newsbench("--out", str(tmp_path / "local"), "--no-cache")
+    assert local.returncode == 0, local.stderr
+    assert (tmp_path / "ray" / "rules.jsonl").read_bytes() == (tmp_path / "local" / "rules.jsonl").read_bytes()
