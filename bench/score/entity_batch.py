@@ -144,11 +144,12 @@ def _errors(gold: _Side, pred: _Side, g: IntArray, p: IntArray, n_docs: int) -> 
     return out
 
 
-def _per_document(values: IntArray, doc: IntArray, n_docs: int) -> list[IntArray]:
-    """``values`` split into one array per document (``doc`` gives each value's document)."""
+def _per_document(columns: Sequence[IntArray], doc: IntArray, n_docs: int) -> list[npt.NDArray[np.int64]]:
+    """Equal-length ``columns`` split by document (``doc`` gives each value's document): per document, a
+    ``(len(columns), k)`` array whose rows are that document's values of each column, in their order."""
     order = np.argsort(doc, kind="stable")
     bounds = np.cumsum(np.bincount(doc, minlength=n_docs))[:-1]
-    return np.split(values[order], bounds)
+    return np.split(np.stack(columns)[:, order], bounds, axis=1)
 
 
 def _label_restricted(gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int,
@@ -182,14 +183,16 @@ def score_entity_documents(
     g, p = alignments[MODES.index(Mode.STRICT)]
     errors = _errors(gold, pred, g, p, n_docs)
     pair_doc = gold.doc[g]
-    local_g = _per_document(g - gold.first[pair_doc], pair_doc, n_docs)
-    local_p = _per_document(p - pred.first[pred.doc[p]], pair_doc, n_docs)
+    # per document: the strict pairs as local indices and as label codes (the confusion matrix's input)
+    pairs = _per_document([g - gold.first[pair_doc], p - pred.first[pred.doc[p]], gold.labels[g], pred.labels[p]],
+                          pair_doc, n_docs)
     out: list[EntityScore] = []
     for d, (gold_entities, pred_entities) in enumerate(documents):
+        local_g, local_p, gold_labels, pred_labels = pairs[d]
         out.append(
             EntityScore(
                 EntityCounts(total[d], fine[d], coarse_total[d], coarse[d], errors[d]),
-                tuple(gold_entities), tuple(pred_entities), local_g[d], local_p[d],
+                tuple(gold_entities), tuple(pred_entities), local_g, local_p, gold_labels, pred_labels,
             )
         )
     return out
