@@ -12,27 +12,24 @@ last of two equal keys wins, as in pydantic. The Structs are then turned into th
 therefore accept only lines pydantic accepts, and build equal records from them: tests check both
 on random valid and invalid lines.
 
-Building the records: a frozen dataclass's generated ``__init__`` sets each field through
-``object.__setattr__``, about a microsecond per entity; that, not JSON decoding, was most of the
-time of reading a large file. :func:`fast_constructor` builds the same record as an instance of a
-non-frozen twin class with the same slots (a third of the cost) and then re-labels it as the record
-class (``__class__`` assignment, which CPython allows between classes of identical layout): the result
-is an ordinary instance of the record class, frozen from then on.
+Building the records: the entities of a line stay column-wise (:class:`bench.columns.LazyAnnotations`),
+their records built only when something reads them; numbers and attributions are built at once, by
+:class:`bench.columns.Builder`, which is faster than a frozen dataclass's own constructor.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import reduce
-from itertools import starmap
 from operator import or_
-from typing import Any, Generic, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 import msgspec
 
-from bench.schema import Attribution, Entity, Number, Span
+from bench.columns import ENTITIES, Builder, EntityColumns, LazyAnnotations
+from bench.schema import Annotations, Attribution, Number, Span
 
 T = TypeVar("T")
 
@@ -69,45 +66,8 @@ def mirror(record: type) -> type[msgspec.Struct]:
     return _MIRRORS[record]
 
 
-class Builder(Generic[T]):
-    """Instances of the frozen slots dataclass ``record``, built without ``object.__setattr__`` per field.
-
-    >>> spans = Builder(Span)
-    >>> made = spans.one(3, 8, "Paris")
-    >>> made == Span(3, 8, "Paris"), type(made) is Span, spans.many([(1, 2, None)]) == (Span(1, 2),)
-    (True, True, True)
-    """
-
-    def __init__(self, record: type[T]) -> None:
-        fields = dataclasses.fields(record)  # type: ignore[arg-type]
-        twin: Any = dataclasses.make_dataclass(
-            f"_Mutable{record.__name__}",
-            [(f.name, f.type, dataclasses.field(default=f.default, default_factory=f.default_factory)) for f in fields],
-            slots=True,
-        )
-        if twin.__slots__ != getattr(record, "__slots__", None):
-            raise TypeError(f"{record.__name__} is not a slots dataclass: it cannot be built by its twin")
-        self.record = record
-        self.twin = twin
-
-    def many(self, rows: Iterable[tuple[Any, ...]]) -> tuple[T, ...]:
-        """One record per tuple of field values (in field order)."""
-        made = list(starmap(self.twin, rows))
-        record = self.record
-        for item in made:
-            item.__class__ = record
-        return tuple(made)
-
-    def one(self, *values: Any) -> T:
-        """One record from its field values (in field order)."""
-        made = self.twin(*values)
-        made.__class__ = self.record
-        result: T = made
-        return result
-
-
 _astuple = msgspec.structs.astuple
-_ENTITIES, _NUMBERS, _SPANS = Builder(Entity), Builder(Number), Builder(Span)
+_NUMBERS, _SPANS = Builder(Number), Builder(Span)
 
 
 def _span(wire: Any) -> Span | None:
@@ -121,7 +81,7 @@ def _attribution(wire: Any) -> Attribution:
 
 #: Converters of the layer fields, from their mirrored Structs to the schema's records.
 _LAYERS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
-    "entities": lambda items: _ENTITIES.many(map(_astuple, items)),
+    "entities": lambda items: ENTITIES.many(map(_astuple, items)),
     "numbers": lambda items: _NUMBERS.many(map(_astuple, items)),
     "attributions": lambda items: tuple(map(_attribution, items)),
 }
@@ -144,3 +104,53 @@ def decoder(record: type[T]) -> Callable[[str | bytes], T | None]:
 
     return decode
 
+
+
+def _annotations(doc_id: str, wire: Any) -> Annotations:
+    """The layers of a decoded line as :class:`~bench.schema.Annotations`, its entities column-wise
+    (:class:`~bench.columns.LazyAnnotations`: the records are built only if something reads them)."""
+    numbers = None if wire.numbers is None else _LAYERS["numbers"](wire.numbers)
+    attributions = None if wire.attributions is None else _LAYERS["attributions"](wire.attributions)
+    if wire.entities is None:
+        return Annotations(doc_id, None, numbers, attributions)
+    return LazyAnnotations.deferred(doc_id, EntityColumns.from_rows(map(_astuple, wire.entities)), numbers, attributions)
+
+
+_ANNOTATIONS_DECODER: Any = None
+
+
+def decode_annotations(raw: str | bytes) -> Annotations | None:
+    """A prediction line (or a gold file's layers) as :class:`~bench.schema.Annotations`, entities
+    column-wise; ``None`` when msgspec rejects it."""
+    global _ANNOTATIONS_DECODER
+    if _ANNOTATIONS_DECODER is None:
+        _ANNOTATIONS_DECODER = msgspec.json.Decoder(mirror(Annotations))
+    try:
+        wire = _ANNOTATIONS_DECODER.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    return _annotations(wire.doc_id, wire)
+
+
+def gold_line_decoder(line_record: type) -> Callable[[str | bytes], tuple[str, str, str, Annotations] | None]:
+    """For the gold JSONL line record (:class:`bench.parse.GoldLine`): a function from one line to its
+    ``(doc_id, text, split, annotations)``, entities column-wise; ``None`` when msgspec rejects it."""
+    json_decoder = msgspec.json.Decoder(mirror(line_record))
+
+    def decode(raw: str | bytes) -> tuple[str, str, str, Annotations] | None:
+        try:
+            wire: Any = json_decoder.decode(raw)
+        except msgspec.DecodeError:
+            return None
+        return wire.doc_id, wire.text, wire.split, _annotations(wire.doc_id, wire)
+
+    return decode
+
+
+def fast_decoder(record: type[T]) -> Callable[[str | bytes], T | None]:
+    """The fast path for ``record``: :func:`decode_annotations` for :class:`~bench.schema.Annotations`,
+    else :func:`decoder`."""
+    if record is Annotations:
+        found: Callable[[str | bytes], Any] = decode_annotations
+        return found
+    return decoder(record)

@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.fastparse import Builder, decoder, mirror
-from bench.parse import ANNOTATIONS, GOLD_LINE, GoldLine, validate
+from bench.columns import Builder, EntityColumns, LazyAnnotations, entity_columns
+from bench.fastparse import decode_annotations, decoder, mirror
+from bench.parse import ANNOTATIONS, GOLD_LINE, GoldLine, TextLine, fast_gold_line, validate
 from bench.predictions import to_json
 from bench.schema import (
     Annotations,
@@ -53,11 +54,26 @@ def _same_records(left: Any, right: Any) -> bool:
 
 
 def _check(kind: Any, raw: str) -> None:
-    fast = (FAST_ANNOTATIONS if kind is Annotations else FAST_GOLD_LINE)(raw)
+    """Both fast paths of ``kind`` (records built at once, and entities column-wise) against pydantic."""
     slow = _pydantic(kind, raw)
-    if fast is not None:
-        assert slow is not None, f"the fast path accepted a line pydantic rejects: {raw}"
-        assert _same_records(fast, slow), raw
+    fast = (FAST_ANNOTATIONS if kind is Annotations else FAST_GOLD_LINE)(raw)
+    lazy: Any = decode_annotations(raw) if kind is Annotations else fast_gold_line(raw)
+    assert (fast is None) == (lazy is None), raw
+    if fast is None:
+        return
+    assert slow is not None, f"the fast path accepted a line pydantic rejects: {raw}"
+    assert _same_records(fast, slow), raw
+    if kind is Annotations:
+        assert lazy == slow and _same_records(_plain(lazy), slow), raw
+    else:
+        head, annotations = lazy
+        assert head == TextLine(slow.doc_id, slow.text, slow.split), raw
+        assert annotations == slow.annotations() and _same_records(_plain(annotations), slow.annotations()), raw
+
+
+def _plain(record: Annotations) -> Annotations:
+    """A lazy record as the plain one (its entity records built)."""
+    return record.plain() if isinstance(record, LazyAnnotations) else record
 
 
 # --- random valid records -----------------------------------------------------------------------
@@ -90,15 +106,15 @@ def _as_json(record: Annotations) -> dict[str, Any]:
     data = to_json(record)
     for layer in ("entities", "numbers", "attributions"):
         for item, source in zip(data.get(layer) or (), getattr(record, layer) or (), strict=True):
-            item.update({f.name: _plain(getattr(source, f.name)) for f in dataclasses.fields(source)})
+            item.update({f.name: _plain_json(getattr(source, f.name)) for f in dataclasses.fields(source)})
     return data
 
 
-def _plain(value: Any) -> Any:
+def _plain_json(value: Any) -> Any:
     if isinstance(value, Span):
         return {"start": value.start, "end": value.end, "text": value.text}
     if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+        return [_plain_json(v) for v in value]
     return value
 
 
@@ -110,9 +126,10 @@ def test_valid_records_decode_to_equal_records_on_both_paths(record: Annotations
         data["text"] = "some text"
         _check(GoldLine, json.dumps(data, ensure_ascii=False))
     raw = json.dumps(data, ensure_ascii=False)
-    fast = FAST_ANNOTATIONS(raw)
+    _check(Annotations, raw)
+    fast, lazy = FAST_ANNOTATIONS(raw), decode_annotations(raw)
     assert fast is not None and _same_records(fast, ANNOTATIONS.validate_json_pydantic(raw))
-    assert fast == record
+    assert fast == record and lazy == record and record == lazy and hash(lazy) == hash(record)
 
 
 # --- random defective lines -----------------------------------------------------------------------
@@ -235,3 +252,32 @@ def test_a_record_without_slots_is_refused() -> None:
 
     with pytest.raises(TypeError, match="not a slots dataclass"):
         Builder(Plain)
+
+
+# --- entities column-wise ---------------------------------------------------------------------------
+
+def test_lazy_annotations_build_their_entity_records_only_when_read() -> None:
+    raw = '{"doc_id": "d", "entities": [{"start": 0, "end": 5, "label": "GPE", "text": "Paris"}], "numbers": []}'
+    lazy = decode_annotations(raw)
+    assert isinstance(lazy, LazyAnnotations) and not lazy.columns._records
+    columns = entity_columns(lazy)
+    assert (columns.starts, columns.ends, columns.labels, columns.texts) == ((0,), (5,), (EntityLabel.GPE,), ("Paris",))
+    assert lazy.attempted() == Annotations("d", (), ()).attempted() and not lazy.columns._records
+    plain = Annotations("d", (Entity(0, 5, EntityLabel.GPE, text="Paris"),), ())
+    assert lazy == plain and plain == lazy and hash(lazy) == hash(plain) and repr(lazy) == repr(plain)
+    assert lazy.entities is lazy.entities is lazy.columns.records()
+    copied = pickle.loads(pickle.dumps(lazy))
+    assert type(copied) is Annotations and copied == plain
+    assert dataclasses.replace(lazy, entities=()) == Annotations("d", (), ())
+    assert dataclasses.asdict(lazy) == dataclasses.asdict(plain)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lazy.doc_id = "e"  # type: ignore[misc]
+
+
+def test_entity_columns_of_records_keep_them() -> None:
+    records = (Entity(0, 5, EntityLabel.GPE), Entity(6, 9, EntityLabel.ORG, "e1", "x", ("t",)))
+    columns = EntityColumns.of(records)
+    assert columns.records() is records or columns.records() == records
+    assert list(columns) == list(records) and columns[1] == records[1] and len(columns) == 2
+    assert columns.ids == (None, "e1") and columns.tags == ((), ("t",))
+    assert len(EntityColumns.of(())) == 0 and entity_columns(Annotations("d")).starts == ()

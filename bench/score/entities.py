@@ -261,8 +261,8 @@ class EntityScore:
     """One document's entity result: counts plus the strict-mode alignment for the error list."""
 
     counts: EntityCounts
-    gold: tuple[Entity, ...]
-    pred: tuple[Entity, ...]
+    gold: Sequence[Entity]  # (records of a bench.columns.EntityColumns are built when first read)
+    pred: Sequence[Entity]
     gold_aligned: IntArray  # strict alignment: gold indices ...
     pred_aligned: IntArray  # ... and the predictions aligned to them
     #: Label codes (indices into :data:`LABELS`) of those pairs, gold and predicted, for the confusion

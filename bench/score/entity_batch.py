@@ -16,6 +16,7 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 
+from bench.columns import EntityColumns
 from bench.schema import Entity
 from bench.score.align import Alignment, BoolArray, Candidates, IntArray, Spans, candidates, unmatched
 from bench.score.entities import (
@@ -35,8 +36,7 @@ from bench.score.entities import (
 from bench.score.items import Outcome
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-_LABEL_OF = operator.attrgetter("label")
-_START_OF, _END_OF = operator.attrgetter("start"), operator.attrgetter("end")
+_STARTS, _ENDS, _LABELS = operator.attrgetter("starts"), operator.attrgetter("ends"), operator.attrgetter("labels")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +50,15 @@ class _Side:
     first: IntArray  # index of each document's first item
 
     @classmethod
-    def of(cls, documents: Sequence[Sequence[Entity]]) -> _Side:
+    def of(cls, entities: Sequence[Sequence[Entity]]) -> _Side:
+        """Each document's entities (records, or :class:`~bench.columns.EntityColumns`) flattened."""
+        documents = [_columns(d) for d in entities]
         sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        flat = list(chain.from_iterable(documents))
-        n = len(flat)
-        starts = np.fromiter(map(_START_OF, flat), dtype=np.int64, count=n)
-        ends = np.fromiter(map(_END_OF, flat), dtype=np.int64, count=n)
-        labels = np.fromiter(map(LABEL_CODE.__getitem__, map(_LABEL_OF, flat)), dtype=np.int64, count=n)
+        n = int(sizes.sum())
+        starts = np.fromiter(chain.from_iterable(map(_STARTS, documents)), dtype=np.int64, count=n)
+        ends = np.fromiter(chain.from_iterable(map(_ENDS, documents)), dtype=np.int64, count=n)
+        labels = np.fromiter(map(LABEL_CODE.__getitem__, chain.from_iterable(map(_LABELS, documents))),
+                             dtype=np.int64, count=n)
         doc = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(documents) else sizes
         return cls(starts, ends, labels, doc, first)
@@ -166,14 +168,16 @@ def score_entity_documents(
 ) -> list[EntityScore]:
     """Score many documents' ``(gold, predicted)`` entities at once, vectorised over the corpus.
 
-    The alignment engine clusters the whole corpus in one sweep and aligns one-to-one
+    A side may be given column-wise (:class:`bench.columns.EntityColumns`, itself a sequence of the
+    records, built only if the error list asks for them). The alignment engine clusters the whole corpus in one sweep and aligns one-to-one
     clusters (the common case) without per-document Python work; all counts come
     from one ``bincount`` per view. ``fast=False`` sends every cluster, one-to-one
     ones included, through the general assignment (for tests: both paths must agree).
     """
     n_docs = len(documents)
-    gold = _Side.of([g for g, _ in documents])
-    pred = _Side.of([p for _, p in documents])
+    columns = [(_columns(g), _columns(p)) for g, p in documents]
+    gold = _Side.of([g for g, _ in columns])
+    pred = _Side.of([p for _, p in columns])
     gc, pc = COARSE_CODE[gold.labels], COARSE_CODE[pred.labels]
     (alignments, fine_total), (_, coarse_total) = _scored(
         gold, pred, [(gold.labels, pred.labels, len(LABELS)), (gc, pc, len(COARSE))], n_docs, general=not fast)
@@ -187,15 +191,20 @@ def score_entity_documents(
     pairs = _per_document([g - gold.first[pair_doc], p - pred.first[pred.doc[p]], gold.labels[g], pred.labels[p]],
                           pair_doc, n_docs)
     out: list[EntityScore] = []
-    for d, (gold_entities, pred_entities) in enumerate(documents):
+    for d, (gold_entities, pred_entities) in enumerate(columns):
         local_g, local_p, gold_labels, pred_labels = pairs[d]
         out.append(
             EntityScore(
                 EntityCounts(total[d], fine[d], coarse_total[d], coarse[d], errors[d]),
-                tuple(gold_entities), tuple(pred_entities), local_g, local_p, gold_labels, pred_labels,
+                gold_entities, pred_entities, local_g, local_p, gold_labels, pred_labels,
             )
         )
     return out
+
+
+def _columns(entities: Sequence[Entity]) -> EntityColumns:
+    """``entities`` column-wise (records are kept: :meth:`EntityColumns.of`)."""
+    return entities if isinstance(entities, EntityColumns) else EntityColumns.of(entities)
 
 
 def score_entities(gold: Sequence[Entity], pred: Sequence[Entity], *, fast: bool = True) -> EntityScore:
