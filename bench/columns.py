@@ -136,17 +136,23 @@ class LazyAnnotations(Annotations):
     """:class:`~bench.schema.Annotations` whose ``entities`` are kept as :class:`EntityColumns` until read.
 
     It is an ``Annotations`` in every way that shows: equal to (and hashed like) the plain record with
-    the same fields, printed and pickled as one; ``dataclasses.replace`` and ``asdict`` work. Only
+    the same fields, printed and pickled as one; ``asdict`` works and ``dataclasses.replace`` (like any
+    call of the class) makes a plain record. Only
     :func:`entity_columns` (the checks, the scorer) reads the columns without building the records.
     """
 
     __slots__ = ("columns",)
     columns: EntityColumns
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Annotations:  # type: ignore[misc]
+        """Called as a class (``dataclasses.replace``, a copy), it makes a plain record: only
+        :meth:`deferred` makes a lazy one."""
+        return Annotations(*args, **kwargs)
+
     @classmethod
     def deferred(cls, doc_id: str, entities: EntityColumns, numbers: Any, attributions: Any) -> LazyAnnotations:
         """The record of ``doc_id`` whose entities are ``entities``'s records, built when first read."""
-        made = cls.__new__(cls)
+        made: LazyAnnotations = object.__new__(cls)
         _set = object.__setattr__
         for name, value in (("doc_id", doc_id), ("numbers", numbers), ("attributions", attributions),
                             ("columns", entities)):
@@ -162,9 +168,6 @@ class LazyAnnotations(Annotations):
             _ENTITIES_SLOT.__set__(self, value)
         return value
 
-    @entities.setter
-    def entities(self, value: tuple[Entity, ...] | None) -> None:  # dataclasses.replace, __init__
-        _ENTITIES_SLOT.__set__(self, value)
 
     def plain(self) -> Annotations:
         """The same record as a plain :class:`~bench.schema.Annotations`."""

@@ -268,7 +268,8 @@ def test_lazy_annotations_build_their_entity_records_only_when_read() -> None:
     assert lazy.entities is lazy.entities is lazy.columns.records()
     copied = pickle.loads(pickle.dumps(lazy))
     assert type(copied) is Annotations and copied == plain
-    assert dataclasses.replace(lazy, entities=()) == Annotations("d", (), ())
+    replaced = dataclasses.replace(lazy, numbers=None)
+    assert type(replaced) is Annotations and replaced == Annotations("d", plain.entities)
     assert dataclasses.asdict(lazy) == dataclasses.asdict(plain)
     with pytest.raises(dataclasses.FrozenInstanceError):
         lazy.doc_id = "e"  # type: ignore[misc]
