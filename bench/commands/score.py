@@ -264,13 +264,13 @@ def score(
 
 
 def named_metrics(names: list[str], documents: Any, predicted: Any, system: str) -> dict[str, Any]:
-    """``{name: result}`` of each named metric asked for (``cqe``: :mod:`bench.score.cqe`)."""
-    from bench.score import cqe
-
+    """``{name: result}`` of each named metric asked for (``cqe``: :mod:`bench.score.cqe`, imported only then)."""
     out: dict[str, Any] = {}
     for name in names:
         if name != "cqe":
             raise UserError(f"--metric: {name!r} is not a named metric (known: cqe)", exit_code=2)
+        from bench.score import cqe
+
         out["cqe"] = cqe.corpus_dict(documents, predicted, system)
     return out
 
