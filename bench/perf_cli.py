@@ -176,7 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     failures = 0
     print(f"whole-process scoring: `newsbench score` vs a nervaluate 1.2.1 script on the same JSONL "
-          f"(best of {args.repeat}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})\n")
+          f"(best of {args.repeat}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})")
+    if sys.flags.dont_write_bytecode:  # inherited by the children: no .pyc is written, so none can be reused
+        print("note: PYTHONDONTWRITEBYTECODE is set: every module not compiled at install time (newsbench's own, "
+              "when run from a checkout) is compiled from source at every start")
+    print()
     with tempfile.TemporaryDirectory(prefix="newsbench-perf-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
