@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -150,8 +150,9 @@ def _per_document(columns: Sequence[IntArray], doc: IntArray, n_docs: int) -> li
     """Equal-length ``columns`` split by document (``doc`` gives each value's document): per document, a
     ``(len(columns), k)`` array whose rows are that document's values of each column, in their order."""
     order = np.argsort(doc, kind="stable")
-    bounds = np.cumsum(np.bincount(doc, minlength=n_docs))[:-1]
-    return np.split(np.stack(columns)[:, order], bounds, axis=1)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(doc, minlength=n_docs))]).tolist()
+    block = np.stack(columns)[:, order]
+    return [block[:, start:end] for start, end in pairwise(bounds)]  # (np.split: a swapaxes per piece)
 
 
 def _label_restricted(gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int,
