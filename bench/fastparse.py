@@ -98,12 +98,11 @@ def decoder(record: type[T]) -> Callable[[str | bytes], T | None]:
     def decode(raw: str | bytes) -> T | None:
         try:
             values = _astuple(json_decoder.decode(raw))
-        except msgspec.DecodeError:  # msgspec.ValidationError too
+        except Exception:  # noqa: BLE001 (any problem, e.g. too deep a nesting: pydantic decides and words it)
             return None
         return record(*[v if convert is None or v is None else convert(v) for v, convert in zip(values, converters)])
 
     return decode
-
 
 
 def _annotations(doc_id: str, wire: Any) -> Annotations:
@@ -127,7 +126,7 @@ def decode_annotations(raw: str | bytes) -> Annotations | None:
         _ANNOTATIONS_DECODER = msgspec.json.Decoder(mirror(Annotations))
     try:
         wire = _ANNOTATIONS_DECODER.decode(raw)
-    except msgspec.DecodeError:
+    except Exception:  # noqa: BLE001 (as in decoder)
         return None
     return _annotations(wire.doc_id, wire)
 
@@ -140,7 +139,7 @@ def gold_line_decoder(line_record: type) -> Callable[[str | bytes], tuple[str, s
     def decode(raw: str | bytes) -> tuple[str, str, str, Annotations] | None:
         try:
             wire: Any = json_decoder.decode(raw)
-        except msgspec.DecodeError:
+        except Exception:  # noqa: BLE001 (as in decoder)
             return None
         return wire.doc_id, wire.text, wire.split, _annotations(wire.doc_id, wire)
 

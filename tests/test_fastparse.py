@@ -219,6 +219,14 @@ def test_a_rejected_line_reports_exactly_the_pydantic_problems() -> None:
     ])
 
 
+def test_a_line_msgspec_cannot_even_walk_goes_to_pydantic_too() -> None:
+    """msgspec raises RecursionError (not a DecodeError) on a deep nesting, even under an ignored key."""
+    raw = '{"doc_id": "a", "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    assert FAST_ANNOTATIONS(raw) is None and decode_annotations(raw) is None and fast_gold_line(raw) is None
+    record, found = validate(ANNOTATIONS, raw, root="")
+    assert record is None and found[0][1].startswith("Invalid JSON: recursion limit exceeded")
+
+
 # --- the pieces -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("record", [Span, Entity, Number, Attribution, Annotations, GoldLine])
