@@ -33,6 +33,7 @@ from bench.parse import (
     GoldHeader,
     GoldLine,
     TextLine,
+    fast_gold_line,
     validate,
 )
 from bench.schema import Annotations, GoldDocument, Layer
@@ -117,17 +118,21 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        whole, _ = validate(GOLD_LINE, line, root="")  # one pass; a defective line is parsed again below
         head: TextLine | GoldLine
-        if isinstance(whole, GoldLine):
-            head, annotations = whole, whole.annotations()
+        fast = fast_gold_line(line)  # one pass (msgspec); a line it rejects goes to pydantic
+        if fast is not None:
+            head, annotations = fast
         else:
-            head, found = validate(TEXT_LINE, line, root="")
-            annotations, more = validate(ANNOTATIONS, line, root="")
-            found += [f for f in more if f not in found]
-            if head is None or annotations is None:
-                problems += [Problem(where, w, m) for w, m in found]
-                continue
+            whole, _ = validate(GOLD_LINE, line, root="")  # a defective line is parsed again below
+            if isinstance(whole, GoldLine):
+                head, annotations = whole, whole.annotations()
+            else:
+                head, found = validate(TEXT_LINE, line, root="")
+                annotations, more = validate(ANNOTATIONS, line, root="")
+                found += [f for f in more if f not in found]
+                if head is None or annotations is None:
+                    problems += [Problem(where, w, m) for w, m in found]
+                    continue
         assert isinstance(head, TextLine | GoldLine) and isinstance(annotations, Annotations)
         if head.doc_id in first_line:
             problems.append(Problem(where, "doc_id", f"{head.doc_id!r} already appeared on line {first_line[head.doc_id]}"))

@@ -3,22 +3,24 @@
 Parsing is strict (a string where an int belongs is an error, not coerced) and
 ignores unknown keys, so the same parser reads gold files and predictions.
 
-Speed: pydantic's ``validate_json`` on a whole line is the fastest path to the frozen record
-dataclasses (``msgspec`` decoding into the same dataclasses measured no faster); most of the time
-reading a large file went to the cyclic garbage collector walking the records already built, so
-readers parse with it paused (:func:`bench.gcpause.gc_paused`). A gold JSONL line is validated once, as a
+Speed: a line is first decoded by msgspec (:mod:`bench.fastparse`, which accepts only what the
+pydantic path accepts and builds equal records, several times faster); only a line it rejects goes
+through pydantic, whose errors word the problems, so they read exactly as they always have. The
+cyclic garbage collector would walk the millions of records already built, for nothing, so
+readers parse with it paused (:func:`bench.gcpause.gc_paused`). A gold JSONL line is decoded once, as a
 :class:`GoldLine`; only a defective line is validated again to word its problems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-from pydantic import TypeAdapter, ValidationError
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bench.schema import _STRICT, Annotations, Attribution, Entity, Number
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,22 +78,60 @@ NON_FINITE = "must be a finite number (NaN and Infinity are not allowed)"
 
 class LazyAdapter(Generic[T]):
     """A pydantic ``TypeAdapter`` built on first use: building one costs tens of milliseconds at
-    start-up, and a command needs only the two or so its input format uses."""
+    start-up, and a command needs only the two or so its input format uses.
 
-    def __init__(self, kind: type[T]) -> None:
+    With ``fast=True`` a document is first decoded by msgspec (:func:`bench.fastparse.decoder`, also
+    built on first use); pydantic validates only what msgspec rejects, so its errors are the ones raised.
+    """
+
+    def __init__(self, kind: type[T], *, fast: bool = False) -> None:
         self._kind = kind
+        self._fast = fast
+        self._decode: Callable[[str | bytes], T | None] | None = None
         self._adapter: TypeAdapter[T] | None = None
 
     def validate_json(self, raw: str | bytes) -> T:
+        if self._fast:
+            if self._decode is None:
+                from bench.fastparse import fast_decoder
+
+                self._decode = fast_decoder(self._kind)
+            record = self._decode(raw)
+            if record is not None:
+                return record
+        return self.validate_json_pydantic(raw)
+
+    def validate_json_pydantic(self, raw: str | bytes) -> T:
+        """``raw`` validated by pydantic alone (the path whose errors are reported)."""
         if self._adapter is None:
+            from pydantic import TypeAdapter
+
             self._adapter = TypeAdapter(self._kind)
         return self._adapter.validate_json(raw)
 
 
-ANNOTATIONS: LazyAdapter[Annotations] = LazyAdapter(Annotations)
+ANNOTATIONS: LazyAdapter[Annotations] = LazyAdapter(Annotations, fast=True)
 GOLD_HEADER: LazyAdapter[GoldHeader] = LazyAdapter(GoldHeader)
 TEXT_LINE: LazyAdapter[TextLine] = LazyAdapter(TextLine)
-GOLD_LINE: LazyAdapter[GoldLine] = LazyAdapter(GoldLine)
+GOLD_LINE: LazyAdapter[GoldLine] = LazyAdapter(GoldLine)  # the fast path for gold lines is fast_gold_line
+
+_gold_line_decoder: Callable[[str | bytes], tuple[str, str, str, Annotations] | None] | None = None
+
+
+def fast_gold_line(raw: str | bytes) -> tuple[TextLine, Annotations] | None:
+    """A gold JSONL line decoded in one pass by msgspec, as its text fields and its annotations (entities
+    column-wise, :class:`bench.columns.LazyAnnotations`); ``None`` when msgspec rejects it, and the line
+    must go through :data:`GOLD_LINE` (pydantic) to word its problems."""
+    global _gold_line_decoder
+    if _gold_line_decoder is None:
+        from bench.fastparse import gold_line_decoder
+
+        _gold_line_decoder = gold_line_decoder(GoldLine)
+    found = _gold_line_decoder(raw)
+    if found is None:
+        return None
+    doc_id, text, split, annotations = found
+    return TextLine(doc_id, text, split), annotations
 
 
 def json_path(loc: Sequence[int | str], *, root: str = "$") -> str:
@@ -129,5 +169,9 @@ def validate(adapter: TypeAdapter[Any] | LazyAdapter[Any], raw: str | bytes, *, 
     """Parse ``raw`` JSON with ``adapter``; returns ``(record or None, findings)``."""
     try:
         return adapter.validate_json(raw), []
-    except ValidationError as error:
-        return None, findings(error, root=root)
+    except Exception as error:  # pydantic is imported only when a line was defective
+        from pydantic import ValidationError
+
+        if isinstance(error, ValidationError):
+            return None, findings(error, root=root)
+        raise

@@ -49,6 +49,36 @@ keys = ("correct", "incorrect", "partial", "missed", "spurious")
 print(json.dumps({ours: [getattr(results["overall"][theirs], k) for k in keys] for ours, theirs in names.items()}))
 """
 
+#: The phases of ``newsbench score`` (what its command does, step by step, in one process), timed in wall
+#: seconds; printed as JSON. Start-up before the first import and the command line's own parsing are not in it.
+PHASES_SCRIPT = """
+import io, json, sys, time
+clock = time.perf_counter
+marks = [("start", clock())]
+from bench.gcpause import gc_paused
+with gc_paused():
+    import numpy, rich.console, bench.commands.score as command
+    from pathlib import Path
+    from bench import gold
+    from bench.predictions import read_predictions
+    from bench.score import score_corpus
+    marks.append(("imports", clock()))
+    every = gold.load_gold(Path(sys.argv[1]))
+    marks.append(("gold", clock()))
+    texts = {doc.doc_id: doc.text for doc in every}
+    found = read_predictions(Path(sys.argv[2]), texts, scored=[doc.doc_id for doc in every])
+    marks.append(("predictions", clock()))
+    result = score_corpus(every, found.by_doc, system="x", attempted=found.attempted, warnings=found.warnings)
+    marks.append(("scoring", clock()))
+    result.to_json()
+    marks.append(("json", clock()))
+    console = rich.console.Console(file=io.StringIO())
+    for table in command.tables(result):
+        console.print(table)
+    marks.append(("tables", clock()))
+print(json.dumps({name: marks[k][1] - marks[k - 1][1] for k, (name, _) in enumerate(marks) if k}))
+"""
+
 COUNT_KEYS = ("correct", "incorrect", "partial", "missed", "spurious")
 MODES = ("strict", "exact", "partial", "type")
 
@@ -124,16 +154,33 @@ def run_nervaluate(gold: Path, pred: Path, repeat: int) -> Run:
     return Run(seconds, cpu, rss, modes)
 
 
+def phases(gold: Path, pred: Path, repeat: int) -> dict[str, float]:
+    """Per phase of :data:`PHASES_SCRIPT`, the fastest of ``repeat`` child processes (seconds)."""
+    runs = []
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-c", PHASES_SCRIPT, str(gold), str(pred)], capture_output=True,
+                              text=True, check=False)
+        if done.returncode:
+            raise RuntimeError(f"the phase timer failed:\n{done.stderr}")
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {name: min(run[name] for run in runs) for name in runs[0]}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.perf_cli", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--mentions", type=int, default=300_000, help="about this many gold mentions per corpus")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the fastest counts")
     parser.add_argument("--keep", type=Path, default=None, help="write the corpora here and keep them")
     parser.add_argument("--skip-nervaluate", action="store_true", help="time newsbench only")
+    parser.add_argument("--phases", action="store_true", help="also time the phases of the command in one process")
     args = parser.parse_args(argv)
     failures = 0
     print(f"whole-process scoring: `newsbench score` vs a nervaluate 1.2.1 script on the same JSONL "
-          f"(best of {args.repeat}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})\n")
+          f"(best of {args.repeat}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})")
+    if sys.flags.dont_write_bytecode:  # inherited by the children: no .pyc is written, so none can be reused
+        print("note: PYTHONDONTWRITEBYTECODE is set: every module not compiled at install time (newsbench's own, "
+              "when run from a checkout) is compiled from source at every start")
+    print()
     with tempfile.TemporaryDirectory(prefix="newsbench-perf-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -145,6 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"== {per_doc} mentions per document: {documents:,} documents, {mentions:,} gold mentions "
                   f"(gold {size[0]:.0f} MB, predictions {size[1]:.0f} MB) ==")
             print(f"  newsbench score: {ours.seconds:6.2f} s wall {ours.cpu_seconds:6.2f} s CPU  peak RSS {ours.peak_rss_mb:5.0f} MB")
+            if args.phases:
+                found = phases(gold, pred, args.repeat)
+                print("    phases (ms, best of each): " + ", ".join(f"{k} {1000 * v:.0f}" for k, v in found.items())
+                      + f"; the rest of the process (start-up, command line, exit) ~{1000 * (ours.seconds - sum(found.values())):.0f}")
             if args.skip_nervaluate:
                 continue
             theirs = run_nervaluate(gold, pred, 1)

@@ -11,10 +11,12 @@ Each check yields ``(json_path, message)`` pairs; callers attach the file name.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from operator import attrgetter, lt
+from typing import cast
 
+from bench.columns import LazyAnnotations
 from bench.schema import Annotations, Attribution, Entity, Number, Qualifier, Span
 
 Finding = tuple[str, str]
@@ -185,15 +187,31 @@ def _plainly_valid(spans: tuple[Entity, ...] | tuple[Number, ...], text: str) ->
     (attribute reads and comparisons run in C through ``map``; a span ``text`` is compared only if given)."""
     if not spans:
         return True
-    starts, ends = list(map(_START, spans)), list(map(_END, spans))
+    return _plainly_valid_columns(list(map(_START, spans)), list(map(_END, spans)), list(map(_TEXT, spans)), text)
+
+
+def _plainly_valid_columns(
+    starts: Sequence[int | None], ends: Sequence[int | None], texts: Sequence[str | None], text: str
+) -> bool:
+    """:func:`_plainly_valid` of spans given column-wise (:class:`bench.columns.EntityColumns`)."""
+    if not starts:
+        return True
     if None in starts or None in ends:
         return False
-    if min(starts) < 0 or max(ends) > len(text) or not all(map(lt, starts, ends)):
+    known_starts, known_ends = cast(Sequence[int], starts), cast(Sequence[int], ends)  # no None: just checked
+    if min(known_starts) < 0 or max(known_ends) > len(text) or not all(map(lt, known_starts, known_ends)):
         return False
-    texts = list(map(_TEXT, spans))
-    if set(texts) == {None}:
+    if texts.count(None) == len(texts):
         return True
     return all(t is None or t == text[s:e] for s, e, t in zip(starts, ends, texts, strict=True))
+
+
+def _entities_plainly_valid(ann: Annotations, text: str) -> bool:
+    """:func:`_plainly_valid` of the entities, read column-wise when they are (no records are built)."""
+    if isinstance(ann, LazyAnnotations):
+        columns = ann.columns
+        return _plainly_valid_columns(columns.starts, columns.ends, columns.texts, text)
+    return _plainly_valid(ann.entities or (), text)
 
 
 def check_annotations(
@@ -207,7 +225,7 @@ def check_annotations(
     imported corpus with entities only) names the layers the gold holds; the others must be absent.
     ``offsets=False`` (header ``"offsets": false``) is span-free number gold: numbers without offsets.
     """
-    if not gold and not ann.attributions and _plainly_valid(ann.entities or (), text) and _plainly_valid(ann.numbers or (), text):
+    if not gold and not ann.attributions and _entities_plainly_valid(ann, text) and _plainly_valid(ann.numbers or (), text):
         return []
     found: list[Finding] = []
     if not offsets and gold:

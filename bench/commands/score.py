@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -49,9 +49,11 @@ from bench.score.keys import (
 )
 from bench.score.markdown import by_key, prf_cells, render
 from bench.score.rows import Row, corpus_rows, error_counts
-from bench.score.slices import RECALL_ONLY, Slice, phenomenon_slices
-from bench.stats import Interval
 from bench.subset import parse_doc_ids, select
+
+if TYPE_CHECKING:  # --phenomena only: imported when asked for
+    from bench.score.slices import Slice
+    from bench.stats import Interval
 
 #: Component views the terminal shows (the per-item coverage is in --json and --markdown).
 TERMINAL_VIEWS = (ComponentView.EXACT, ComponentView.OVERLAP)
@@ -143,6 +145,7 @@ def _with_interval(interval: Interval) -> str:
 def phenomena_table(slices: tuple[Slice, ...]) -> Table:
     """One row per phenomenon with gold items: gold count, recall (main, secondary) with intervals, the gap to
     the layer's overall main recall, precision (main) or "recall only" (definitions: :mod:`bench.score.slices`)."""
+    from bench.score.slices import RECALL_ONLY
     table = Table(title="Phenomena (all scored documents; no interval under 5 items)")
     for column in ("layer", "phenomenon", "gold", "recall main", "gap", "recall secondary", "precision main"):
         table.add_column(column, justify="left" if column in ("layer", "phenomenon") else "right")
@@ -238,7 +241,11 @@ def score(
     rows = result.per_document_main() if per_document else None
     if per_document:
         console.print(per_document_table(result.per_document_rows()))
-    slices = phenomenon_slices(result) if phenomena else None
+    slices = None
+    if phenomena:
+        from bench.score.slices import phenomenon_slices
+
+        slices = phenomenon_slices(result)
     if slices is not None:
         console.print(phenomena_table(slices))
     if json_out is not None:
@@ -257,13 +264,13 @@ def score(
 
 
 def named_metrics(names: list[str], documents: Any, predicted: Any, system: str) -> dict[str, Any]:
-    """``{name: result}`` of each named metric asked for (``cqe``: :mod:`bench.score.cqe`)."""
-    from bench.score import cqe
-
+    """``{name: result}`` of each named metric asked for (``cqe``: :mod:`bench.score.cqe`, imported only then)."""
     out: dict[str, Any] = {}
     for name in names:
         if name != "cqe":
             raise UserError(f"--metric: {name!r} is not a named metric (known: cqe)", exit_code=2)
+        from bench.score import cqe
+
         out["cqe"] = cqe.corpus_dict(documents, predicted, system)
     return out
 

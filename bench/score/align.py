@@ -144,21 +144,35 @@ def _separate(gold: Spans, pred: Spans) -> tuple[IntArray, IntArray, IntArray, I
 
 @dataclass(frozen=True, slots=True)
 class _Clusters:
-    """Clusters of chained overlaps: one-to-one ones as pairs, the others as index lists."""
+    """Clusters of chained overlaps: one-to-one ones as pairs; of the others (with items on both sides),
+    each side's items cluster by cluster (a cluster's items in index order) and their counts per cluster."""
 
     simple_gold: IntArray
     simple_pred: IntArray
-    complex: tuple[tuple[IntArray, IntArray], ...]
+    complex_gold: IntArray
+    complex_pred: IntArray
+    rows: IntArray  # gold items of each complex cluster
+    cols: IntArray  # predicted items of each complex cluster
+
+
+def _by_start_then_end(starts: IntArray, ends: IntArray) -> IntArray:
+    """An order of the spans by start, then end (``np.lexsort((ends, starts))`` up to the order of equal
+    spans), from one sort of a combined key when it fits in 63 bits (offsets here are non-negative)."""
+    if len(starts) and int(starts.min()) >= 0 and int(ends.min()) >= 0:
+        width = int(ends.max()) + 1
+        if (int(starts.max()) + 1) * width < 2**62:
+            return np.argsort(starts * width + ends)
+    return np.lexsort((ends, starts))
 
 
 def _clusters(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> _Clusters:
     """Group spans of both sides into clusters of chained overlaps (vectorised sweep)."""
     n_gold, n_pred = len(gs), len(ps)
     if n_gold == 0 or n_pred == 0:
-        return _Clusters(_EMPTY, _EMPTY, ())
+        return _Clusters(_EMPTY, _EMPTY, _EMPTY, _EMPTY, _EMPTY, _EMPTY)
     starts = np.concatenate([gs, ps])
     ends = np.concatenate([ge, pe])
-    order = np.lexsort((ends, starts))
+    order = _by_start_then_end(starts, ends)
     s, e = starts[order], ends[order]
     reach = np.maximum.accumulate(e)
     new = np.empty(len(s), dtype=bool)
@@ -172,30 +186,26 @@ def _clusters(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> _Cluste
     gold_count = np.bincount(gold_cluster, minlength=n_clusters)
     pred_count = np.bincount(pred_cluster, minlength=n_clusters)
     simple = (gold_count == 1) & (pred_count == 1)
-    gold_simple = np.flatnonzero(simple[gold_cluster])
-    pred_simple = np.flatnonzero(simple[pred_cluster])
-    # Both sides list their simple clusters' items; pair them by cluster id.
-    gold_simple = gold_simple[np.argsort(gold_cluster[gold_simple], kind="stable")]
-    pred_simple = pred_simple[np.argsort(pred_cluster[pred_simple], kind="stable")]
-    hard = np.flatnonzero((gold_count >= 1) & (pred_count >= 1) & ~simple)
-    complex_clusters: list[tuple[IntArray, IntArray]] = []
-    if len(hard):
-        gold_by = np.argsort(gold_cluster, kind="stable")
-        pred_by = np.argsort(pred_cluster, kind="stable")
-        gold_bounds = np.searchsorted(gold_cluster[gold_by], [hard, hard + 1])
-        pred_bounds = np.searchsorted(pred_cluster[pred_by], [hard, hard + 1])
-        for k in range(len(hard)):
-            complex_clusters.append((
-                gold_by[gold_bounds[0, k] : gold_bounds[1, k]].astype(np.int64),
-                pred_by[pred_bounds[0, k] : pred_bounds[1, k]].astype(np.int64),
-            ))
-    return _Clusters(gold_simple.astype(np.int64), pred_simple.astype(np.int64), tuple(complex_clusters))
+    # Each simple cluster holds one item of each side: list them by cluster id, paired.
+    simple_ids = np.flatnonzero(simple)
+    gold_simple, pred_simple = np.zeros(n_clusters, dtype=np.int64), np.zeros(n_clusters, dtype=np.int64)
+    on_gold, on_pred = np.flatnonzero(simple[gold_cluster]), np.flatnonzero(simple[pred_cluster])
+    gold_simple[gold_cluster[on_gold]] = on_gold
+    pred_simple[pred_cluster[on_pred]] = on_pred
+    hard = (gold_count >= 1) & (pred_count >= 1) & ~simple
+    on_gold, on_pred = np.flatnonzero(hard[gold_cluster]), np.flatnonzero(hard[pred_cluster])
+    hard_ids = np.flatnonzero(hard)
+    return _Clusters(
+        gold_simple[simple_ids], pred_simple[simple_ids],
+        on_gold[np.argsort(gold_cluster[on_gold], kind="stable")].astype(np.int64),
+        on_pred[np.argsort(pred_cluster[on_pred], kind="stable")].astype(np.int64),
+        gold_count[hard_ids].astype(np.int64), pred_count[hard_ids].astype(np.int64),
+    )
 
 
-def _members(groups: Sequence[IntArray], order: tuple[IntArray, ...]) -> IntArray:
-    """Items of every group, concatenated group by group, each group in canonical order."""
-    items = np.concatenate(groups) if groups else _EMPTY
-    group = np.repeat(np.arange(len(groups), dtype=np.int64), [len(x) for x in groups])
+def _members(items: IntArray, sizes: IntArray, order: tuple[IntArray, ...]) -> IntArray:
+    """``items``, listed group by group (``sizes`` items each), each group sorted into canonical order."""
+    group = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
     keys = tuple(k[items] for k in reversed(order))
     return items[np.lexsort((*keys, group))].astype(np.int64)
 
@@ -273,15 +283,16 @@ def candidates(gold: Spans, pred: Spans, *, general: bool = False) -> Candidates
     """
     gs, ge, ps, pe = _separate(gold, pred)
     found = _clusters(gs, ge, ps, pe)
-    simple_gold, simple_pred, groups = found.simple_gold, found.simple_pred, found.complex
-    if general:
-        groups = tuple((simple_gold[k : k + 1], simple_pred[k : k + 1]) for k in range(len(simple_gold))) + groups
+    simple_gold, simple_pred = found.simple_gold, found.simple_pred
+    complex_gold, complex_pred, rows, cols = found.complex_gold, found.complex_pred, found.rows, found.cols
+    if general:  # every one-to-one cluster as a complex cluster of its own, before the others
+        ones = np.ones(len(simple_gold), dtype=np.int64)
+        complex_gold, complex_pred = np.concatenate([simple_gold, complex_gold]), np.concatenate([simple_pred, complex_pred])
+        rows, cols = np.concatenate([ones, rows]), np.concatenate([ones, cols])
         simple_gold, simple_pred = _EMPTY, _EMPTY
-    rows = as_int_array([len(g) for g, _ in groups])
-    cols = as_int_array([len(p) for _, p in groups])
-    if len(groups):
-        gold_items = _members([g for g, _ in groups], gold.order)
-        pred_items = _members([p for _, p in groups], pred.order)
+    if len(rows):
+        gold_items = _members(complex_gold, rows, gold.order)
+        pred_items = _members(complex_pred, cols, pred.order)
         gold_first = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64)
         pred_first = np.concatenate([[0], np.cumsum(cols)[:-1]]).astype(np.int64)
         sizes = rows * cols

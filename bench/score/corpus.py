@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping, Sequence
 
+from bench.columns import LazyAnnotations, entity_columns, has_layer
 from bench.gcpause import gc_paused
 from bench.schema import Annotations, GoldDocument, Layer
 from bench.score.attributions import score_attributions
@@ -34,11 +35,11 @@ def score_documents(documents: Sequence[tuple[Annotations, Annotations, str]]) -
     """
 
     def both(gold: Annotations, pred: Annotations, layer: Layer) -> bool:
-        return _layer(gold, layer) is not None and _layer(pred, layer) is not None
+        return has_layer(gold, layer) and has_layer(pred, layer)
 
     with_entities = [k for k, (gold, pred, _) in enumerate(documents) if both(gold, pred, Layer.ENTITIES)]
     entity_scores = score_entity_documents(
-        [(documents[k][0].entities or (), documents[k][1].entities or ()) for k in with_entities])
+        [(entity_columns(documents[k][0]), entity_columns(documents[k][1])) for k in with_entities])
     entities = dict(zip(with_entities, entity_scores))
     return [
         DocumentScore(
@@ -64,8 +65,20 @@ def attempted_layers(predictions: Mapping[str, Annotations]) -> frozenset[Layer]
     return frozenset(out)
 
 
+def _complete_already(pred: Annotations, doc_id: str, attempted: frozenset[Layer]) -> bool:
+    """``pred`` is ``doc_id``'s and carries exactly the ``attempted`` layers, as tuples (lazy entities
+    are, once built: :class:`bench.columns.LazyAnnotations`)."""
+    if pred.doc_id != doc_id or pred.attempted() != attempted:
+        return False
+    return all(isinstance(_layer(pred, layer), tuple) for layer in attempted
+               if not (layer is Layer.ENTITIES and isinstance(pred, LazyAnnotations)))
+
+
 def complete(pred: Annotations | None, doc_id: str, attempted: frozenset[Layer]) -> Annotations:
-    """The prediction with every attempted layer present (empty when missing) and the others ``None``."""
+    """The prediction with every attempted layer present (empty when missing) and the others ``None``
+    (``pred`` itself when it is so already)."""
+    if pred is not None and _complete_already(pred, doc_id, attempted):
+        return pred
 
     def layer(name: Layer) -> tuple[object, ...] | None:
         if name not in attempted:

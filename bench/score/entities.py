@@ -261,10 +261,14 @@ class EntityScore:
     """One document's entity result: counts plus the strict-mode alignment for the error list."""
 
     counts: EntityCounts
-    gold: tuple[Entity, ...]
-    pred: tuple[Entity, ...]
+    gold: Sequence[Entity]  # (records of a bench.columns.EntityColumns are built when first read)
+    pred: Sequence[Entity]
     gold_aligned: IntArray  # strict alignment: gold indices ...
     pred_aligned: IntArray  # ... and the predictions aligned to them
+    #: Label codes (indices into :data:`LABELS`) of those pairs, gold and predicted, for the confusion
+    #: matrix (``None``: read from the records when asked).
+    gold_labels: IntArray | None = None
+    pred_labels: IntArray | None = None
 
     def items(self, doc_id: str) -> Iterator[ScoredItem]:
         """Every aligned pair, missed gold entity and spurious prediction (strict alignment)."""
@@ -277,6 +281,8 @@ class EntityScore:
 
     def label_pairs(self) -> tuple[IntArray, IntArray]:
         """Gold and predicted label codes (indices into :data:`LABELS`) of the strictly aligned pairs."""
+        if self.gold_labels is not None and self.pred_labels is not None:
+            return self.gold_labels, self.pred_labels
         return _label_codes(self.gold)[self.gold_aligned], _label_codes(self.pred)[self.pred_aligned]
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import numpy.typing as npt
 
+from bench.columns import EntityColumns
 from bench.schema import Entity
 from bench.score.align import Alignment, BoolArray, Candidates, IntArray, Spans, candidates, unmatched
 from bench.score.entities import (
@@ -35,8 +36,7 @@ from bench.score.entities import (
 from bench.score.items import Outcome
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-_LABEL_OF = operator.attrgetter("label")
-_START_OF, _END_OF = operator.attrgetter("start"), operator.attrgetter("end")
+_STARTS, _ENDS, _LABELS = operator.attrgetter("starts"), operator.attrgetter("ends"), operator.attrgetter("labels")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +50,15 @@ class _Side:
     first: IntArray  # index of each document's first item
 
     @classmethod
-    def of(cls, documents: Sequence[Sequence[Entity]]) -> _Side:
+    def of(cls, entities: Sequence[Sequence[Entity]]) -> _Side:
+        """Each document's entities (records, or :class:`~bench.columns.EntityColumns`) flattened."""
+        documents = [_columns(d) for d in entities]
         sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        flat = list(chain.from_iterable(documents))
-        n = len(flat)
-        starts = np.fromiter(map(_START_OF, flat), dtype=np.int64, count=n)
-        ends = np.fromiter(map(_END_OF, flat), dtype=np.int64, count=n)
-        labels = np.fromiter(map(LABEL_CODE.__getitem__, map(_LABEL_OF, flat)), dtype=np.int64, count=n)
+        n = int(sizes.sum())
+        starts = np.fromiter(chain.from_iterable(map(_STARTS, documents)), dtype=np.int64, count=n)
+        ends = np.fromiter(chain.from_iterable(map(_ENDS, documents)), dtype=np.int64, count=n)
+        labels = np.fromiter(map(LABEL_CODE.__getitem__, chain.from_iterable(map(_LABELS, documents))),
+                             dtype=np.int64, count=n)
         doc = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(documents) else sizes
         return cls(starts, ends, labels, doc, first)
@@ -144,11 +146,13 @@ def _errors(gold: _Side, pred: _Side, g: IntArray, p: IntArray, n_docs: int) -> 
     return out
 
 
-def _per_document(values: IntArray, doc: IntArray, n_docs: int) -> list[IntArray]:
-    """``values`` split into one array per document (``doc`` gives each value's document)."""
+def _per_document(columns: Sequence[IntArray], doc: IntArray, n_docs: int) -> list[npt.NDArray[np.int64]]:
+    """Equal-length ``columns`` split by document (``doc`` gives each value's document): per document, a
+    ``(len(columns), k)`` array whose rows are that document's values of each column, in their order."""
     order = np.argsort(doc, kind="stable")
-    bounds = np.cumsum(np.bincount(doc, minlength=n_docs))[:-1]
-    return np.split(values[order], bounds)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(doc, minlength=n_docs))]).tolist()
+    block = np.stack(columns)[:, order]
+    return [block[:, start:end] for start, end in pairwise(bounds)]  # (np.split: a swapaxes per piece)
 
 
 def _label_restricted(gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int,
@@ -165,14 +169,16 @@ def score_entity_documents(
 ) -> list[EntityScore]:
     """Score many documents' ``(gold, predicted)`` entities at once, vectorised over the corpus.
 
-    The alignment engine clusters the whole corpus in one sweep and aligns one-to-one
+    A side may be given column-wise (:class:`bench.columns.EntityColumns`, itself a sequence of the
+    records, built only if the error list asks for them). The alignment engine clusters the whole corpus in one sweep and aligns one-to-one
     clusters (the common case) without per-document Python work; all counts come
     from one ``bincount`` per view. ``fast=False`` sends every cluster, one-to-one
     ones included, through the general assignment (for tests: both paths must agree).
     """
     n_docs = len(documents)
-    gold = _Side.of([g for g, _ in documents])
-    pred = _Side.of([p for _, p in documents])
+    columns = [(_columns(g), _columns(p)) for g, p in documents]
+    gold = _Side.of([g for g, _ in columns])
+    pred = _Side.of([p for _, p in columns])
     gc, pc = COARSE_CODE[gold.labels], COARSE_CODE[pred.labels]
     (alignments, fine_total), (_, coarse_total) = _scored(
         gold, pred, [(gold.labels, pred.labels, len(LABELS)), (gc, pc, len(COARSE))], n_docs, general=not fast)
@@ -182,17 +188,24 @@ def score_entity_documents(
     g, p = alignments[MODES.index(Mode.STRICT)]
     errors = _errors(gold, pred, g, p, n_docs)
     pair_doc = gold.doc[g]
-    local_g = _per_document(g - gold.first[pair_doc], pair_doc, n_docs)
-    local_p = _per_document(p - pred.first[pred.doc[p]], pair_doc, n_docs)
+    # per document: the strict pairs as local indices and as label codes (the confusion matrix's input)
+    pairs = _per_document([g - gold.first[pair_doc], p - pred.first[pred.doc[p]], gold.labels[g], pred.labels[p]],
+                          pair_doc, n_docs)
     out: list[EntityScore] = []
-    for d, (gold_entities, pred_entities) in enumerate(documents):
+    for d, (gold_entities, pred_entities) in enumerate(columns):
+        local_g, local_p, gold_labels, pred_labels = pairs[d]
         out.append(
             EntityScore(
                 EntityCounts(total[d], fine[d], coarse_total[d], coarse[d], errors[d]),
-                tuple(gold_entities), tuple(pred_entities), local_g[d], local_p[d],
+                gold_entities, pred_entities, local_g, local_p, gold_labels, pred_labels,
             )
         )
     return out
+
+
+def _columns(entities: Sequence[Entity]) -> EntityColumns:
+    """``entities`` column-wise (records are kept: :meth:`EntityColumns.of`)."""
+    return entities if isinstance(entities, EntityColumns) else EntityColumns.of(entities)
 
 
 def score_entities(gold: Sequence[Entity], pred: Sequence[Entity], *, fast: bool = True) -> EntityScore:
