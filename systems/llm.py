@@ -298,7 +298,9 @@ class LLMSystem(Adapter):
         self.setup()
         assert self._client is not None
         started = time.monotonic()
-        record: dict[str, Any] = {"run": self.run_id, "doc_id": document.doc_id}
+        # the limits this document was asked under: requests at most in flight per worker, and the context window
+        record: dict[str, Any] = {"run": self.run_id, "doc_id": document.doc_id, "concurrency": self.concurrency,
+                                  "context_tokens": self.context_tokens}
         self._samples.start(document.doc_id)
         spent = [Usage()]  # what this document's requests cost so far, failed ones included
         try:
@@ -413,7 +415,10 @@ class LLMSystem(Adapter):
             prompt["layers"] = {name: {"sha": LAYER_PROMPT_SHAS[name], "text": LAYER_PROMPTS[name]} for name in LISTS}
         else:
             prompt.update({"sha": PROMPT_SHA, "text": PROMPT_TEXT})
-        return {"requests": self.requests, "prompt": prompt,
+        limits: dict[str, JSONValue] = {
+            name: max((int(e[name]) for e in latest.values() if isinstance(e.get(name), int)), default=None)
+            for name in ("concurrency", "context_tokens")}
+        return {"requests": self.requests, "prompt": prompt, "limits": limits,
                 "totals": {**totals, "seconds": seconds, "documents": len(latest)},
                 "unfound": dict(unfound), "documents": documents}
 

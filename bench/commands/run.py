@@ -118,6 +118,10 @@ def run(
         cost = cost_line(cost_record(result.costs.values(), prices.get(result.system)))
         if cost:
             console.print(f"  cost: {cost}")
+        limits = (result.usage or {}).get("limits")
+        if isinstance(limits, dict) and any(value is not None for value in limits.values()):
+            # e.g. llm: requests at most in flight per worker and the context window it asked under
+            console.print("  limits: " + ", ".join(f"{safe(str(k))} {safe(str(v))}" for k, v in limits.items() if v is not None))
         if result.printed is not None:
             console.print(f"  what {result.system} printed to stdout: {safe(result.printed)}")
         for failure in result.failures[:10]:

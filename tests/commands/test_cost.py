@@ -91,6 +91,8 @@ def test_run_prints_each_systems_cost_per_document(
     printed = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
     assert "s/doc, 100 prompt + 20.0 completion tokens/doc, 1.00 requests/doc, $0.0000270/doc (over 6 documents)" in (
         printed)
+    # the limits the llm asked under: the scripted server has no /props, so one request in flight on 127.0.0.1
+    assert "limits: concurrency 1" in printed
 
 
 def test_a_price_for_one_kind_of_token_only_is_refused_with_exit_2(

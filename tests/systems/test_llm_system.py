@@ -362,6 +362,10 @@ def test_concurrency_follows_the_servers_slots_and_defaults_to_one_on_this_machi
     system = _system(server, tmp_path, response_cache=False)
     system.predict_batch([Document(f"e{i}", f"Tale {i}: Officials in Paris said it.") for i in range(6)])
     assert (system.concurrency, system.context_tokens, server.most_in_flight) == (3, 8192, 3)
+    # llm.run.json says under which limits the run asked: each document's record and the run's largest
+    summary = system.run_summary()
+    assert summary["limits"] == {"concurrency": 3, "context_tokens": 8192}
+    assert {d["concurrency"] for d in summary["documents"]} == {3}  # type: ignore[index, union-attr]
 
 
 def test_with_no_cache_a_reply_is_asked_once_per_run_not_once_per_retry(server: Server, tmp_path: Path) -> None:
