@@ -92,22 +92,28 @@ def _count(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-def document_tokens(usage: Mapping[str, object] | None) -> dict[str, DocumentCost]:
+def document_tokens(usage: Mapping[str, object] | None) -> dict[str, DocumentCost | None]:
     """Tokens and requests per document from a system's ``run_summary`` (seconds left unknown).
 
     The summary's ``documents`` list holds one object per document with ``doc_id`` and any of
     ``prompt_tokens``, ``completion_tokens`` and ``requests`` (the ``llm`` system's shape); anything
-    else in it is ignored.
+    else in it is ignored. A document marked ``"measured": false`` (not really computed in this run,
+    e.g. answered from the system's own cache) maps to None: its cost is unknown, seconds included.
 
     >>> document_tokens({"documents": [{"doc_id": "a", "prompt_tokens": 100, "completion_tokens": 20, "requests": 1}]})
     {'a': DocumentCost(seconds=None, prompt_tokens=100, completion_tokens=20, requests=1)}
+    >>> document_tokens({"documents": [{"doc_id": "a", "prompt_tokens": 0, "measured": False}]})
+    {'a': None}
     >>> document_tokens(None), document_tokens({"totals": {}})
     ({}, {})
     """
     entries = (usage or {}).get("documents")
-    found: dict[str, DocumentCost] = {}
+    found: dict[str, DocumentCost | None] = {}
     for entry in entries if isinstance(entries, list) else ():
         if isinstance(entry, Mapping) and isinstance(entry.get("doc_id"), str):
+            if entry.get("measured") is False:
+                found[entry["doc_id"]] = None
+                continue
             cost = DocumentCost.from_json({k: v for k, v in entry.items() if k != "seconds"})
             if cost is not None and cost != DocumentCost():
                 found[entry["doc_id"]] = cost
@@ -115,9 +121,16 @@ def document_tokens(usage: Mapping[str, object] | None) -> dict[str, DocumentCos
 
 
 def with_tokens(cost: DocumentCost, reported: DocumentCost | None) -> DocumentCost:
-    """``cost`` (the runner's seconds) with the tokens and requests the system ``reported`` for the document."""
+    """``cost`` (the runner's seconds) with the tokens and requests the system ``reported`` for the document;
+    nothing known (``DocumentCost()``) when the system said the document was not measured (None).
+
+    >>> with_tokens(DocumentCost(0.5), DocumentCost(None, 100, 20, 1))
+    DocumentCost(seconds=0.5, prompt_tokens=100, completion_tokens=20, requests=1)
+    >>> with_tokens(DocumentCost(0.001), None)
+    DocumentCost(seconds=None, prompt_tokens=None, completion_tokens=None, requests=None)
+    """
     if reported is None:
-        return cost
+        return DocumentCost()
     return replace(cost, prompt_tokens=reported.prompt_tokens, completion_tokens=reported.completion_tokens,
                    requests=reported.requests)
 

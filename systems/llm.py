@@ -79,7 +79,7 @@ CONFIGURE = (
     "(or pass --base-url / --model llm=NAME)"
 )
 #: Fields of a usage record that add up over the tries of one document.
-_COSTS = ("prompt_tokens", "completion_tokens", "requests", "request_seconds", "wall_seconds")
+_COSTS = ("prompt_tokens", "completion_tokens", "requests", "unreported_usage", "request_seconds", "wall_seconds")
 #: The request modes: one request for all layers at once, or one per layer.
 REQUEST_MODES = ("all-layers", "per-layer")
 #: Of the context left after the prompt, the share a chunk's text may take (the rest is for the answer).
@@ -314,7 +314,8 @@ class LLMSystem(Adapter):
         finally:
             usage = spent[0]
             record.update({"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-                           "requests": usage.requests, "request_seconds": round(usage.seconds, 3),
+                           "requests": usage.requests, "unreported_usage": usage.unreported,
+                           "request_seconds": round(usage.seconds, 3),
                            "wall_seconds": round(time.monotonic() - started, 3)})
             self._log(record)
         return annotations
@@ -408,8 +409,12 @@ class LLMSystem(Adapter):
                 totals[name] += int(entry.get(name) or 0)
             unfound.update(entry.get("unfound") or {})
         seconds = round(sum(float(e.get("wall_seconds") or 0) for e in latest.values()), 3)
+        # a document with a reply from the reply cache, or a reply without usage, was not measured: the
+        # reports show its cost as unknown rather than as the 0 tokens this run spent on it
         documents: list[JSONValue] = [
-            {k: v for k, v in entry.items() if k not in {"run", "unfound_strings"}} for entry in latest.values()]
+            {**{k: v for k, v in entry.items() if k not in {"run", "unfound_strings"}},
+             "measured": not (entry.get("cached_chunks") or entry.get("unreported_usage"))}
+            for entry in latest.values()]
         prompt: dict[str, JSONValue] = {"version": PROMPT_VERSION, "requests": self.requests}
         if self.requests == "per-layer":
             prompt["layers"] = {name: {"sha": LAYER_PROMPT_SHAS[name], "text": LAYER_PROMPTS[name]} for name in LISTS}

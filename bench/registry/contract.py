@@ -90,7 +90,9 @@ class SystemAdapter(Protocol):
       calling process after the run and stores the result as ``usage`` in ``<system>.run.json``. Its
       ``documents`` list, one object per document with ``doc_id``, ``prompt_tokens``,
       ``completion_tokens`` and ``requests`` (as ``llm`` writes it), gives the reports' tokens per
-      document (:func:`bench.cost.document_tokens`); they are kept with each cached prediction.
+      document (:func:`bench.cost.document_tokens`); they are kept with each cached prediction. An
+      entry with ``"measured": false`` says the document was not really computed in this run (``llm``:
+      a reply came from its own reply cache, or the server sent no ``usage``): its cost is unknown.
     * ``sample_detail()`` (optional, see :data:`OPTIONAL_MEMBERS`): with ``--log-samples``, what the
       system wants kept about its latest prediction of ``document`` (JSON values; None: nothing).
       Called in the process that predicted it, right after ``predict``/``predict_batch`` returned or

@@ -51,10 +51,12 @@ class Usage:
     completion_tokens: int = 0
     requests: int = 0
     seconds: float = 0.0
+    #: Successful replies that carried no ``usage`` field: their tokens are unknown, not 0.
+    unreported: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens,
-                     self.requests + other.requests, self.seconds + other.seconds)
+                     self.requests + other.requests, self.seconds + other.seconds, self.unreported + other.unreported)
 
 
 class LLMError(RuntimeError):
@@ -336,11 +338,14 @@ class ChatClient:
 
 
 def _usage(reply: httpx.Response) -> Usage:
+    """The reply's token counts; a successful reply without them counts as ``unreported`` (tokens unknown)."""
     try:
-        usage = reply.json().get("usage") or {}
-        return Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
+        usage = reply.json().get("usage")
+        if isinstance(usage, dict) and isinstance(usage.get("prompt_tokens"), int):
+            return Usage(int(usage["prompt_tokens"]), int(usage.get("completion_tokens") or 0))
     except (ValueError, AttributeError, TypeError):
-        return Usage()
+        pass
+    return Usage(unreported=int(reply.status_code == 200))
 
 
 def _message(reply: httpx.Response) -> tuple[str, str]:

@@ -5,6 +5,7 @@ scripted OpenAI-compatible server of ``tests/systems/test_llm_system.py`` (every
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,30 @@ def test_a_cached_bench_rerun_writes_byte_identical_reports_with_the_same_cost_f
     run = json.loads((tmp_path / "predictions" / "llm.run.json").read_text("utf-8"))
     assert run["cached"] == 6 and run["usage"]["totals"]["documents"] == 0  # the run itself spent nothing
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_prediction_answered_from_the_llms_reply_cache_has_unknown_cost_not_zero(
+    llm: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert bench_llm(monkeypatch, tmp_path, "one", *PRICED) == 0
+    # the runner's predictions are gone (an edited system, a moved cache) but the llm's reply cache is not
+    for folder in (tmp_path / "cache" / "llm").iterdir():
+        if folder.is_dir() and len(folder.name) == 2:
+            shutil.rmtree(folder)
+    for out in ("two", "three"):  # recomputed from cached replies, then served from the runner's cache
+        assert bench_llm(monkeypatch, tmp_path, out, *PRICED) == 0
+        cost = json.loads((tmp_path / out / "results.json").read_text("utf-8"))["systems"]["llm"]["cost"]
+        assert (cost["documents"], cost["token_documents"], cost["prompt_tokens"], cost["usd"]) == (0, 0, None, None)
+    assert len(llm.requests) == 6  # nothing was asked again: the server spent no tokens, and none are claimed
+
+
+def test_a_reply_without_usage_leaves_the_documents_tokens_unknown(
+    llm: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    llm.usage = None  # a server that sends no usage field
+    assert bench_llm(monkeypatch, tmp_path, "one", *PRICED) == 0
+    cost = json.loads((tmp_path / "one" / "results.json").read_text("utf-8"))["systems"]["llm"]["cost"]
+    assert (cost["token_documents"], cost["prompt_tokens"], cost["completion_tokens"]) == (0, None, None)
 
 
 def test_bench_no_cache_asks_the_llm_again_so_fresh_figures_are_real_requests(

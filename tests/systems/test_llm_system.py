@@ -68,7 +68,7 @@ class Server:
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay: float = 0.0
     props: dict[str, Any] | None = None
-    usage: dict[str, int] = field(default_factory=lambda: {"prompt_tokens": 100, "completion_tokens": 20})
+    usage: dict[str, int] | None = field(default_factory=lambda: {"prompt_tokens": 100, "completion_tokens": 20})
 
     def script(self, marker: str, *replies: Reply) -> None:
         self.scripts[marker] = list(replies)
