@@ -38,7 +38,7 @@ import typer
 from rich.console import Console
 
 from bench import baseline as gate
-from bench import gold, interrupt, paths, registry, runner
+from bench import gold, interrupt, paths, registry, runner, unit_memo
 from bench.cost import PRICE_IN_HELP, PRICE_OUT_HELP, Price, parse_prices
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
@@ -238,7 +238,8 @@ def bench(
     for run in runs.values():
         for warning in run.warnings:
             errors.print(f"[yellow]warning[/yellow] {safe(warning)}")
-    result = score_runs(documents, runs, prices)
+    with unit_memo.remembered(runner.default_cache()):  # a cached re-run need not import inflect (~3 s)
+        result = score_runs(documents, runs, prices)
     for table in tables(result):
         console.print(table)
     for item in result.systems:

@@ -47,7 +47,20 @@ UNIT_ALIASES: Mapping[str, str] = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
+#: Singulars already worked out (see :func:`singular`); :mod:`bench.unit_memo` keeps them between runs.
+_SINGULARS: dict[str, str] = {}
+
+
+def singulars() -> Mapping[str, str]:
+    """Every singular worked out (or taught) in this process, word → singular."""
+    return dict(_SINGULARS)
+
+
+def teach(known: Mapping[str, str]) -> None:
+    """Take singulars worked out by an earlier run (same inflect, same rule), so inflect need not be imported."""
+    _SINGULARS.update(known)
+
+
 def singular(word: str) -> str:
     """``word`` as a singular noun (:mod:`inflect`), or unchanged when it already is one.
 
@@ -59,6 +72,12 @@ def singular(word: str) -> str:
     >>> [singular(w) for w in ("buses", "bus", "crises", "statuses", "status", "kms", "news", "percent")]
     ['bus', 'bus', 'crisis', 'status', 'status', 'km', 'news', 'percent']
     """
+    if word not in _SINGULARS:
+        _SINGULARS[word] = _singular(word)
+    return _SINGULARS[word]
+
+
+def _singular(word: str) -> str:
     engine = _inflect()
     one = engine.singular_noun(word)
     if not one:

@@ -1,0 +1,51 @@
+"""The singular-noun memo: a cached re-run takes inflect's answers from disk, and never a wrong one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import unit_memo
+from bench.score import units
+
+
+def test_singulars_worked_out_in_a_run_are_saved_and_taught_to_the_next(tmp_path: Path) -> None:
+    with unit_memo.remembered(tmp_path):
+        assert units.normalise_unit("Militants") == "militant"
+    saved = json.loads(unit_memo.memo_path(tmp_path).read_text("utf-8"))
+    assert saved["militants"] == "militant"
+    # a fresh process taught by the memo answers without importing inflect
+    code = (
+        "import sys; from pathlib import Path; from bench import unit_memo; from bench.score import units\n"
+        f"with unit_memo.remembered(Path({str(tmp_path)!r})):\n"
+        "    print(units.normalise_unit('Militants'), 'inflect' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.stdout.split() == ["militant", "False"]
+
+
+def test_the_memo_key_changes_with_inflects_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = unit_memo.memo_path(tmp_path)
+    monkeypatch.setattr(unit_memo.metadata, "version", lambda name: "0.0-other")
+    assert unit_memo.memo_path(tmp_path) != before
+
+
+def test_a_corrupt_memo_is_only_slower_never_wrong(tmp_path: Path) -> None:
+    path = unit_memo.memo_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json", "utf-8")
+    with unit_memo.remembered(tmp_path):
+        assert units.singular("buses") == "bus"
+    assert json.loads(path.read_text("utf-8"))["buses"] == "bus"  # rewritten whole
+
+
+def test_an_unwritable_cache_folder_is_skipped(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", "utf-8")
+    with unit_memo.remembered(blocker):  # its "units" folder cannot be made under a file
+        assert units.singular("crises") == "crisis"
