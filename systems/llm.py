@@ -401,6 +401,9 @@ class LLMSystem(Adapter):
             earlier = latest.get(entry["doc_id"], {})
             for name in _COSTS:
                 entry[name] = round(float(earlier.get(name) or 0) + float(entry.get(name) or 0), 3)
+            # measured: some try of this run asked the server for every chunk (a retry answered from the
+            # replies of an earlier try in the run still counts that try's tokens, summed above)
+            entry["_fresh"] = bool(earlier.get("_fresh")) or ("cached_chunks" in entry and not entry["cached_chunks"])
             latest[entry["doc_id"]] = entry
         totals: Counter[str] = Counter()
         unfound: Counter[str] = Counter()
@@ -412,8 +415,8 @@ class LLMSystem(Adapter):
         # a document with a reply from the reply cache, or a reply without usage, was not measured: the
         # reports show its cost as unknown rather than as the 0 tokens this run spent on it
         documents: list[JSONValue] = [
-            {**{k: v for k, v in entry.items() if k not in {"run", "unfound_strings"}},
-             "measured": not (entry.get("cached_chunks") or entry.get("unreported_usage"))}
+            {**{k: v for k, v in entry.items() if k not in {"run", "unfound_strings", "_fresh"}},
+             "measured": entry["_fresh"] and not entry.get("unreported_usage")}
             for entry in latest.values()]
         prompt: dict[str, JSONValue] = {"version": PROMPT_VERSION, "requests": self.requests}
         if self.requests == "per-layer":

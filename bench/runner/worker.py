@@ -37,7 +37,8 @@ class Answer(NamedTuple):
     #: The failure reason, or "".
     reason: str = ""
     #: Seconds the prediction took: the document's own call, or its equal share of the batch call
-    #: it was part of; for a document stopped by the pool, the time until it was stopped; None: unknown.
+    #: it was part of (when that batch raised, the share plus the document's own retry); for a
+    #: document stopped by the pool, the time until it was stopped; None: unknown.
     seconds: float | None = None
     #: ``--log-samples``: the adapter's :meth:`~bench.registry.SystemAdapter.sample_detail` (JSON values).
     detail: dict[str, JSONValue] | None = None
@@ -73,6 +74,7 @@ def predict_chunk(
     def detail(document: Document) -> dict[str, JSONValue] | None:
         return detail_of(adapter, document) if samples else None
 
+    spent = 0.0  # each document's share of a batch call that failed: part of what its prediction cost
     if len(documents) > 1:
         started = time.monotonic()
         try:
@@ -83,6 +85,7 @@ def predict_chunk(
         except Exception as error:  # noqa: BLE001 — retried one by one below, so only the document at fault fails
             if on_error is not None:
                 on_error(f"a batch of {len(documents)} documents (retried one by one)", error)
+        spent = (time.monotonic() - started) / len(documents)
     outcomes: list[Answer] = []
     for document in documents:
         started = time.monotonic()
@@ -96,7 +99,7 @@ def predict_chunk(
             if on_error is not None:
                 on_error(f"document {document.doc_id!r}", error)
             output, reason = None, _reason(error)
-        outcomes.append(Answer(document.doc_id, output, reason, time.monotonic() - started, detail(document)))
+        outcomes.append(Answer(document.doc_id, output, reason, spent + time.monotonic() - started, detail(document)))
     return outcomes
 
 

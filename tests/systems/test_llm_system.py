@@ -488,3 +488,18 @@ def test_system_role_user_puts_the_instructions_in_the_user_message_and_the_cach
     assert result == _system(server, tmp_path / "other").predict(Document("d1", ARTICLE))
     assert runner.cache_key(system, Document("d1", ARTICLE)) != runner.cache_key(
         _system(server, tmp_path), Document("d1", ARTICLE))
+
+
+def test_a_document_retried_from_this_runs_replies_is_measured_by_the_try_that_asked(server: Server, tmp_path: Path) -> None:
+    server.script("Rome", Reply(status=401, body="no"))
+    system = _system(server, tmp_path)
+    with pytest.raises(LLMError):  # d2 fails for good, so the runner retries the batch one document at a time
+        system.predict_batch([Document("d1", ARTICLE), Document("d2", "In Rome: " + ARTICLE)])
+    system.predict(Document("d1", ARTICLE))  # the retry: answered from the reply the batch try got
+    entries = {d["doc_id"]: d for d in system.run_summary()["documents"]}  # type: ignore[index, union-attr]
+    assert (entries["d1"]["prompt_tokens"], entries["d1"]["cached_chunks"], entries["d1"]["measured"]) == (100, 1, True)
+    assert entries["d2"]["measured"] is False  # it never got a reply: nothing to charge
+    # an earlier run's replies are not this run's cost: a new run answered from them is not measured
+    again = _system(server, tmp_path)
+    again.predict(Document("d1", ARTICLE))
+    assert again.run_summary()["documents"][0]["measured"] is False  # type: ignore[index]
