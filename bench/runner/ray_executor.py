@@ -18,9 +18,10 @@ set-up failure fails every document with its reason. Actors hash strings with th
 ``runtime_env``).
 
 Connecting (:meth:`RayExecutor.connect`): to a Ray already initialised in this process, else to
-``RAY_ADDRESS`` if it is set (Ray reads it), else to a new local instance (:func:`local_ray`) with
-``cpus`` CPUs that reaches nothing but the loopback interface. Ray's own messages go to stderr,
-never to our stdout.
+``RAY_ADDRESS`` if it is set to anything but ``local`` (Ray reads it; a plain ``HOST:PORT`` must accept
+a connection within :data:`CONNECT_TIMEOUT` seconds first, as Ray would retry it for minutes), else to
+a new local instance (:func:`local_ray`) with ``cpus`` CPUs that reaches nothing but the loopback
+interface. Ray's own messages go to stderr, never to our stdout.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import os
 import pickle
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -62,6 +64,43 @@ LOCAL_ONLY = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 #: The logger of Ray's notice that a new local instance has token authentication on (its default,
 #: which we keep: a token in ``~/.ray/auth_token``); the notice is left out of our stderr.
 TOKEN_NOTICE = "ray._private.authentication.authentication_token_setup"
+
+#: How long to wait, in seconds, for a ``HOST:PORT`` in ``RAY_ADDRESS`` to accept a connection (see :func:`check_reachable`).
+CONNECT_TIMEOUT = 5.0
+
+
+def cluster_address(environ: Mapping[str, str]) -> str | None:
+    """The cluster to join from ``RAY_ADDRESS`` in ``environ``, or None for a new (protected) local instance.
+
+    Ray's ``local`` means "start a local instance", as does no value.
+
+    >>> cluster_address({}), cluster_address({"RAY_ADDRESS": "local"}), cluster_address({"RAY_ADDRESS": "head:6379"})
+    (None, None, 'head:6379')
+    """
+    address = environ.get("RAY_ADDRESS", "").strip()
+    return None if address in ("", "local") else address
+
+
+def host_and_port(address: str) -> tuple[str, int] | None:
+    """``(host, port)`` of a plain ``HOST:PORT`` address, else None (``auto``, ``ray://…``).
+
+    >>> host_and_port("10.0.0.5:6379"), host_and_port("[::1]:6379"), host_and_port("auto"), host_and_port("ray://h:10001")
+    (('10.0.0.5', 6379), ('::1', 6379), None, None)
+    """
+    if "://" in address:
+        return None
+    host, colon, port = address.rpartition(":")
+    if not colon or not host or not port.isdigit():
+        return None
+    return host.removeprefix("[").removesuffix("]"), int(port)
+
+
+def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """An ``OSError`` unless the plain ``HOST:PORT`` ``address`` accepts a TCP connection within ``timeout``
+    seconds (other forms are left to Ray): Ray itself retries an unreachable address for minutes."""
+    parsed = host_and_port(address)
+    if parsed is not None:
+        socket.create_connection(parsed, timeout=timeout).close()
 
 
 def died_on_ray(error: BaseException) -> str:
@@ -136,10 +175,14 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def _environment(updates: Mapping[str, str]) -> Iterator[None]:
-    """``os.environ`` with ``updates`` inside the block (what Ray's processes inherit), as it was after."""
+def _environment(updates: Mapping[str, str | None]) -> Iterator[None]:
+    """``os.environ`` with ``updates`` inside the block (what Ray's processes inherit; None: unset), as it was after."""
     before = {name: os.environ.get(name) for name in updates}
-    os.environ.update(updates)
+    for name, value in updates.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     try:
         yield
     finally:
@@ -211,8 +254,9 @@ def local_ray(cpus: int) -> Iterator[None]:
     """
     global _local_seed
     seed = hash_seed()
-    # before Ray is imported (it reads them then), and inherited by its processes: the workers hash with our seed
-    with _environment({**QUIET, **LOCAL_ONLY, "PYTHONHASHSEED": seed}):
+    # before Ray is imported (it reads them then), and inherited by its processes: the workers hash with our seed;
+    # no RAY_ADDRESS (``local`` means this start, and Ray must not read any other)
+    with _environment({**QUIET, **LOCAL_ONLY, "PYTHONHASHSEED": seed, "RAY_ADDRESS": None}):
         import ray
         from ray._private import ray_constants, services
 
@@ -263,7 +307,7 @@ class RayExecutor:
         """The ``ray`` module, connected (see the module for where to); a :class:`UserError` if that fails."""
         if self._ray is not None:
             return self._ray
-        address = os.environ.get("RAY_ADDRESS")
+        address = cluster_address(os.environ)
         self._stack.enter_context(_environment(QUIET))
         import ray
 
@@ -273,6 +317,7 @@ class RayExecutor:
             try:
                 with _interruptions_unwrapped():
                     if address:
+                        check_reachable(address)  # Ray would retry an unreachable one for minutes
                         with _signal_handlers_kept():
                             ray.init(**DRIVER_OPTIONS)
                         self._stack.callback(ray.shutdown)

@@ -6,10 +6,13 @@ which keeps it off the network). Skipped where Ray is not installed (``make`` in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -149,3 +152,67 @@ def test_the_command_joins_a_running_cluster_through_RAY_ADDRESS(tmp_path: Path,
     local = newsbench("--out", str(tmp_path / "local"), "--no-cache")
     assert local.returncode == 0, local.stderr
     assert (tmp_path / "ray" / "rules.jsonl").read_bytes() == (tmp_path / "local" / "rules.jsonl").read_bytes()
+
+
+def _free_port() -> int:
+    """A port nothing listens on: bound, then closed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_an_unreachable_RAY_ADDRESS_is_a_one_line_user_error_at_once(tmp_path: Path) -> None:
+    """A plain HOST:PORT nothing listens on: exit 2 with one line, within seconds (Ray alone retries for minutes)."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Maria Lopez said 300 people came.", encoding="utf-8")
+    address = f"127.0.0.1:{_free_port()}"
+    env = {**os.environ, "RAY_ADDRESS": address, "NEWSBENCH_CACHE": str(tmp_path / "cache")}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "bench.cli", "run", "rules", "--docs", str(folder), "--out",
+                           str(tmp_path / "out"), "--executor", "ray"],
+                          check=False, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert f"cannot connect to the Ray cluster at {address} (RAY_ADDRESS): ConnectionRefusedError" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert time.monotonic() - started < 60
+
+
+def test_only_a_plain_host_and_port_is_checked_before_ray_init() -> None:
+    from bench.runner.ray_executor import check_reachable
+
+    with pytest.raises(ConnectionRefusedError):
+        check_reachable(f"127.0.0.1:{_free_port()}")
+    check_reachable("auto")  # left to Ray
+    check_reachable("ray://127.0.0.1:1")  # left to Ray
+
+
+def test_RAY_ADDRESS_local_starts_the_protected_local_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ray's ``local`` means a new local instance: ours (loopback only, no dashboard, temporary logs), not ray.init."""
+    import ray
+
+    from bench.runner import ray_executor
+
+    started: list[int] = []
+
+    @contextlib.contextmanager
+    def protected(cpus: int) -> Iterator[None]:
+        started.append(cpus)
+        yield
+
+    def joined(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ray.init called: RAY_ADDRESS=local went down the join-a-cluster path")
+
+    monkeypatch.setenv("RAY_ADDRESS", "local")
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", joined)
+    monkeypatch.setattr(ray_executor, "local_ray", protected)
+    monkeypatch.setattr(ray_executor, "check_reachable", joined)
+    executor = ray_executor.RayExecutor(cpus=3)
+    try:
+        executor.connect()
+    finally:
+        executor.close()
+    assert started == [3]
