@@ -11,7 +11,7 @@ and its models from its own installation.
 
 Fault containment is the local pool's (:mod:`bench.runner.pool`): the chunks are the same
 (:func:`~bench.runner.pool.chunks`), a chunk must come back within one document's ``timeout``
-(else its actor is killed and replaced, and the system's remaining documents go one at a time),
+(else its actor is killed, and replaced if work is left, and the system's remaining documents go one at a time),
 a document whose actor dies fails alone, ``max_memory`` caps each actor's data segment, and a
 set-up failure fails every document with its reason. Actors hash strings with the pool's seed
 (``PYTHONHASHSEED``: inherited from the driver by a local instance's workers, else set through Ray's
@@ -401,9 +401,18 @@ class RayExecutor:
                 s.chunk = []
                 s.call = None
 
+        def work_left() -> bool:
+            return bool(queue) or any(s.chunk for s in slots)
+
         def replace(index: int) -> None:
+            """Kill the actor of ``slots[index]``; start a new one only if some work is left for it (a set-up
+            nobody needs would only delay the end), else leave the slot idle for good."""
             self._kill(slots[index])
-            slots[index] = self._start(payload, max_memory, samples)
+            if work_left():
+                slots[index] = self._start(payload, max_memory, samples)
+            else:
+                slots[index].ready = False
+                slots[index].call = None
 
         try:
             while True:
@@ -411,7 +420,7 @@ class RayExecutor:
                     if slot.ready and slot.call is None and queue:
                         send(slot, queue.popleft())
                 live = [s for s in slots if s.call is not None]
-                if not live:
+                if not live or not work_left():  # as the local pool: no actor still setting up is waited for
                     return
                 remaining = min(s.deadline for s in live) - time.monotonic()
                 with interrupt.deferred():  # Ray checks for signals itself while it waits: a Ctrl-C is ours after it
@@ -463,11 +472,11 @@ class RayExecutor:
                     stopped = time.monotonic() - slot.sent
                     slot.chunk = []
                     slot.call = None
-                    replace(index)
+                    if len(chunk) > 1:
+                        queue.extendleft([d] for d in reversed(chunk))
+                    replace(index)  # after the chunk went back into the queue: it is work left
                     if len(chunk) == 1:
                         yield Answer(chunk[0].doc_id, None, problem, stopped)
-                    else:
-                        queue.extendleft([d] for d in reversed(chunk))
         finally:
             with interrupt.deferred():  # however the run ends, no actor outlives it
                 for slot in slots:

@@ -27,6 +27,7 @@ from tests.runner.stand_ins import (
     Chatty,
     FirstWord,
     HashReporter,
+    SlowStarter,
     Sluggish,
     Troublemaker,
     calls,
@@ -216,3 +217,16 @@ def test_RAY_ADDRESS_local_starts_the_protected_local_instance(monkeypatch: pyte
     finally:
         executor.close()
     assert started == [3]
+
+
+def test_no_replacement_actor_is_started_when_no_work_is_left(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    """The last document times out: its actor is killed and the run ends, without setting a new one up."""
+    log = tmp_path / "setups.log"
+    docs = [Document("quick", "Twenty characters ok"), Document("hangs", "Twenty characters ok")]
+    started = time.monotonic()
+    result = run(SlowStarter(log, 4.0), docs, tmp_path, jobs=1, timeout=2.0, executor=ray_executor)
+    took = time.monotonic() - started
+    assert [f.doc_id for f in result.failures] == ["hangs"]
+    assert sorted(result.predictions) == ["quick"]
+    assert len(log.read_text().splitlines()) == 1, log.read_text()  # one set-up: no replacement
+    assert took < 4.0 + 2.0 + 3.5  # not a second 4 s set-up on top (slack for a busy machine)
