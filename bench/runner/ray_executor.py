@@ -65,6 +65,9 @@ LOCAL_ONLY = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 #: which we keep: a token in ``~/.ray/auth_token``); the notice is left out of our stderr.
 TOKEN_NOTICE = "ray._private.authentication.authentication_token_setup"
 
+#: The Ray version newsbench pins (``newsbench[ray]``): :func:`local_ray` replaces private parts of it.
+RAY_VERSION = "2.60.0"
+
 #: How long to wait, in seconds, for a ``HOST:PORT`` in ``RAY_ADDRESS`` to accept a connection (see :func:`check_reachable`).
 CONNECT_TIMEOUT = 5.0
 
@@ -230,9 +233,26 @@ def _interruptions_unwrapped() -> Iterator[None]:
         raise
 
 
+#: How many times Ray called :func:`_no_dashboard` instead of starting its dashboard process.
+dashboards_refused = 0
+
+
 def _no_dashboard(*args: object, **kwargs: object) -> tuple[None, None]:
     """Stands in for Ray's ``start_api_server``: no dashboard process (Ray carries on without one)."""
+    global dashboards_refused
+    dashboards_refused += 1
     return None, None
+
+
+def _private(module: Any, name: str) -> None:
+    """A :class:`UserError` unless Ray's private ``module`` still has ``name``, which :func:`local_ray` replaces."""
+    if not hasattr(module, name):
+        import ray
+
+        raise UserError(
+            f"cannot start a local Ray instance: this Ray ({ray.__version__}) has no {module.__name__}.{name}, "
+            f"which newsbench replaces to start Ray without its dashboard; newsbench works with ray=={RAY_VERSION} "
+            f"(pip install 'newsbench[ray]')", exit_code=2)
 
 
 #: The string-hash seed every worker of the running :func:`local_ray` instance has (None: no such instance).
@@ -260,6 +280,8 @@ def local_ray(cpus: int) -> Iterator[None]:
         import ray
         from ray._private import ray_constants, services
 
+        _private(services, "start_api_server")
+        _private(ray_constants, "ENABLE_RAY_CLUSTER")
         temp_dir = tempfile.mkdtemp(prefix="newsbench-ray-")
         try:
             with _signal_handlers_kept(), _quiet_logger(TOKEN_NOTICE), \
@@ -323,6 +345,9 @@ class RayExecutor:
                         self._stack.callback(ray.shutdown)
                     else:
                         self._stack.enter_context(local_ray(self.cpus))
+            except UserError:
+                self.close()
+                raise
             except Exception as error:  # noqa: BLE001 — Ray's many ways of failing to start mean the same here
                 self.close()
                 where = f"the Ray cluster at {address} (RAY_ADDRESS)" if address else "a local Ray instance"

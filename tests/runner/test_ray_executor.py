@@ -230,3 +230,50 @@ def test_no_replacement_actor_is_started_when_no_work_is_left(tmp_path: Path, ra
     assert sorted(result.predictions) == ["quick"]
     assert len(log.read_text().splitlines()) == 1, log.read_text()  # one set-up: no replacement
     assert took < 4.0 + 2.0 + 3.5  # not a second 4 s set-up on top (slack for a busy machine)
+
+
+def test_the_protected_local_start_runs_no_dashboard_process(ray_executor: runner.Executor) -> None:
+    """Ray's ``start_api_server`` was replaced (and called), so no ``dashboard/dashboard.py`` process runs
+    among this process's descendants (other people's Ray instances on the machine are not ours to judge)."""
+    from bench.runner import ray_executor as module
+
+    assert module.dashboards_refused >= 1
+    commands = _descendant_commands(os.getpid())
+    assert any("raylet" in c for c in commands), commands  # the instance's processes are found
+    assert not [c for c in commands if "dashboard/dashboard.py" in c]
+
+
+def _descendant_commands(root: int) -> list[str]:
+    """The command lines of every process descending from ``root`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found: list[str] = []
+    frontier = [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid]
+        found.extend(commands[c] for c in children)
+        frontier.extend(children)
+    return found
+
+
+def test_a_renamed_private_ray_function_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If Ray drops what the local start replaces, the start stops with a message naming the pinned Ray."""
+    from ray._private import services
+
+    from bench.errors import UserError
+    from bench.runner import ray_executor
+
+    monkeypatch.delattr(services, "start_api_server")
+    with pytest.raises(UserError, match=r"has no ray\._private\.services\.start_api_server.*ray==2\.60\.0"), \
+            ray_executor.local_ray(1):
+        pass
