@@ -48,7 +48,7 @@ from bench.errors import UserError
 from bench.registry import SystemAdapter, options_of
 from bench.runner.checks import reason as _reason
 from bench.runner.checks import short
-from bench.runner.pool import SETUP_TIMEOUT, adapter_payload, chunks, hash_seed, one_at_a_time, timed_out
+from bench.runner.pool import SETUP_TIMEOUT, adapter_payload, after_fault, chunks, hash_seed
 from bench.runner.worker import Answer, answer_chunk, set_up, unsendable
 from bench.schema import Document
 
@@ -453,7 +453,7 @@ class RayExecutor:
                 for index, slot in enumerate(slots):
                     if slot.call is None:
                         continue
-                    problem: str
+                    problem: str | None = None  # None: it ran out of time
                     if done and slot.call == done[0]:
                         try:
                             result = ray.get(slot.call)
@@ -479,29 +479,21 @@ class RayExecutor:
                                 send(slot, queue.popleft())
                             yield from answers
                             continue
-                    elif time.monotonic() >= slot.deadline:
-                        if not slot.ready:
-                            yield from abort(f"setup failed: setup timed out after {SETUP_TIMEOUT:g} s")
-                            return
-                        problem = timed_out(time.monotonic() - slot.sent, timeout)
-                        if len(slot.chunk) > 1:
-                            one_at_a_time(slot.chunk, queue)
-                            slot.chunk = []
-                    else:
+                    elif time.monotonic() < slot.deadline:
                         continue
-                    if not slot.ready:
-                        yield from abort(f"setup failed: {problem}")
+                    # The actor died or ran out of time: the local pool's policy decides (pool.after_fault).
+                    fault = after_fault(ready=slot.ready, chunk=slot.chunk, queue=queue, died=problem,
+                                        elapsed=time.monotonic() - slot.sent, timeout=timeout)
+                    if fault.abort is not None:
+                        yield from abort(fault.abort)
                         return
-                    # The actor died or ran out of time mid-chunk: replace it; retry a multi-document chunk one by one.
-                    chunk = slot.chunk
-                    stopped = time.monotonic() - slot.sent
+                    queue.clear()
+                    queue.extend(fault.queue)
                     slot.chunk = []
                     slot.call = None
-                    if len(chunk) > 1:
-                        queue.extendleft([d] for d in reversed(chunk))
                     replace(index)  # after the chunk went back into the queue: it is work left
-                    if len(chunk) == 1:
-                        yield Answer(chunk[0].doc_id, None, problem, stopped)
+                    if fault.answer is not None:
+                        yield fault.answer
         finally:
             with interrupt.deferred():  # however the run ends, no actor outlives it
                 for slot in slots:
