@@ -23,6 +23,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 
 from bench import interrupt
@@ -216,6 +217,60 @@ def died(exit_code: int | None) -> str:
     return f"worker process died (exit code {exit_code})"
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What a worker's (or actor's) death or time-out means for the run: see :func:`after_fault`.
+
+    ``abort``: the adapter cannot start, every document not yet answered fails with this reason
+    (nothing else applies). Otherwise the worker is to be replaced (where work is left), ``queue`` is
+    the new queue, and ``answer`` is the failure of the one document the worker held, if it held one.
+    """
+
+    abort: str | None = None
+    queue: tuple[list[Document], ...] = ()
+    answer: Answer | None = None
+
+
+def after_fault(
+    *, ready: bool, chunk: Sequence[Document], queue: Sequence[list[Document]], died: str | None,
+    elapsed: float, timeout: float | None,
+) -> Fault:
+    """The one fault policy of local workers and Ray actors, as a pure decision.
+
+    A worker that was set up (``ready``) or not, holding ``chunk`` (sent ``elapsed`` seconds ago)
+    while ``queue`` waits, either died (``died``: the reason) or, with ``died`` None, ran out of time
+    (its set-up's :data:`SETUP_TIMEOUT`, or the per-document ``timeout``). A worker not set up fails
+    every document (``setup failed: …``). Out of time, a chunk of several documents proves nothing
+    about any one of them: it and the whole queue go one document at a time. Died, a chunk of
+    several documents goes back to the front of the queue one document at a time (the rest of the
+    queue unchanged). A chunk of one document fails with the reason and the time it ran.
+
+    >>> a, b, c = (Document(i, "text") for i in "abc")
+    >>> after_fault(ready=False, chunk=[], queue=[[a]], died=None, elapsed=900.0, timeout=3).abort
+    'setup failed: setup timed out after 900 s'
+    >>> [[d.doc_id for d in part] for part in after_fault(ready=True, chunk=[a, b], queue=[[c]], died="gone",
+    ...                                                    elapsed=1.0, timeout=3).queue]
+    [['a'], ['b'], ['c']]
+    >>> after_fault(ready=True, chunk=[a], queue=[], died=None, elapsed=3.04, timeout=3).answer.reason
+    'timed out: stopped after 3.0 s (limit 3 s per document)'
+    """
+    if died is None:
+        if not ready:
+            return Fault(abort=f"setup failed: setup timed out after {SETUP_TIMEOUT:g} s")
+        problem = timed_out(elapsed, timeout)
+        if len(chunk) > 1:
+            waiting: deque[list[Document]] = deque(queue)
+            one_at_a_time(chunk, waiting)
+            return Fault(queue=tuple(waiting))
+    else:
+        problem = died
+    if not ready:
+        return Fault(abort=f"setup failed: {problem}")
+    if len(chunk) == 1:
+        return Fault(queue=tuple(queue), answer=Answer(chunk[0].doc_id, None, problem, elapsed))
+    return Fault(queue=(*([d] for d in chunk), *queue))
+
+
 def run_in_workers(
     adapter: SystemAdapter, documents: Sequence[Document], *, jobs: int, timeout: float | None,
     stdout: int = subprocess.DEVNULL, max_memory: int | None = None, samples: bool = False,
@@ -262,6 +317,7 @@ def run_in_workers(
             for index, worker in enumerate(workers):
                 if worker not in live:
                     continue
+                problem: str | None = None  # None: it ran out of time
                 if worker.conn in answered:
                     try:
                         kind, body = worker.conn.recv()
@@ -282,30 +338,21 @@ def run_in_workers(
                                 worker.send(queue.popleft(), timeout)
                             yield from body
                         continue
-                elif time.monotonic() >= worker.deadline:
-                    if not worker.ready:
-                        yield from abort(f"setup failed: setup timed out after {SETUP_TIMEOUT:g} s")
-                        return
-                    problem = timed_out(time.monotonic() - worker.sent, timeout)
-                    if len(worker.chunk) > 1:
-                        # from now on this system runs one document at a time, each under its own limit
-                        one_at_a_time(worker.chunk, queue)
-                        worker.chunk = []
-                else:
+                elif time.monotonic() < worker.deadline:
                     continue
-                if not worker.ready:
-                    yield from abort(f"setup failed: {problem}")
+                # Crash or timeout: the shared policy decides; a worker that was set up is replaced.
+                fault = after_fault(ready=worker.ready, chunk=worker.chunk, queue=queue, died=problem,
+                                    elapsed=time.monotonic() - worker.sent, timeout=timeout)
+                if fault.abort is not None:
+                    yield from abort(fault.abort)
                     return
-                # Crash or timeout mid-chunk: replace the worker; retry a multi-document chunk one by one.
-                chunk = worker.chunk
+                queue.clear()
+                queue.extend(fault.queue)
                 worker.chunk = []
-                stopped = time.monotonic() - worker.sent
                 worker.kill()
                 workers[index] = _Worker(payload, stdout, max_memory, samples)
-                if len(chunk) == 1:
-                    yield Answer(chunk[0].doc_id, None, problem, stopped)
-                else:
-                    queue.extendleft([d] for d in reversed(chunk))
+                if fault.answer is not None:
+                    yield fault.answer
     except BaseException:
         with interrupt.deferred():  # a second Ctrl-C must not leave workers behind
             for worker in workers:

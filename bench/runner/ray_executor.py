@@ -11,16 +11,17 @@ and its models from its own installation.
 
 Fault containment is the local pool's (:mod:`bench.runner.pool`): the chunks are the same
 (:func:`~bench.runner.pool.chunks`), a chunk must come back within one document's ``timeout``
-(else its actor is killed and replaced, and the system's remaining documents go one at a time),
+(else its actor is killed, and replaced if work is left, and the system's remaining documents go one at a time),
 a document whose actor dies fails alone, ``max_memory`` caps each actor's data segment, and a
 set-up failure fails every document with its reason. Actors hash strings with the pool's seed
 (``PYTHONHASHSEED``: inherited from the driver by a local instance's workers, else set through Ray's
 ``runtime_env``).
 
 Connecting (:meth:`RayExecutor.connect`): to a Ray already initialised in this process, else to
-``RAY_ADDRESS`` if it is set (Ray reads it), else to a new local instance (:func:`local_ray`) with
-``cpus`` CPUs that reaches nothing but the loopback interface. Ray's own messages go to stderr,
-never to our stdout.
+``RAY_ADDRESS`` if it is set to anything but ``local`` (Ray reads it; a plain ``HOST:PORT`` must accept
+a connection within :data:`CONNECT_TIMEOUT` seconds first, as Ray would retry it for minutes), else to
+a new local instance (:func:`local_ray`) with ``cpus`` CPUs that reaches nothing but the loopback
+interface. Ray's own messages go to stderr, never to our stdout.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import os
 import pickle
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,7 +48,7 @@ from bench.errors import UserError
 from bench.registry import SystemAdapter, options_of
 from bench.runner.checks import reason as _reason
 from bench.runner.checks import short
-from bench.runner.pool import SETUP_TIMEOUT, adapter_payload, chunks, hash_seed, one_at_a_time, timed_out
+from bench.runner.pool import SETUP_TIMEOUT, adapter_payload, after_fault, chunks, hash_seed
 from bench.runner.worker import Answer, answer_chunk, set_up, unsendable
 from bench.schema import Document
 
@@ -62,6 +64,46 @@ LOCAL_ONLY = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 #: The logger of Ray's notice that a new local instance has token authentication on (its default,
 #: which we keep: a token in ``~/.ray/auth_token``); the notice is left out of our stderr.
 TOKEN_NOTICE = "ray._private.authentication.authentication_token_setup"
+
+#: The Ray version newsbench pins (``newsbench[ray]``): :func:`local_ray` replaces private parts of it.
+RAY_VERSION = "2.60.0"
+
+#: How long to wait, in seconds, for a ``HOST:PORT`` in ``RAY_ADDRESS`` to accept a connection (see :func:`check_reachable`).
+CONNECT_TIMEOUT = 5.0
+
+
+def cluster_address(environ: Mapping[str, str]) -> str | None:
+    """The cluster to join from ``RAY_ADDRESS`` in ``environ``, or None for a new (protected) local instance.
+
+    Ray's ``local`` means "start a local instance", as does no value.
+
+    >>> cluster_address({}), cluster_address({"RAY_ADDRESS": "local"}), cluster_address({"RAY_ADDRESS": "head:6379"})
+    (None, None, 'head:6379')
+    """
+    address = environ.get("RAY_ADDRESS", "").strip()
+    return None if address in ("", "local") else address
+
+
+def host_and_port(address: str) -> tuple[str, int] | None:
+    """``(host, port)`` of a plain ``HOST:PORT`` address, else None (``auto``, ``ray://…``).
+
+    >>> host_and_port("10.0.0.5:6379"), host_and_port("[::1]:6379"), host_and_port("auto"), host_and_port("ray://h:10001")
+    (('10.0.0.5', 6379), ('::1', 6379), None, None)
+    """
+    if "://" in address:
+        return None
+    host, colon, port = address.rpartition(":")
+    if not colon or not host or not port.isdigit():
+        return None
+    return host.removeprefix("[").removesuffix("]"), int(port)
+
+
+def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """An ``OSError`` unless the plain ``HOST:PORT`` ``address`` accepts a TCP connection within ``timeout``
+    seconds (other forms are left to Ray): Ray itself retries an unreachable address for minutes."""
+    parsed = host_and_port(address)
+    if parsed is not None:
+        socket.create_connection(parsed, timeout=timeout).close()
 
 
 def died_on_ray(error: BaseException) -> str:
@@ -136,10 +178,14 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def _environment(updates: Mapping[str, str]) -> Iterator[None]:
-    """``os.environ`` with ``updates`` inside the block (what Ray's processes inherit), as it was after."""
+def _environment(updates: Mapping[str, str | None]) -> Iterator[None]:
+    """``os.environ`` with ``updates`` inside the block (what Ray's processes inherit; None: unset), as it was after."""
     before = {name: os.environ.get(name) for name in updates}
-    os.environ.update(updates)
+    for name, value in updates.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     try:
         yield
     finally:
@@ -187,9 +233,26 @@ def _interruptions_unwrapped() -> Iterator[None]:
         raise
 
 
+#: How many times Ray called :func:`_no_dashboard` instead of starting its dashboard process.
+dashboards_refused = 0
+
+
 def _no_dashboard(*args: object, **kwargs: object) -> tuple[None, None]:
     """Stands in for Ray's ``start_api_server``: no dashboard process (Ray carries on without one)."""
+    global dashboards_refused
+    dashboards_refused += 1
     return None, None
+
+
+def _private(module: Any, name: str) -> None:
+    """A :class:`UserError` unless Ray's private ``module`` still has ``name``, which :func:`local_ray` replaces."""
+    if not hasattr(module, name):
+        import ray
+
+        raise UserError(
+            f"cannot start a local Ray instance: this Ray ({ray.__version__}) has no {module.__name__}.{name}, "
+            f"which newsbench replaces to start Ray without its dashboard; newsbench works with ray=={RAY_VERSION} "
+            f"(pip install 'newsbench[ray]')", exit_code=2)
 
 
 #: The string-hash seed every worker of the running :func:`local_ray` instance has (None: no such instance).
@@ -211,11 +274,14 @@ def local_ray(cpus: int) -> Iterator[None]:
     """
     global _local_seed
     seed = hash_seed()
-    # before Ray is imported (it reads them then), and inherited by its processes: the workers hash with our seed
-    with _environment({**QUIET, **LOCAL_ONLY, "PYTHONHASHSEED": seed}):
+    # before Ray is imported (it reads them then), and inherited by its processes: the workers hash with our seed;
+    # no RAY_ADDRESS (``local`` means this start, and Ray must not read any other)
+    with _environment({**QUIET, **LOCAL_ONLY, "PYTHONHASHSEED": seed, "RAY_ADDRESS": None}):
         import ray
         from ray._private import ray_constants, services
 
+        _private(services, "start_api_server")
+        _private(ray_constants, "ENABLE_RAY_CLUSTER")
         temp_dir = tempfile.mkdtemp(prefix="newsbench-ray-")
         try:
             with _signal_handlers_kept(), _quiet_logger(TOKEN_NOTICE), \
@@ -263,7 +329,7 @@ class RayExecutor:
         """The ``ray`` module, connected (see the module for where to); a :class:`UserError` if that fails."""
         if self._ray is not None:
             return self._ray
-        address = os.environ.get("RAY_ADDRESS")
+        address = cluster_address(os.environ)
         self._stack.enter_context(_environment(QUIET))
         import ray
 
@@ -273,11 +339,15 @@ class RayExecutor:
             try:
                 with _interruptions_unwrapped():
                     if address:
+                        check_reachable(address)  # Ray would retry an unreachable one for minutes
                         with _signal_handlers_kept():
                             ray.init(**DRIVER_OPTIONS)
                         self._stack.callback(ray.shutdown)
                     else:
                         self._stack.enter_context(local_ray(self.cpus))
+            except UserError:
+                self.close()
+                raise
             except Exception as error:  # noqa: BLE001 — Ray's many ways of failing to start mean the same here
                 self.close()
                 where = f"the Ray cluster at {address} (RAY_ADDRESS)" if address else "a local Ray instance"
@@ -356,9 +426,18 @@ class RayExecutor:
                 s.chunk = []
                 s.call = None
 
+        def work_left() -> bool:
+            return bool(queue) or any(s.chunk for s in slots)
+
         def replace(index: int) -> None:
+            """Kill the actor of ``slots[index]``; start a new one only if some work is left for it (a set-up
+            nobody needs would only delay the end), else leave the slot idle for good."""
             self._kill(slots[index])
-            slots[index] = self._start(payload, max_memory, samples)
+            if work_left():
+                slots[index] = self._start(payload, max_memory, samples)
+            else:
+                slots[index].ready = False
+                slots[index].call = None
 
         try:
             while True:
@@ -366,7 +445,7 @@ class RayExecutor:
                     if slot.ready and slot.call is None and queue:
                         send(slot, queue.popleft())
                 live = [s for s in slots if s.call is not None]
-                if not live:
+                if not live or not work_left():  # as the local pool: no actor still setting up is waited for
                     return
                 remaining = min(s.deadline for s in live) - time.monotonic()
                 with interrupt.deferred():  # Ray checks for signals itself while it waits: a Ctrl-C is ours after it
@@ -374,7 +453,7 @@ class RayExecutor:
                 for index, slot in enumerate(slots):
                     if slot.call is None:
                         continue
-                    problem: str
+                    problem: str | None = None  # None: it ran out of time
                     if done and slot.call == done[0]:
                         try:
                             result = ray.get(slot.call)
@@ -400,29 +479,21 @@ class RayExecutor:
                                 send(slot, queue.popleft())
                             yield from answers
                             continue
-                    elif time.monotonic() >= slot.deadline:
-                        if not slot.ready:
-                            yield from abort(f"setup failed: setup timed out after {SETUP_TIMEOUT:g} s")
-                            return
-                        problem = timed_out(time.monotonic() - slot.sent, timeout)
-                        if len(slot.chunk) > 1:
-                            one_at_a_time(slot.chunk, queue)
-                            slot.chunk = []
-                    else:
+                    elif time.monotonic() < slot.deadline:
                         continue
-                    if not slot.ready:
-                        yield from abort(f"setup failed: {problem}")
+                    # The actor died or ran out of time: the local pool's policy decides (pool.after_fault).
+                    fault = after_fault(ready=slot.ready, chunk=slot.chunk, queue=queue, died=problem,
+                                        elapsed=time.monotonic() - slot.sent, timeout=timeout)
+                    if fault.abort is not None:
+                        yield from abort(fault.abort)
                         return
-                    # The actor died or ran out of time mid-chunk: replace it; retry a multi-document chunk one by one.
-                    chunk = slot.chunk
-                    stopped = time.monotonic() - slot.sent
+                    queue.clear()
+                    queue.extend(fault.queue)
                     slot.chunk = []
                     slot.call = None
-                    replace(index)
-                    if len(chunk) == 1:
-                        yield Answer(chunk[0].doc_id, None, problem, stopped)
-                    else:
-                        queue.extendleft([d] for d in reversed(chunk))
+                    replace(index)  # after the chunk went back into the queue: it is work left
+                    if fault.answer is not None:
+                        yield fault.answer
         finally:
             with interrupt.deferred():  # however the run ends, no actor outlives it
                 for slot in slots:

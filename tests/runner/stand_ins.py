@@ -273,3 +273,27 @@ class Metered(FirstWord):
         return {"totals": {}, "documents": [
             {"doc_id": d, "prompt_tokens": 100 * words[d], "completion_tokens": 20, "requests": 1, "seconds": 99.0}
             for d in doc_ids]}
+
+
+class SlowStarter(Adapter):
+    """Takes ``seconds`` to set up (each set-up starts with a line appended to ``log``); hangs on the
+    document ``hangs``, answers the others at once; one document per chunk."""
+
+    name = "slow-starter"
+    version = "1"
+    layers = frozenset({Layer.ENTITIES})
+    batch_size = 1
+
+    def __init__(self, log: Path, seconds: float) -> None:
+        self.log = str(log)
+        self.seconds = seconds
+
+    def setup(self) -> None:
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(f"set-up {os.getpid()}\n")
+        time.sleep(self.seconds)
+
+    def predict(self, document: Document) -> Annotations:
+        if document.doc_id == "hangs":
+            time.sleep(60)
+        return Annotations(document.doc_id, entities=())

@@ -210,3 +210,28 @@ def test_chunks_are_the_batch_size_and_shrink_to_half_of_what_is_left_per_worker
     assert [len(c) for c in chunks(docs, 2, 8)] == [8, 8, 6, 5, 4, 3, 2, 1, 1, 1, 1]
     assert [d.doc_id for c in chunks(docs, 2, 8) for d in c] == [str(i) for i in range(40)]  # in order, each once
     assert [len(c) for c in chunks(docs, 1, 8)] == [8] * 5  # one worker: nothing to balance
+
+
+def test_after_fault_is_the_one_fault_policy_of_workers_and_actors() -> None:
+    """Set-up faults abort; out of time, a batch and the whole queue go one document at a time; died, only the
+    batch goes back (one by one, in front); a lone document fails with the reason and the time it ran."""
+    from bench.runner.pool import SETUP_TIMEOUT, after_fault
+
+    a, b, c, d = (Document(i, "text") for i in "abcd")
+
+    def ids(parts: tuple[list[Document], ...]) -> list[list[str]]:
+        return [[doc.doc_id for doc in part] for part in parts]
+
+    assert after_fault(ready=False, chunk=[], queue=[[a, b]], died=None, elapsed=SETUP_TIMEOUT, timeout=3).abort \
+        == f"setup failed: setup timed out after {SETUP_TIMEOUT:g} s"
+    assert after_fault(ready=False, chunk=[], queue=[[a]], died="worker process died (exit code 3)",
+                       elapsed=1.0, timeout=3).abort == "setup failed: worker process died (exit code 3)"
+    slow = after_fault(ready=True, chunk=[a, b], queue=[[c, d]], died=None, elapsed=3.2, timeout=3)
+    assert (slow.abort, slow.answer, ids(slow.queue)) == (None, None, [["a"], ["b"], ["c"], ["d"]])
+    dead = after_fault(ready=True, chunk=[a, b], queue=[[c, d]], died="gone", elapsed=0.5, timeout=3)
+    assert (dead.abort, dead.answer, ids(dead.queue)) == (None, None, [["a"], ["b"], ["c", "d"]])
+    alone = after_fault(ready=True, chunk=[a], queue=[[c, d]], died=None, elapsed=3.04, timeout=3)
+    assert alone.answer is not None
+    assert (alone.answer.doc_id, alone.answer.reason, alone.answer.seconds) == (
+        "a", "timed out: stopped after 3.0 s (limit 3 s per document)", 3.04)
+    assert ids(alone.queue) == [["c", "d"]]

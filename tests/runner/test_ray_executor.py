@@ -6,10 +6,13 @@ which keeps it off the network). Skipped where Ray is not installed (``make`` in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from tests.runner.stand_ins import (
     Chatty,
     FirstWord,
     HashReporter,
+    SlowStarter,
     Sluggish,
     Troublemaker,
     calls,
@@ -149,3 +153,127 @@ def test_the_command_joins_a_running_cluster_through_RAY_ADDRESS(tmp_path: Path,
     local = newsbench("--out", str(tmp_path / "local"), "--no-cache")
     assert local.returncode == 0, local.stderr
     assert (tmp_path / "ray" / "rules.jsonl").read_bytes() == (tmp_path / "local" / "rules.jsonl").read_bytes()
+
+
+def _free_port() -> int:
+    """A port nothing listens on: bound, then closed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_an_unreachable_RAY_ADDRESS_is_a_one_line_user_error_at_once(tmp_path: Path) -> None:
+    """A plain HOST:PORT nothing listens on: exit 2 with one line, within seconds (Ray alone retries for minutes)."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Maria Lopez said 300 people came.", encoding="utf-8")
+    address = f"127.0.0.1:{_free_port()}"
+    env = {**os.environ, "RAY_ADDRESS": address, "NEWSBENCH_CACHE": str(tmp_path / "cache")}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "bench.cli", "run", "rules", "--docs", str(folder), "--out",
+                           str(tmp_path / "out"), "--executor", "ray"],
+                          check=False, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert f"cannot connect to the Ray cluster at {address} (RAY_ADDRESS): ConnectionRefusedError" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert time.monotonic() - started < 60
+
+
+def test_only_a_plain_host_and_port_is_checked_before_ray_init() -> None:
+    from bench.runner.ray_executor import check_reachable
+
+    with pytest.raises(ConnectionRefusedError):
+        check_reachable(f"127.0.0.1:{_free_port()}")
+    check_reachable("auto")  # left to Ray
+    check_reachable("ray://127.0.0.1:1")  # left to Ray
+
+
+def test_RAY_ADDRESS_local_starts_the_protected_local_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ray's ``local`` means a new local instance: ours (loopback only, no dashboard, temporary logs), not ray.init."""
+    import ray
+
+    from bench.runner import ray_executor
+
+    started: list[int] = []
+
+    @contextlib.contextmanager
+    def protected(cpus: int) -> Iterator[None]:
+        started.append(cpus)
+        yield
+
+    def joined(*args: object, **kwargs: object) -> None:
+        raise AssertionError("ray.init called: RAY_ADDRESS=local went down the join-a-cluster path")
+
+    monkeypatch.setenv("RAY_ADDRESS", "local")
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", joined)
+    monkeypatch.setattr(ray_executor, "local_ray", protected)
+    monkeypatch.setattr(ray_executor, "check_reachable", joined)
+    executor = ray_executor.RayExecutor(cpus=3)
+    try:
+        executor.connect()
+    finally:
+        executor.close()
+    assert started == [3]
+
+
+def test_no_replacement_actor_is_started_when_no_work_is_left(tmp_path: Path, ray_executor: runner.Executor) -> None:
+    """The last document times out: its actor is killed and the run ends, without setting a new one up."""
+    log = tmp_path / "setups.log"
+    docs = [Document("quick", "Twenty characters ok"), Document("hangs", "Twenty characters ok")]
+    started = time.monotonic()
+    result = run(SlowStarter(log, 4.0), docs, tmp_path, jobs=1, timeout=2.0, executor=ray_executor)
+    took = time.monotonic() - started
+    assert [f.doc_id for f in result.failures] == ["hangs"]
+    assert sorted(result.predictions) == ["quick"]
+    assert len(log.read_text().splitlines()) == 1, log.read_text()  # one set-up: no replacement
+    assert took < 4.0 + 2.0 + 3.5  # not a second 4 s set-up on top (slack for a busy machine)
+
+
+def test_the_protected_local_start_runs_no_dashboard_process(ray_executor: runner.Executor) -> None:
+    """Ray's ``start_api_server`` was replaced (and called), so no ``dashboard/dashboard.py`` process runs
+    among this process's descendants (other people's Ray instances on the machine are not ours to judge)."""
+    from bench.runner import ray_executor as module
+
+    assert module.dashboards_refused >= 1
+    commands = _descendant_commands(os.getpid())
+    assert any("raylet" in c for c in commands), commands  # the instance's processes are found
+    assert not [c for c in commands if "dashboard/dashboard.py" in c]
+
+
+def _descendant_commands(root: int) -> list[str]:
+    """The command lines of every process descending from ``root`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    commands: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found: list[str] = []
+    frontier = [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid]
+        found.extend(commands[c] for c in children)
+        frontier.extend(children)
+    return found
+
+
+def test_a_renamed_private_ray_function_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If Ray drops what the local start replaces, the start stops with a message naming the pinned Ray."""
+    from ray._private import services
+
+    from bench.errors import UserError
+    from bench.runner import ray_executor
+
+    monkeypatch.delattr(services, "start_api_server")
+    with pytest.raises(UserError, match=r"has no ray\._private\.services\.start_api_server.*ray==2\.60\.0"), \
+            ray_executor.local_ray(1):
+        pass
