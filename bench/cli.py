@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from bench import interrupt
+from bench import cliparams, interrupt
 from bench.errors import UserError
 from bench.gcpause import gc_paused
 
@@ -58,6 +58,9 @@ def load_command(name: str) -> Any:
     if name in commands:
         return commands[name]
     raise RuntimeError(f"bench.commands.{module_name} does not register {name!r}")
+
+
+cliparams.install()  # plain option values are converted without importing pydantic (bench.cliparams)
 
 
 class LazyGroup(typer.core.TyperGroup):
