@@ -86,10 +86,46 @@ def test_score_of_a_jsonl_imports_no_pydantic(tmp_path: Path) -> None:
                     '[{"start": 0, "end": 3, "label": "PERSON"}]}\n', encoding="utf-8")
     pred = tmp_path / "pred.jsonl"
     pred.write_text('{"doc_id": "a", "entities": [{"start": 0, "end": 3, "label": "PERSON"}]}\n', encoding="utf-8")
-    code = ("import sys, runpy; sys.argv = ['newsbench', 'score', sys.argv[1], '--gold', sys.argv[2]]\n"
-            "try:\n    runpy.run_module('bench.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+    code = ("import sys; sys.argv = ['newsbench', 'score', sys.argv[1], '--gold', sys.argv[2]]\n"
+            "import bench.cli\ntry:\n    bench.cli.main()\nexcept SystemExit:\n    pass\n"
             "print('PYDANTIC' if 'pydantic' in sys.modules else 'NONE')")
     env = {**os.environ, "PYTHONPATH": str(Path(cli.__file__).parent.parent)}
     done = subprocess.run([sys.executable, "-c", code, str(pred), str(gold)], capture_output=True, text=True,
                           env=env, check=True)
     assert done.stdout.strip().splitlines()[-1] == "NONE"
+
+
+def test_the_process_entry_point_ends_fast_only_when_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run``: a failing command exits as ``main`` does; a successful one ends with ``os._exit(0)``
+    only when nothing is registered to run at exit (here pytest's own threads or hooks may be)."""
+    ended: list[int] = []
+    monkeypatch.setattr(cli.os, "_exit", ended.append)
+    monkeypatch.setattr(sys, "argv", ["newsbench", "score", "/no/such/system"])
+    with pytest.raises(SystemExit) as failed:
+        cli.run()
+    assert failed.value.code == 2 and ended == []
+    monkeypatch.setattr(sys, "argv", ["newsbench", "--version"])
+    monkeypatch.setattr(cli, "_exit_now_is_safe", lambda: True)
+    cli.run()
+    assert ended == [0]
+    monkeypatch.setattr(cli, "_exit_now_is_safe", lambda: False)
+    cli.run()
+    assert ended == [0]
+
+
+def test_exit_now_is_not_safe_with_an_exit_hook_or_a_tracer() -> None:
+    import atexit
+
+    def hook() -> None:
+        pass
+
+    atexit.register(hook)
+    try:
+        assert not cli._exit_now_is_safe()
+    finally:
+        atexit.unregister(hook)
+    sys.settrace(lambda *args: None)
+    try:
+        assert not cli._exit_now_is_safe()
+    finally:
+        sys.settrace(None)
