@@ -159,6 +159,13 @@ def _per_document(columns: Sequence[IntArray], doc: IntArray, n_docs: int) -> li
     return [block[:, start:end] for start, end in pairwise(bounds)]  # (np.split: a swapaxes per piece)
 
 
+def _members_of(items: IntArray, n: int) -> IntArray:
+    """The distinct ``items`` (indices below ``n``), increasing (``np.unique`` without its import of numpy.ma)."""
+    member = np.zeros(n, dtype=bool)
+    member[items] = True
+    return np.flatnonzero(member)
+
+
 def _label_restricted(gold: _Side, pred: _Side, found: Candidates, gl: IntArray, pl: IntArray, n_labels: int,
                       n_docs: int, *, general: bool) -> npt.NDArray[np.int64]:
     """``(documents, modes, n_labels, 5)`` counts with each label scored on its own: every
@@ -171,7 +178,7 @@ def _label_restricted(gold: _Side, pred: _Side, found: Candidates, gl: IntArray,
     """
     ns = found.n_simple
     sg, sp = found.gold[:ns], found.pred[:ns]
-    gold_larger, pred_larger = np.unique(found.gold[ns:]), np.unique(found.pred[ns:])
+    gold_larger, pred_larger = _members_of(found.gold[ns:], len(gl)), _members_of(found.pred[ns:], len(pl))
     sub_g, sub_p = gold.subset(gold_larger).by_label(gl[gold_larger], n_labels), pred.subset(pred_larger).by_label(
         pl[pred_larger], n_labels)
     _, ((_, larger),) = _scored(sub_g, sub_p, [(sub_g.labels, sub_p.labels, 1)], n_docs * n_labels, general=general)
