@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from pydantic import ConfigDict
+if TYPE_CHECKING:  # a TypedDict: at run time the config below is a plain dict, and pydantic is not imported
+    from pydantic import ConfigDict
 
 
 class Layer(StrEnum):
@@ -78,7 +80,7 @@ class QuoteKind(StrEnum):
 
 # Input is JSON; strict mode refuses "12" for an int and 1.5 for a str. Python's JSON accepts NaN,
 # Infinity and -Infinity (and 1e400 overflows to inf): no number field may hold them.
-_STRICT = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False)
+_STRICT: ConfigDict = {"strict": True, "extra": "ignore", "allow_inf_nan": False}
 
 
 @dataclass(frozen=True, slots=True, order=True)

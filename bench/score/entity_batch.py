@@ -67,6 +67,10 @@ class _Side:
         """The side for the alignment engine: ties broken by offsets, then label code."""
         return Spans(self.starts, self.ends, self.doc, (self.starts, self.ends, self.labels))
 
+    def subset(self, items: IntArray) -> _Side:
+        """The ``items`` (indices, increasing) alone, in their order (``first`` is not kept)."""
+        return _Side(self.starts[items], self.ends[items], self.labels[items], self.doc[items], _EMPTY)
+
     def by_label(self, labels: IntArray, n_labels: int) -> _Side:
         """Every (document, label) pair made a document of its own, holding only that label's entities."""
         return _Side(self.starts, self.ends, np.zeros_like(labels), self.doc * n_labels + labels, _EMPTY)
@@ -120,16 +124,16 @@ def _tally(
 
 def _scored(
     gold: _Side, pred: _Side, views: Sequence[tuple[IntArray, IntArray, int]], n_docs: int, *, general: bool
-) -> list[tuple[list[Alignment], npt.NDArray[np.int64]]]:
+) -> tuple[Candidates, list[tuple[list[Alignment], npt.NDArray[np.int64]]]]:
     """Cluster once, then per label view ``(gold labels, predicted labels, number of labels)``: the
-    alignment of every mode and the ``(documents, modes, labels, 5)`` counts it gives."""
+    alignment of every mode and the ``(documents, modes, labels, 5)`` counts it gives (and the clusters)."""
     found = candidates(gold.spans(), pred.spans(), general=general)
     exact = (gold.starts[found.gold] == pred.starts[found.pred]) & (gold.ends[found.gold] == pred.ends[found.pred])
     out = []
     for gl, pl, n_labels in views:
         alignments = _alignments(found, exact, gl, pl)
         out.append((alignments, _tally(alignments, gold, pred, gl, pl, n_labels, n_docs)))
-    return out
+    return found, out
 
 
 def _errors(gold: _Side, pred: _Side, g: IntArray, p: IntArray, n_docs: int) -> npt.NDArray[np.int64]:
@@ -155,12 +159,50 @@ def _per_document(columns: Sequence[IntArray], doc: IntArray, n_docs: int) -> li
     return [block[:, start:end] for start, end in pairwise(bounds)]  # (np.split: a swapaxes per piece)
 
 
-def _label_restricted(gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int,
-                      *, general: bool) -> npt.NDArray[np.int64]:
+def _members_of(items: IntArray, n: int) -> IntArray:
+    """The distinct ``items`` (indices below ``n``), increasing (``np.unique`` without its import of numpy.ma)."""
+    member = np.zeros(n, dtype=bool)
+    member[items] = True
+    return np.flatnonzero(member)
+
+
+def _label_restricted(gold: _Side, pred: _Side, found: Candidates, gl: IntArray, pl: IntArray, n_labels: int,
+                      n_docs: int, *, general: bool) -> npt.NDArray[np.int64]:
     """``(documents, modes, n_labels, 5)`` counts with each label scored on its own: every
-    (document, label) pair is scored as a document holding only that label's entities."""
-    side_g, side_p = gold.by_label(gl, n_labels), pred.by_label(pl, n_labels)
-    ((_, counts),) = _scored(side_g, side_p, [(side_g.labels, side_p.labels, 1)], n_docs * n_labels, general=general)
+    (document, label) pair is scored as a document holding only that label's entities.
+
+    Derived from the clusters of all labels (``found``): keeping one label's spans can only split a
+    cluster. A one-to-one cluster stays one (its pair aligned in every mode, as the labels are equal)
+    or becomes two singletons; a cluster with one side only stays unmatched; only the items of the
+    larger clusters are clustered and aligned again, per (document, label).
+    """
+    ns = found.n_simple
+    sg, sp = found.gold[:ns], found.pred[:ns]
+    gold_larger, pred_larger = _members_of(found.gold[ns:], len(gl)), _members_of(found.pred[ns:], len(pl))
+    sub_g, sub_p = gold.subset(gold_larger).by_label(gl[gold_larger], n_labels), pred.subset(pred_larger).by_label(
+        pl[pred_larger], n_labels)
+    _, ((_, larger),) = _scored(sub_g, sub_p, [(sub_g.labels, sub_p.labels, 1)], n_docs * n_labels, general=general)
+    counts = larger.reshape(n_docs * n_labels * len(MODES) * N_CATEGORIES)
+    # (document, label, mode, category), flattened
+    block = len(MODES) * N_CATEGORIES
+    same = gl[sg] == pl[sp]
+    paired_g, paired_p = sg[same], sp[same]
+    exact = (gold.starts[paired_g] == pred.starts[paired_p]) & (gold.ends[paired_g] == pred.ends[paired_p])
+    equal = np.ones(len(paired_g), dtype=bool)
+    missed = np.ones(len(gl), dtype=bool)
+    missed[paired_g] = False
+    missed[gold_larger] = False
+    spurious = np.ones(len(pl), dtype=bool)
+    spurious[paired_p] = False
+    spurious[pred_larger] = False
+    missed_base = (gold.doc[missed] * n_labels + gl[missed]) * block + MIS
+    spurious_base = (pred.doc[spurious] * n_labels + pl[spurious]) * block + SPU
+    pair_base = (gold.doc[paired_g] * n_labels + gl[paired_g]) * block
+    parts: list[IntArray] = []
+    for m, mode in enumerate(MODES):
+        offset = m * N_CATEGORIES
+        parts += [pair_base + mode.strategy.judge(exact, equal) + offset, missed_base + offset, spurious_base + offset]
+    counts = counts + np.bincount(np.concatenate(parts), minlength=len(counts))
     return counts.reshape(n_docs, n_labels, len(MODES), N_CATEGORIES).transpose(0, 2, 1, 3).copy()
 
 
@@ -180,11 +222,11 @@ def score_entity_documents(
     gold = _Side.of([g for g, _ in columns])
     pred = _Side.of([p for _, p in columns])
     gc, pc = COARSE_CODE[gold.labels], COARSE_CODE[pred.labels]
-    (alignments, fine_total), (_, coarse_total) = _scored(
+    found, ((alignments, fine_total), (_, coarse_total)) = _scored(
         gold, pred, [(gold.labels, pred.labels, len(LABELS)), (gc, pc, len(COARSE))], n_docs, general=not fast)
     total, coarse_total = fine_total.sum(axis=2), coarse_total.sum(axis=2)
-    fine = _label_restricted(gold, pred, gold.labels, pred.labels, len(LABELS), n_docs, general=not fast)
-    coarse = _label_restricted(gold, pred, gc, pc, len(COARSE), n_docs, general=not fast)
+    fine = _label_restricted(gold, pred, found, gold.labels, pred.labels, len(LABELS), n_docs, general=not fast)
+    coarse = _label_restricted(gold, pred, found, gc, pc, len(COARSE), n_docs, general=not fast)
     g, p = alignments[MODES.index(Mode.STRICT)]
     errors = _errors(gold, pred, g, p, n_docs)
     pair_doc = gold.doc[g]
