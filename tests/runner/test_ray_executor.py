@@ -223,13 +223,11 @@ def test_no_replacement_actor_is_started_when_no_work_is_left(tmp_path: Path, ra
     """The last document times out: its actor is killed and the run ends, without setting a new one up."""
     log = tmp_path / "setups.log"
     docs = [Document("quick", "Twenty characters ok"), Document("hangs", "Twenty characters ok")]
-    started = time.monotonic()
     result = run(SlowStarter(log, 4.0), docs, tmp_path, jobs=1, timeout=2.0, executor=ray_executor)
-    took = time.monotonic() - started
     assert [f.doc_id for f in result.failures] == ["hangs"]
     assert sorted(result.predictions) == ["quick"]
-    assert len(log.read_text().splitlines()) == 1, log.read_text()  # one set-up: no replacement
-    assert took < 4.0 + 2.0 + 3.5  # not a second 4 s set-up on top (slack for a busy machine)
+    # one set-up: no replacement (counted, not timed: a wall-clock bound fails on a busy machine)
+    assert len(log.read_text().splitlines()) == 1, log.read_text()
 
 
 def test_the_protected_local_start_runs_no_dashboard_process(ray_executor: runner.Executor) -> None:
