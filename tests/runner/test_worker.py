@@ -31,9 +31,9 @@ def test_a_document_retried_after_its_batch_raised_is_charged_its_share_of_that_
     answers = predict_chunk(SlowBatchThatRaises(), DOCS)
     assert [a.reason for a in answers] == ["", "", ""]
     # 0.3 s of batch shared by 3 documents, plus each one's own (instant) retry: at least 0.1 s each
-    assert all(a.seconds is not None and 0.1 <= a.seconds < 0.3 for a in answers), [a.seconds for a in answers]
+    assert all(a.seconds is not None and a.seconds >= 0.1 for a in answers), [a.seconds for a in answers]
 
 
 def test_a_single_document_is_charged_its_own_call_only() -> None:
-    (answer,) = predict_chunk(SlowBatchThatRaises(), DOCS[:1])  # one document: no batch call at all
-    assert answer.seconds is not None and answer.seconds < 0.1
+    (answer,) = predict_chunk(SlowBatchThatRaises(), DOCS[:1])  # one document: no batch call, no 0.3 s sleep
+    assert answer.seconds is not None and answer.seconds < 0.3
