@@ -4,6 +4,7 @@ themselves."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 
@@ -28,7 +29,13 @@ def visible_controls(text: str, *, keep: str = "") -> str:
     >>> visible_controls("a\x1b[31mb\x00\tc", keep="\t")
     'a␛[31mb␀\tc'
     """
-    return text.translate({code: picture for code, picture in _CONTROLS.items() if chr(code) not in keep})
+    return text.translate(_pictures(keep))
+
+
+@functools.cache
+def _pictures(keep: str) -> dict[int, str]:
+    """The translation table of :func:`visible_controls` for one ``keep`` (built once: it is called per span)."""
+    return {code: picture for code, picture in _CONTROLS.items() if chr(code) not in keep}
 
 
 def squeeze_space(text: str) -> str:
