@@ -264,12 +264,16 @@ class LLMSystem(Adapter):
                 max_tokens=self.max_tokens, budget=self.document_timeout * 0.95,
                 fresh_after=None if self.response_cache else self._started,
             )
+            local = urlparse(self.base_url).hostname in {"127.0.0.1", "localhost", "::1"}
+            slots: int | None = None
             if self.context_tokens is None or self.concurrency is None:
                 context, slots = server_limits(client.get_json("/props"), client.get_json("models"))
                 self.context_tokens = self.context_tokens or context
                 if self.concurrency is None:
-                    local = urlparse(self.base_url).hostname in {"127.0.0.1", "localhost", "::1"}
                     self.concurrency = slots or (1 if local else 4)
+            # a one-slot server (it says so, or a local one that says nothing, like llama-cpp-python's) keeps
+            # generating for a request that timed out: a retry would only queue behind it
+            client.retry_read_timeout = not (slots == 1 or (slots is None and local))
             self._client = client
 
     def __getstate__(self) -> dict[str, Any]:

@@ -5,7 +5,8 @@
   ``{"type": "json_object", "schema": S}`` (llama-cpp-python), then plain ``json_object``. A
   server that answers 400, 422 or 5xx with a body naming ``response_format`` moves the client
   one step down, once, and the choice is kept for the rest of the run;
-* retries: connection errors, timeouts, HTTP 429 and 5xx, and replies that are not the JSON
+* retries: connection errors, timeouts (a read timeout only when ``retry_read_timeout``: not against a
+  one-slot server, which goes on generating for the client that gave up), HTTP 429 and 5xx, and replies that are not the JSON
   the format promises, up to ``attempts`` times, waiting ``delay · 2^k`` seconds (or the
   server's ``Retry-After``, at most a minute); no attempt starts that could not finish within
   ``budget`` seconds, so the caller sees the real cause rather than its own timeout;
@@ -165,6 +166,9 @@ class ChatClient:
     max_tokens: int = 4096
     budget: float | None = None
     fresh_after: float | None = None
+    #: Whether a request the server accepted but did not answer in ``timeout`` is sent again. Not for a
+    #: one-slot server: it goes on generating for the client that gave up, and the retry waits behind it.
+    retry_read_timeout: bool = True
     _format: int = 0
     _failed: dict[str, str] = field(default_factory=dict, repr=False)
     _failed_raw: dict[str, str] = field(default_factory=dict, repr=False)  # the last reply text of each failed request
@@ -291,6 +295,10 @@ class ChatClient:
             except httpx.HTTPError as error:
                 spent += Usage(requests=1, seconds=time.monotonic() - sent)
                 last = f"{type(error).__name__} after {time.monotonic() - sent:.0f} s: {error}"
+                if isinstance(error, httpx.ReadTimeout) and not self.retry_read_timeout:
+                    last += (" (not retried: a one-slot server is still generating this reply and a retry would wait"
+                             " behind it; raise NEWSBENCH_LLM_TIMEOUT)")
+                    break
                 continue
             took = Usage(requests=1, seconds=time.monotonic() - sent) + _usage(reply)
             spent += took

@@ -503,3 +503,17 @@ def test_a_document_retried_from_this_runs_replies_is_measured_by_the_try_that_a
     again = _system(server, tmp_path)
     again.predict(Document("d1", ARTICLE))
     assert again.run_summary()["documents"][0]["measured"] is False  # type: ignore[index]
+
+
+def test_a_read_timeout_is_not_retried_against_a_one_slot_server(server: Server, tmp_path: Path) -> None:
+    server.delay = 1.0  # slower than the request timeout: the server is still generating when the client gives up
+    system = _system(server, tmp_path, attempts=3, request_timeout=0.3)  # 127.0.0.1, no /props: one slot
+    with pytest.raises(LLMError, match="ReadTimeout after 0 s.*not retried: a one-slot server.*NEWSBENCH_LLM_TIMEOUT"):
+        system.predict(Document("d1", ARTICLE))
+    assert len(server.requests) == 1
+    server.requests.clear()
+    server.props = {"total_slots": 4, "default_generation_settings": {"n_ctx": 8192}}
+    other = _system(server, tmp_path, attempts=3, request_timeout=0.3, response_cache=False)
+    with pytest.raises(LLMError, match="gave up after 3 attempts: ReadTimeout"):  # several slots: retried
+        other.predict(Document("d2", ARTICLE))
+    assert len(server.requests) == 3
