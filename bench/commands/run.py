@@ -38,6 +38,8 @@ def cost_line(cost: CostRecord) -> str:
     >>> from bench.cost import DocumentCost, Price
     >>> cost_line(cost_record([DocumentCost(0.5, 1000, 200, 1), DocumentCost(1.5, 3000, 600, 1)], Price(0.15, 0.6)))
     '1.00 s/doc, 2,000 prompt + 400 completion tokens/doc, 1.00 requests/doc, $0.000540/doc (over 2 documents)'
+    >>> cost_line(cost_record([DocumentCost(0.5, 1000, 200, 1), DocumentCost(1.5)]))
+    '1.00 s/doc, 1,000 prompt + 200 completion tokens/doc, 1.00 requests/doc (seconds over 2 documents, tokens over 1)'
     """
     if not cost.documents and not cost.reports_tokens:
         return ""
@@ -48,6 +50,8 @@ def cost_line(cost: CostRecord) -> str:
         parts.append(f"{significant(cost.requests_per_document)} requests/doc")
     if cost.usd_per_document is not None:
         parts.append(f"${significant(cost.usd_per_document)}/doc")
+    if cost.reports_tokens and cost.token_documents != cost.documents:  # each mean over its own documents
+        return ", ".join(parts) + f" (seconds over {cost.documents} documents, tokens over {cost.token_documents})"
     return ", ".join(parts) + f" (over {cost.documents} documents)"
 
 
