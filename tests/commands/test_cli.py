@@ -27,11 +27,11 @@ def test_every_command_module_is_in_the_table() -> None:
     assert {module for module, _ in COMMANDS.values()} == modules
 
 
-def test_help_lists_every_command_without_importing_scoring_plotting_or_nlp_libraries() -> None:
+def test_help_lists_every_command_without_importing_scoring_plotting_nlp_or_markdown_libraries() -> None:
     code = ("import sys; from bench.cli import app; from typer.testing import CliRunner; "
             "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0, r.output; "
             "heavy = sorted(m for m in ('numpy', 'scipy', 'sklearn', 'spacy', 'matplotlib', 'datasets', 'pandas', "
-            "'inflect', 'pydantic') if m in sys.modules); print(','.join(heavy)); print(r.output)")
+            "'inflect', 'pydantic', 'rich.markdown', 'markdown_it') if m in sys.modules); print(','.join(heavy)); print(r.output)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     heavy, listing = out.split("\n", 1)
     assert heavy == ""
