@@ -23,7 +23,6 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 
 from bench.registry.contract import SystemAdapter
 
@@ -119,6 +118,8 @@ def _builtin_entries() -> list[Entry]:
 
 
 def _entry_point_entries() -> list[Entry]:
+    from importlib import metadata  # here: importing it (and the email package) costs ~20 ms at every start
+
     entries: list[Entry] = []
     for point in metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = point.dist.name if point.dist is not None else "?"
