@@ -12,6 +12,7 @@ so the full reports are never replaced by a partial run.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from bench import gold
@@ -22,6 +23,12 @@ REPORTS = "reports"
 PREDICTIONS = "predictions"
 PARTIAL = "partial"
 BASELINE_NAME = "baseline.json"
+
+
+def default_cache() -> Path:
+    """Where cached predictions (and the unit memo, :mod:`bench.unit_memo`) live (gitignored):
+    ``NEWSBENCH_CACHE``, read when asked, else ``<root>/.cache/newsbench``."""
+    return Path(os.environ.get("NEWSBENCH_CACHE", PROJECT_ROOT / ".cache" / "newsbench"))
 
 
 def is_shipped(gold_path: Path) -> bool:

@@ -5,7 +5,8 @@ import), more than the rest of scoring the shipped gold. :func:`bench.score.unit
 pure function of the word, inflect's version and the rule in ``bench/score/units.py``; its answers
 are kept in ``<cache>/units/singular-<key>.json``, where the key hashes inflect's version and that
 file's source, so any change to either starts a new memo. A missing or unreadable memo is only
-slower, never wrong: the words are worked out again.
+slower, never wrong: the words are worked out again. The memo is read only when a word is first
+needed (scoring entities alone never reads it) and written only when it gained words.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
-from importlib import metadata
 from pathlib import Path
 
 from bench import atomic
@@ -24,6 +24,8 @@ from bench.score import units
 
 def memo_path(cache_dir: Path) -> Path:
     """The memo file for this inflect and this unit rule under ``cache_dir``."""
+    from importlib import metadata  # here: ~20 ms of imports, paid only when a singular is needed
+
     try:
         version = metadata.version("inflect")
     except metadata.PackageNotFoundError:
@@ -35,19 +37,32 @@ def memo_path(cache_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def remembered(cache_dir: Path) -> Iterator[None]:
-    """Teach :mod:`bench.score.units` the memo's singulars, and save any new ones when the block ends.
+    """Let :mod:`bench.score.units` read the memo's singulars when it first needs a word, and save the
+    memo with any new ones when the block ends.
 
     Saving is best effort (atomic; a cache folder that cannot be written is skipped).
     """
-    path = memo_path(cache_dir)
+    read: dict[str, str] = {}
+    path: list[Path] = []
+
+    def load() -> dict[str, str]:
+        path.append(memo_path(cache_dir))
+        try:
+            known = json.loads(path[0].read_text("utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        if isinstance(known, dict):
+            read.update({k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)})
+        return read
+
+    units.teach_when_needed(load)
     try:
-        known = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if isinstance(known, dict):
-        units.teach({k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)})
-    yield
+        yield
+    finally:
+        never_read = units.forget_pending(load)
+    if never_read:
+        return
     found = units.singulars()
-    if found != known:
+    if found != read:
         with contextlib.suppress(UserError):
-            atomic.write_text(path, json.dumps(found, ensure_ascii=False, sort_keys=True, indent=0))
+            atomic.write_text(path[0], json.dumps(found, ensure_ascii=False, sort_keys=True, indent=0))

@@ -13,6 +13,14 @@ from bench import unit_memo
 from bench.score import units
 
 
+@pytest.fixture(autouse=True)
+def _fresh_units() -> None:
+    """Each test starts as a new process would: no singular known, none pending."""
+    units._SINGULARS.clear()
+    units._PENDING.clear()
+    units.normalise_unit.cache_clear()
+
+
 def test_singulars_worked_out_in_a_run_are_saved_and_taught_to_the_next(tmp_path: Path) -> None:
     with unit_memo.remembered(tmp_path):
         assert units.normalise_unit("Militants") == "militant"
@@ -31,7 +39,7 @@ def test_singulars_worked_out_in_a_run_are_saved_and_taught_to_the_next(tmp_path
 
 def test_the_memo_key_changes_with_inflects_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = unit_memo.memo_path(tmp_path)
-    monkeypatch.setattr(unit_memo.metadata, "version", lambda name: "0.0-other")
+    monkeypatch.setattr("importlib.metadata.version", lambda name: "0.0-other")
     assert unit_memo.memo_path(tmp_path) != before
 
 
@@ -49,3 +57,21 @@ def test_an_unwritable_cache_folder_is_skipped(tmp_path: Path) -> None:
     blocker.write_text("", "utf-8")
     with unit_memo.remembered(blocker):  # its "units" folder cannot be made under a file
         assert units.singular("crises") == "crisis"
+
+
+def test_a_run_that_needs_no_singular_neither_reads_nor_writes_the_memo(tmp_path: Path) -> None:
+    path = unit_memo.memo_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json", "utf-8")  # read, it would be rewritten whole
+    with unit_memo.remembered(tmp_path):
+        assert units.normalise_unit("%") == "percent"  # an alias: no singular needed
+    assert path.read_text("utf-8") == "{not json" and not units._PENDING
+
+
+def test_the_memo_is_read_at_the_first_word_needed_and_answers_it(tmp_path: Path) -> None:
+    path = unit_memo.memo_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"wibbles": "wibble-from-memo"}), "utf-8")  # not inflect's answer: read from disk
+    with unit_memo.remembered(tmp_path):
+        assert units.singular("wibbles") == "wibble-from-memo"
+    assert json.loads(path.read_text("utf-8")) == {"wibbles": "wibble-from-memo"}  # nothing new: left as it was

@@ -238,7 +238,7 @@ def bench(
     for run in runs.values():
         for warning in run.warnings:
             errors.print(f"[yellow]warning[/yellow] {safe(warning)}")
-    with unit_memo.remembered(runner.default_cache()):  # a cached re-run need not import inflect (~3 s)
+    with unit_memo.remembered(paths.default_cache()):  # a cached re-run need not import inflect (~3 s)
         result = score_runs(documents, runs, prices)
     for table in tables(result):
         console.print(table)

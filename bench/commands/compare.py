@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bench import atomic, gold, paths, runner
+from bench import atomic, gold, paths, runner, unit_memo
 from bench.errors import UserError
 from bench.formatting import DASH, pct, signed_pct
 from bench.predictions import read_predictions
@@ -53,14 +53,16 @@ def load_side(
         for warning in found.warnings:
             console.print(f"[yellow]warning[/yellow] {safe(warning)}")
         by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
-        return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
+        with unit_memo.remembered(paths.default_cache()):  # unit singulars from disk: no inflect import (~3 s)
+            return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
     runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)
     run = runs[spec]
     for warning in run.warnings:
         console.print(f"[yellow]warning[/yellow] {safe(warning)}")
     for failure in run.failures:
         console.print(f"[yellow]failed[/yellow] {safe(spec)} on {safe(failure.doc_id)}: {safe(failure.reason)} (scored as empty)")
-    return score_corpus(documents, run.predictions, system=spec, attempted=run.layers)
+    with unit_memo.remembered(paths.default_cache()):
+        return score_corpus(documents, run.predictions, system=spec, attempted=run.layers)
 
 
 def comparison_dict(rows: list[MetricComparison], a: str, b: str, split: str) -> dict[str, Any]:

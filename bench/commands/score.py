@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bench import gold, paths
+from bench import gold, paths, unit_memo
 from bench.atomic import write_text
 from bench.errors import UserError
 from bench.formatting import DASH, layer_pct, pct
@@ -211,28 +211,29 @@ def score(
     every = gold.load_gold(gold_path)
     texts = {doc.doc_id: doc.text for doc in every}  # a file is checked against every gold text
     documents = select(every, split=split, doc_ids=parse_doc_ids(docs) if docs is not None else None)
-    path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
-    if path is None:
-        from bench import runner  # only for a system name: its imports are not paid to score a file
+    with unit_memo.remembered(paths.default_cache()):  # unit singulars from disk: no inflect import (~3 s)
+        path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
+        if path is None:
+            from bench import runner  # only for a system name: its imports are not paid to score a file
 
-        run = runner.run_systems([predictions], [d.document for d in documents],
-                                 out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
-        for warning in run.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        for failure in run.failures:
-            print(f"warning: {predictions} failed on {failure.doc_id}: {failure.reason} (scored as empty)",
-                  file=sys.stderr)
-        name = system if system is not None else predictions
-        result = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
-        predicted = run.predictions
-    else:
-        found = read_predictions(path, texts, label_map=mapping, scored=[d.doc_id for d in documents])
-        for warning in found.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        name = system if system is not None else path.name.removesuffix(".jsonl").removesuffix(".json")
-        result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
-        predicted = found.by_doc
-    named = named_metrics(metric or [], documents, predicted, system if system is not None else predictions)
+            run = runner.run_systems([predictions], [d.document for d in documents],
+                                     out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
+            for warning in run.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            for failure in run.failures:
+                print(f"warning: {predictions} failed on {failure.doc_id}: {failure.reason} (scored as empty)",
+                      file=sys.stderr)
+            name = system if system is not None else predictions
+            result = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
+            predicted = run.predictions
+        else:
+            found = read_predictions(path, texts, label_map=mapping, scored=[d.doc_id for d in documents])
+            for warning in found.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            name = system if system is not None else path.name.removesuffix(".jsonl").removesuffix(".json")
+            result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
+            predicted = found.by_doc
+        named = named_metrics(metric or [], documents, predicted, system if system is not None else predictions)
     console = Console()
     for table in tables(result):
         console.print(table)

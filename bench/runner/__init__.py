@@ -18,12 +18,12 @@ loaded by :mod:`bench.documents`. The names below are the runner's public interf
 """
 
 from bench.failures import Failure
+from bench.paths import default_cache
 from bench.runner.cache import (
     RUN_OPTIONS,
     PredictionCache,
     cache_key,
     code_fingerprint,
-    default_cache,
     key_options,
 )
 from bench.runner.checks import check_output

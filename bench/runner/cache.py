@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -34,11 +33,6 @@ from bench.schema import Annotations, Document
 #: Options that say how a system runs or authenticates, never what it outputs: left out of the
 #: cache key (``api_key`` is a secret and must never reach a key, a file or a message).
 RUN_OPTIONS = frozenset({"api_key", "response_cache", "document_timeout"})
-
-
-def default_cache() -> Path:
-    """Where cached predictions live (gitignored): ``NEWSBENCH_CACHE``, read when asked, else ``.cache/newsbench``."""
-    return Path(os.environ.get("NEWSBENCH_CACHE", Path(__file__).resolve().parents[2] / ".cache" / "newsbench"))
 
 
 def document_sha256(document: Document) -> str:

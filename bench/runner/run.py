@@ -47,6 +47,7 @@ from bench.cost import DocumentCost, document_tokens, with_tokens
 from bench.errors import UserError
 from bench.failures import Failure
 from bench.names import slug
+from bench.paths import default_cache
 from bench.predictions import missing_warning, to_json_line
 from bench.registry import (
     Discovery,
@@ -60,7 +61,7 @@ from bench.registry import (
     options_of,
     require_available,
 )
-from bench.runner.cache import PredictionCache, cache_key, default_cache, key_options
+from bench.runner.cache import PredictionCache, cache_key, key_options
 from bench.runner.checks import check_output
 from bench.runner.executors import LOCAL, Executor, open_executor
 from bench.runner.pool import DEFAULT_TIMEOUT, run_in_process
@@ -134,7 +135,7 @@ def run_system(
 
     ``options`` are those the adapter was created with (:func:`run_systems` passes them); they
     are part of the cache key (see :func:`~bench.runner.cache.key_options`). ``cache_dir``:
-    None is :func:`~bench.runner.cache.default_cache`. ``max_memory``: MB per worker process
+    None is :func:`~bench.paths.default_cache`. ``max_memory``: MB per worker process
     (None: no cap; see :func:`~bench.runner.worker.limit_memory`). What the workers print goes
     to a hidden file in ``out_dir`` that :func:`write_run` turns into ``<system>.log``.
 

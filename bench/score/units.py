@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 _SPACE = re.compile(r"\s+")
@@ -61,6 +61,24 @@ def teach(known: Mapping[str, str]) -> None:
     _SINGULARS.update(known)
 
 
+#: Sources of singulars not read yet (:func:`teach_when_needed`): each is read at the first word not known.
+_PENDING: list[Callable[[], Mapping[str, str]]] = []
+
+
+def teach_when_needed(load: Callable[[], Mapping[str, str]]) -> None:
+    """Take the singulars ``load`` returns, but only when a word is first not known: a run that needs no
+    singular (no units, or entities only) does not read them."""
+    _PENDING.append(load)
+
+
+def forget_pending(load: Callable[[], Mapping[str, str]]) -> bool:
+    """Drop ``load`` if it was never read; whether it had been (False: it was read, or never given)."""
+    if load in _PENDING:
+        _PENDING.remove(load)
+        return True
+    return False
+
+
 def singular(word: str) -> str:
     """``word`` as a singular noun (:mod:`inflect`), or unchanged when it already is one.
 
@@ -73,7 +91,10 @@ def singular(word: str) -> str:
     ['bus', 'bus', 'crisis', 'status', 'status', 'km', 'news', 'percent']
     """
     if word not in _SINGULARS:
-        _SINGULARS[word] = _singular(word)
+        while _PENDING:
+            teach(_PENDING.pop(0)())
+        if word not in _SINGULARS:
+            _SINGULARS[word] = _singular(word)
     return _SINGULARS[word]
 
 
