@@ -111,7 +111,7 @@ class LazyAdapter(Generic[T]):
 
 
 ANNOTATIONS: LazyAdapter[Annotations] = LazyAdapter(Annotations, fast=True)
-GOLD_HEADER: LazyAdapter[GoldHeader] = LazyAdapter(GoldHeader)
+GOLD_HEADER: LazyAdapter[GoldHeader] = LazyAdapter(GoldHeader, fast=True)  # no pydantic to read good gold
 TEXT_LINE: LazyAdapter[TextLine] = LazyAdapter(TextLine)
 GOLD_LINE: LazyAdapter[GoldLine] = LazyAdapter(GoldLine)  # the fast path for gold lines is fast_gold_line
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from bench.columns import Builder, EntityColumns, LazyAnnotations, entity_columns
 from bench.fastparse import decode_annotations, decoder, mirror
-from bench.parse import ANNOTATIONS, GOLD_LINE, GoldLine, TextLine, fast_gold_line, validate
+from bench.parse import ANNOTATIONS, GOLD_HEADER, GOLD_LINE, GoldHeader, GoldLine, TextLine, fast_gold_line, validate
 from bench.predictions import to_json
 from bench.schema import (
     Annotations,
@@ -229,7 +229,43 @@ def test_a_line_msgspec_cannot_even_walk_goes_to_pydantic_too() -> None:
 
 # --- the pieces -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("record", [Span, Entity, Number, Attribution, Annotations, GoldLine])
+# --- the header of a gold annotation file ------------------------------------------------------------
+
+_header_value = st.one_of(_json_value, st.lists(st.sampled_from(["entities", "numbers", "x"]), max_size=3))
+
+
+@st.composite
+def _header(draw: st.DrawFn) -> str:
+    """A gold file's header (layers beside it, as in a gold file), valid or with fields replaced or dropped."""
+    data: dict[str, Any] = {"doc_id": "d1", "split": "dev", "sha256": "ab", "entities": [], "numbers": []}
+    optional = {"provenance": st.text(max_size=3) | st.none(), "layers": st.none() | st.lists(
+        st.sampled_from(["entities", "numbers"]), max_size=2), "offsets": st.booleans()}
+    for key in draw(st.sets(st.sampled_from(sorted(optional)))):
+        data[key] = draw(optional[key])
+    for key in draw(st.sets(st.sampled_from(["doc_id", "split", "sha256", "provenance", "layers", "offsets"]),
+                            max_size=2)):
+        if draw(st.booleans()):
+            data.pop(key, None)
+        else:
+            data[key] = draw(_header_value)
+    return json.dumps(data)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_header())
+def test_a_gold_header_is_read_by_msgspec_only_as_pydantic_reads_it(raw: str) -> None:
+    fast = decoder(GoldHeader)(raw)
+    try:
+        slow = GOLD_HEADER.validate_json_pydantic(raw)
+    except Exception:  # noqa: BLE001 (any rejection: the fast path must reject it too)
+        slow = None
+    assert (fast is None) == (slow is None), raw
+    assert fast is None or _same_records(fast, slow), raw
+    record, found = validate(GOLD_HEADER, raw)
+    assert found or _same_records(record, slow), raw  # what the loader sees: the same record, or pydantic's problems
+
+
+@pytest.mark.parametrize("record", [Span, Entity, Number, Attribution, Annotations, GoldLine, GoldHeader])
 def test_a_mirror_has_the_fields_and_defaults_of_its_record(record: type) -> None:
     import msgspec
 
