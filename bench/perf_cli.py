@@ -212,13 +212,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             theirs = run_nervaluate(gold, pred, args.nervaluate_repeat)
             after = run_newsbench(gold, pred, folder / f"score-{per_doc}.json", args.repeat)
-            print(f"  newsbench score after nervaluate: {after.seconds:6.2f} s wall {after.cpu_seconds:6.2f} s CPU")
             ours = Run(min(ours.seconds, after.seconds), min(ours.cpu_seconds, after.cpu_seconds),
                        max(ours.peak_rss_mb, after.peak_rss_mb), ours.modes if ours.modes == after.modes else {})
             ratio = theirs.seconds / ours.seconds
             same = theirs.modes == ours.modes
             failures += (not same) + (ratio < target)
             print(f"  nervaluate:      {theirs.seconds:6.2f} s wall {theirs.cpu_seconds:6.2f} s CPU  peak RSS {theirs.peak_rss_mb:5.0f} MB")
+            print(f"  newsbench score after nervaluate: {after.seconds:6.2f} s wall {after.cpu_seconds:6.2f} s CPU "
+                  f"(the best of both counts: {ours.seconds:.2f} s wall, {ours.cpu_seconds:.2f} s CPU)")
             print(f"  ratio: {ratio:.1f}x wall, {theirs.cpu_seconds / ours.cpu_seconds:.1f}x CPU (target ≥ {target}x wall) "
                   f"{'OK' if ratio >= target else 'MISSED'}; "
                   f"identical counts in every mode: {'yes' if same else 'NO'}")
