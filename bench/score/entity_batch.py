@@ -119,7 +119,7 @@ def _tally(
         parts.append(rest + offset)
     codes = np.concatenate(parts)
     counts = np.bincount(codes, minlength=n_docs * per_doc)
-    return counts.reshape(n_docs, len(MODES), n_labels, N_CATEGORIES).astype(np.int64)
+    return counts.reshape(n_docs, len(MODES), n_labels, N_CATEGORIES).astype(np.int64, copy=False)
 
 
 def _scored(
@@ -202,7 +202,7 @@ def _label_restricted(gold: _Side, pred: _Side, found: Candidates, gl: IntArray,
     for m, mode in enumerate(MODES):
         offset = m * N_CATEGORIES
         parts += [pair_base + mode.strategy.judge(exact, equal) + offset, missed_base + offset, spurious_base + offset]
-    counts = counts + np.bincount(np.concatenate(parts), minlength=len(counts))
+    counts += np.bincount(np.concatenate(parts), minlength=len(counts))  # `larger` is this function's own
     return counts.reshape(n_docs, n_labels, len(MODES), N_CATEGORIES).transpose(0, 2, 1, 3).copy()
 
 
