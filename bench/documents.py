@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from bench.errors import InvalidInput, Problem, UserError
+from bench.parse import jsonl_lines
 from bench.schema import Document
 
 #: What ``--docs`` takes, said wherever it was given something else.
@@ -76,7 +77,7 @@ def _parse_jsonl(lines: list[str], source: str) -> tuple[list[Document], list[Pr
 
 def _read_jsonl(path: Path) -> tuple[list[Document], list[Problem]]:
     try:
-        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+        lines = jsonl_lines(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start}); {ACCEPTED}", exit_code=2) from None
     documents, problems = _parse_jsonl(lines, str(path))

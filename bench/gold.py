@@ -34,6 +34,7 @@ from bench.parse import (
     GoldLine,
     TextLine,
     fast_gold_line,
+    jsonl_lines,
     validate,
 )
 from bench.schema import Annotations, GoldDocument, Layer
@@ -108,7 +109,7 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     documents: list[GoldDocument] = []
     problems: list[Problem] = []
     try:
-        lines = path.read_bytes().decode("utf-8-sig").splitlines()  # a leading byte-order mark is dropped
+        lines = jsonl_lines(path.read_bytes().decode("utf-8-sig"))  # a leading byte-order mark is dropped
     except (OSError, UnicodeDecodeError) as error:
         return [], [Problem(str(path), "$", f"cannot read: {error}")]
     if not any(line.strip() for line in lines):

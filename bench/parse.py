@@ -134,6 +134,22 @@ def fast_gold_line(raw: str | bytes) -> tuple[TextLine, Annotations] | None:
     return TextLine(doc_id, text, split), annotations
 
 
+def jsonl_lines(content: str) -> list[str]:
+    r"""The lines of a JSON Lines file: split at ``\n``, ``\r\n`` or ``\r`` only.
+
+    Not :meth:`str.splitlines`, which also splits at characters a JSON string may hold unescaped
+    (U+2028 and U+2029, the line and paragraph separators of news text scraped from the web, and
+    U+0085), so a valid line holding one was reported as two broken ones. Blank lines stay (the
+    readers skip them), so line numbers are the file's.
+
+    >>> jsonl_lines('{"text": "a\u2028b"}\r\n{}\n\n')
+    ['{"text": "a\u2028b"}', '{}', '', '']
+    """
+    if "\r" in content:
+        content = content.replace("\r\n", "\n").replace("\r", "\n")
+    return content.split("\n")
+
+
 def json_path(loc: Sequence[int | str], *, root: str = "$") -> str:
     """``('entities', 3, 'label')`` → ``$.entities[3].label``.
 

@@ -21,7 +21,7 @@ from bench import gold
 from bench.errors import InvalidInput, Problem, UserError
 from bench.gcpause import gc_paused
 from bench.labels import LabelMap, label_hint, map_line, map_record
-from bench.parse import ANNOTATIONS, validate
+from bench.parse import ANNOTATIONS, jsonl_lines, validate
 from bench.schema import Annotations, Attribution, Entity, Layer, Number, Span
 from bench.validate import check_annotations
 
@@ -142,7 +142,7 @@ def read_predictions(
         except UnicodeDecodeError as error:
             raise UserError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})", exit_code=2) from None
         with gc_paused():  # the records hold no cycles (see bench.parse)
-            by_doc, problems, warnings, attempted = parse_lines(content.splitlines(), str(path), texts, label_map)
+            by_doc, problems, warnings, attempted = parse_lines(jsonl_lines(content), str(path), texts, label_map)
     if problems:
         raise InvalidInput(problems, exit_code=2)
     expected = set(scored) if scored is not None else set(texts) if texts is not None else None

@@ -1,0 +1,64 @@
+"""JSON Lines are split at line feeds (and carriage returns) only, in every reader: gold, predictions, documents.
+
+U+2028, U+2029 and U+0085 may stand unescaped inside a JSON string (``json.dumps(..., ensure_ascii=False)``
+writes them so); news text scraped from the web holds them. ``str.splitlines`` split a valid line there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import gold
+from bench.documents import load_documents
+from bench.errors import InvalidInput
+from bench.parse import jsonl_lines
+from bench.predictions import read_predictions
+from bench.schema import Document
+
+SEPARATORS = ["\u2028", "\u2029", "\u0085"]
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+def test_a_gold_line_whose_text_holds_a_unicode_line_separator_is_one_line(tmp_path: Path, separator: str) -> None:
+    text = f"Paris{separator}is big."
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"doc_id": "d1", "text": text, "entities": [{"start": 0, "end": 5, "label": "GPE"}]},
+                               ensure_ascii=False) + "\n", "utf-8")
+    assert separator in path.read_text("utf-8")  # written raw, not escaped
+    (document,) = gold.load_gold(path)
+    assert document.text == text and len(document.annotations.entities or ()) == 1
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+def test_a_prediction_line_holding_a_unicode_line_separator_is_one_line(tmp_path: Path, separator: str) -> None:
+    path = tmp_path / "pred.jsonl"
+    path.write_text(json.dumps({"doc_id": "d1", "entities": [{"start": 0, "end": 5, "label": "GPE",
+                                                              "text": f"Pa{separator}is"}]}, ensure_ascii=False) + "\n",
+                    "utf-8")
+    found = read_predictions(path, {"d1": f"Pa{separator}is is big."})
+    assert len(found.by_doc["d1"].entities or ()) == 1
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+def test_a_document_line_holding_a_unicode_line_separator_is_one_document(tmp_path: Path, separator: str) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"doc_id": "d1", "text": f"a{separator}b"}, ensure_ascii=False) + "\n", "utf-8")
+    assert load_documents(path) == (Document("d1", f"a{separator}b"),)
+
+
+def test_crlf_and_cr_files_keep_their_line_numbers_in_problems(tmp_path: Path) -> None:
+    good = json.dumps({"doc_id": "d1", "entities": []})
+    for newline in ("\r\n", "\r", "\n"):
+        path = tmp_path / "pred.jsonl"
+        path.write_bytes(newline.join([good, "", '{"doc_id": 3}', ""]).encode("utf-8"))
+        with pytest.raises(InvalidInput) as caught:
+            read_predictions(path, {"d1": "x"})
+        assert [str(p).split(": ")[0] for p in caught.value.problems] == [f"{path}:3"], newline
+
+
+def test_the_lines_of_a_file_are_those_between_line_breaks_blank_ones_kept() -> None:
+    assert jsonl_lines("a\r\nb\rc\n\nd\u2028e\u0085f") == ["a", "b", "c", "", "d\u2028e\u0085f"]
+    assert jsonl_lines("") == [""]
