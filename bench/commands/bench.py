@@ -38,8 +38,8 @@ import typer
 from rich.console import Console
 
 from bench import baseline as gate
-from bench import gold, interrupt, paths, registry, runner, unit_memo
-from bench.cost import PRICE_IN_HELP, PRICE_OUT_HELP, Price, parse_prices
+from bench import gold, interrupt, paths, registry, run_options, runner, unit_memo
+from bench.cost import Price, parse_prices
 from bench.errors import UserError
 from bench.report.build import ScoredSystem, build_result
 from bench.report.markup import safe
@@ -200,19 +200,12 @@ def bench(
         typer.Option("--cache/--no-cache", help="Reuse cached predictions (keyed by system name, version, code, "
                      "configuration and text); --no-cache runs every system afresh."),
     ] = True,
-    timeout: Annotated[
-        float, typer.Option(min=0.1, help="Seconds per document before it is recorded as a failure.")
-    ] = runner.DEFAULT_TIMEOUT,
-    max_memory: Annotated[
-        int | None, typer.Option(min=0, metavar="MB", help="Memory per worker process in MB; a document that needs more "
-                                 "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
-    ] = None,
-    log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
-    executor: Annotated[
-        runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
-    ] = runner.ExecutorName.LOCAL,
-    price_in: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_IN_HELP)] = None,
-    price_out: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_OUT_HELP)] = None,
+    timeout: run_options.Timeout = runner.DEFAULT_TIMEOUT,
+    max_memory: run_options.MaxMemory = None,
+    log_samples: run_options.LogSamples = False,
+    executor: run_options.Executor = runner.ExecutorName.LOCAL,
+    price_in: run_options.PriceIn = None,
+    price_out: run_options.PriceOut = None,
 ) -> None:
     """Run, score and report every system; fail if the regression gate trips (exit 1)."""
     console = output_console()

@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 
 from bench import documents as document_files
-from bench import gold, paths, runner
-from bench.cost import PRICE_IN_HELP, PRICE_OUT_HELP, CostRecord, cost_record, parse_prices
+from bench import gold, paths, run_options, runner
+from bench.cost import CostRecord, cost_record, parse_prices
 from bench.formatting import significant
 from bench.report.markup import safe
 from bench.schema import Document
@@ -75,17 +75,12 @@ def run(
     api_key: Annotated[
         str | None, typer.Option(help="llm: API key (prefer NEWSBENCH_LLM_API_KEY or OPENAI_API_KEY; never stored).")
     ] = None,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per document before it is recorded as a failure.")] = runner.DEFAULT_TIMEOUT,
-    max_memory: Annotated[
-        int | None, typer.Option(min=0, metavar="MB", help="Memory per worker process in MB; a document that needs more "
-                                 "fails alone and its worker is replaced (default: this machine's memory; 0: no limit).")
-    ] = None,
-    log_samples: Annotated[bool, typer.Option("--log-samples", help=runner.LOG_SAMPLES_HELP)] = False,
-    executor: Annotated[
-        runner.ExecutorName, typer.Option(help=runner.EXECUTOR_HELP, case_sensitive=False)
-    ] = runner.ExecutorName.LOCAL,
-    price_in: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_IN_HELP)] = None,
-    price_out: Annotated[list[str] | None, typer.Option(metavar="[SYSTEM=]USD", help=PRICE_OUT_HELP)] = None,
+    timeout: run_options.Timeout = runner.DEFAULT_TIMEOUT,
+    max_memory: run_options.MaxMemory = None,
+    log_samples: run_options.LogSamples = False,
+    executor: run_options.Executor = runner.ExecutorName.LOCAL,
+    price_in: run_options.PriceIn = None,
+    price_out: run_options.PriceOut = None,
 ) -> None:
     """Run systems; failures are recorded per document and the run goes on. Exit 0 even with failures.
 
