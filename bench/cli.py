@@ -96,10 +96,22 @@ class LazyGroup(typer.core.TyperGroup):
             return typer.core.TyperCommand(cmd_name, help=help_text, short_help=help_text)
         return self._real(cmd_name)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            # Typer's NoArgsIsHelpError relies on its boxed help printing itself; the plain one is returned
+            typer.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(2)
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The listing in click's plain format: Typer's boxed help imports rich.markdown and markdown-it
+        (~0.15 s, half of ``newsbench --help``). Only the listing: usage errors keep Typer's boxed format
+        (``rich_markup_mode`` is left as it is, and it also decides how :func:`typer.core._main` prints
+        errors), and each command's own ``--help`` stays boxed."""
         ctx._newsbench_listing = True
         try:
-            super().format_help(ctx, formatter)
+            super(typer.core.TyperGroup, self).format_help(ctx, formatter)  # click's, not TyperGroup's rich one
         finally:
             ctx._newsbench_listing = False
 
@@ -115,10 +127,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    # The listing is click's plain help: Typer's boxed help imports rich.markdown and markdown-it
-    # (~0.15 s, half of ``newsbench --help``). Each command's own ``--help`` stays boxed (its module
-    # is imported anyway), and errors from a command keep Typer's rich format.
-    rich_markup_mode=None,
     cls=LazyGroup,
 )
 

@@ -96,7 +96,7 @@ class LazyAdapter(Generic[T]):
                 from bench.fastparse import fast_decoder
 
                 self._decode = fast_decoder(self._kind)
-            record = self._decode(raw)
+            record = self._decode(raw) if _utf8(raw) else None
             if record is not None:
                 return record
         return self.validate_json_pydantic(raw)
@@ -108,6 +108,18 @@ class LazyAdapter(Generic[T]):
 
             self._adapter = TypeAdapter(self._kind)
         return self._adapter.validate_json(raw)
+
+
+def _utf8(raw: str | bytes) -> bool:
+    """Whether ``raw`` is text or UTF-8 bytes: msgspec skips the values of unknown keys without checking
+    their UTF-8, which pydantic rejects (a gold annotation file is parsed from its bytes)."""
+    if isinstance(raw, str) or raw.isascii():
+        return True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 ANNOTATIONS: LazyAdapter[Annotations] = LazyAdapter(Annotations, fast=True)

@@ -17,7 +17,16 @@ from hypothesis import strategies as st
 
 from bench.columns import Builder, EntityColumns, LazyAnnotations, entity_columns
 from bench.fastparse import decode_annotations, decoder, mirror
-from bench.parse import ANNOTATIONS, GOLD_HEADER, GOLD_LINE, GoldHeader, GoldLine, TextLine, fast_gold_line, validate
+from bench.parse import (
+    ANNOTATIONS,
+    GOLD_HEADER,
+    GOLD_LINE,
+    GoldHeader,
+    GoldLine,
+    TextLine,
+    fast_gold_line,
+    validate,
+)
 from bench.predictions import to_json
 from bench.schema import (
     Annotations,
@@ -326,3 +335,12 @@ def test_entity_columns_of_records_keep_them() -> None:
     assert list(columns) == list(records) and columns[1] == records[1] and len(columns) == 2
     assert columns.ids == (None, "e1") and columns.tags == ((), ("t",))
     assert len(EntityColumns.of(())) == 0 and entity_columns(Annotations("d")).starts == ()
+
+
+@pytest.mark.parametrize("extra", [b'"caf\xe9"', b'"\xed\xa0\x80"', b'"\xff"'])
+def test_bytes_that_are_not_utf8_in_an_unknown_key_go_to_pydantic(extra: bytes) -> None:
+    """msgspec skips an unknown key's value without checking its UTF-8; pydantic rejects the document."""
+    raw = b'{"doc_id": "d1", "split": "dev", "sha256": "ab", "entities": [], "note": ' + extra + b"}"
+    for adapter in (GOLD_HEADER, ANNOTATIONS):
+        record, found = validate(adapter, raw)
+        assert record is None and "invalid unicode code point" in found[0][1], (adapter, found)

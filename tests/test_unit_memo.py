@@ -59,13 +59,17 @@ def test_an_unwritable_cache_folder_is_skipped(tmp_path: Path) -> None:
         assert units.singular("crises") == "crisis"
 
 
-def test_a_run_that_needs_no_singular_neither_reads_nor_writes_the_memo(tmp_path: Path) -> None:
+def test_a_run_that_needs_no_singular_neither_reads_nor_writes_the_memo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = unit_memo.memo_path(tmp_path)
     path.parent.mkdir(parents=True)
-    path.write_text("{not json", "utf-8")  # read, it would be rewritten whole
+    path.write_text("{not json", "utf-8")
+    asked: list[Path] = []  # the memo is found (memo_path) only when it is read
+    monkeypatch.setattr(unit_memo, "memo_path", lambda folder: asked.append(folder) or path)
     with unit_memo.remembered(tmp_path):
         assert units.normalise_unit("%") == "percent"  # an alias: no singular needed
-    assert path.read_text("utf-8") == "{not json" and not units._PENDING
+    assert asked == [] and path.read_text("utf-8") == "{not json" and not units._PENDING
 
 
 def test_the_memo_is_read_at_the_first_word_needed_and_answers_it(tmp_path: Path) -> None:

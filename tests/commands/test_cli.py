@@ -43,3 +43,12 @@ def test_a_command_runs_through_the_lazy_group() -> None:
     result = CliRunner().invoke(app, ["summary"])
     assert result.exit_code == 0, result.output
     assert "attributions" in result.output
+
+
+def test_usage_errors_keep_typers_boxed_format_and_no_arguments_prints_the_listing() -> None:
+    """Only the listing is click's plain help: a usage error is still boxed, and ``newsbench`` alone prints it."""
+    bare = CliRunner().invoke(app, [])
+    assert bare.exit_code == 2 and "Commands:" in bare.output and "score" in bare.output
+    for args in (["nosuch"], ["score"]):
+        wrong = CliRunner().invoke(app, args)
+        assert wrong.exit_code == 2 and "╭─ Error" in wrong.output, (args, wrong.output)
