@@ -184,9 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only this corpus (mentions per document; repeatable; default: both)")
     args = parser.parse_args(argv)
     failures = 0
+    protocol = (f"best of {args.repeat}" if args.skip_nervaluate else f"newsbench: best of {args.repeat} before and "
+                f"{args.repeat} after nervaluate's best of {args.nervaluate_repeat}")
     print(f"whole-process scoring: `newsbench score` vs a nervaluate 1.2.1 script on the same JSONL "
-          f"(newsbench: best of {args.repeat} before and {args.repeat} after nervaluate's best of "
-          f"{args.nervaluate_repeat}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})")
+          f"({protocol}; {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f})")
     if sys.flags.dont_write_bytecode:  # inherited by the children: no .pyc is written, so none can be reused
         print("note: PYTHONDONTWRITEBYTECODE is set: every module not compiled at install time (newsbench's own, "
               "when run from a checkout) is compiled from source at every start")

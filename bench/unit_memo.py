@@ -49,7 +49,7 @@ def remembered(cache_dir: Path) -> Iterator[None]:
         path.append(memo_path(cache_dir))
         try:
             known = json.loads(path[0].read_text("utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, or nested too deep: worked out again
             known = {}
         if isinstance(known, dict):
             read.update({k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)})

@@ -79,3 +79,12 @@ def test_the_memo_is_read_at_the_first_word_needed_and_answers_it(tmp_path: Path
     with unit_memo.remembered(tmp_path):
         assert units.singular("wibbles") == "wibble-from-memo"
     assert json.loads(path.read_text("utf-8")) == {"wibbles": "wibble-from-memo"}  # nothing new: left as it was
+
+
+def test_a_memo_nested_too_deep_to_read_is_only_slower(tmp_path: Path) -> None:
+    path = unit_memo.memo_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    with unit_memo.remembered(tmp_path):
+        assert units.singular("buses") == "bus"
+    assert json.loads(path.read_text("utf-8"))["buses"] == "bus"
