@@ -94,13 +94,13 @@ def _alignments(found: Candidates, exact: BoolArray, gl: IntArray, pl: IntArray)
 def _tally(
     alignments: Sequence[Alignment], gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int
 ) -> npt.NDArray[np.int64]:
-    """``(documents, modes, n_labels, 5)`` category counts, one alignment per mode, in one ``bincount``.
+    """``(documents, modes, n_labels, 5)`` category counts, one alignment per mode, one ``bincount`` each.
 
     Aligned pairs and missed entities count under the gold label, spurious ones under their own.
     """
     block = n_labels * N_CATEGORIES
     per_doc = len(MODES) * block
-    parts: list[IntArray] = []
+    counts = np.zeros(n_docs * per_doc, dtype=np.int64)
     cache: dict[int, tuple[BoolArray, BoolArray, IntArray, IntArray]] = {}
     for m, (mode, (g, p)) in enumerate(zip(MODES, alignments)):
         key = id(g)
@@ -115,11 +115,10 @@ def _tally(
             cache[key] = (exact, same, gold.doc[g] * per_doc + gl[g] * N_CATEGORIES, rest)
         exact, same, pair_base, rest = cache[key]
         offset = m * block
-        parts.append(pair_base + mode.strategy.judge(exact, same) + offset)
-        parts.append(rest + offset)
-    codes = np.concatenate(parts)
-    counts = np.bincount(codes, minlength=n_docs * per_doc)
-    return counts.reshape(n_docs, len(MODES), n_labels, N_CATEGORIES).astype(np.int64, copy=False)
+        # one bincount per mode, added up: the codes of all modes at once were the scorer's largest array
+        counts += np.bincount(np.concatenate([pair_base + mode.strategy.judge(exact, same), rest]) + offset,
+                              minlength=len(counts))
+    return counts.reshape(n_docs, len(MODES), n_labels, N_CATEGORIES)
 
 
 def _scored(
