@@ -183,6 +183,7 @@ def _clusters(gs: IntArray, ge: IntArray, ps: IntArray, pe: IntArray) -> _Cluste
     cluster[order] = cluster_of_sorted
     gold_cluster, pred_cluster = cluster[:n_gold], cluster[n_gold:]
     n_clusters = int(cluster_of_sorted[-1]) + 1
+    del starts, ends, order, s, e, reach, new, cluster_of_sorted  # freed now: a corpus-sized array each
     gold_count = np.bincount(gold_cluster, minlength=n_clusters)
     pred_count = np.bincount(pred_cluster, minlength=n_clusters)
     simple = (gold_count == 1) & (pred_count == 1)
