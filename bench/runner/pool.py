@@ -304,6 +304,13 @@ def run_in_workers(
         for w in workers:
             w.chunk = []
 
+    def replace(index: int) -> None:
+        """Kill worker ``index``; start a fresh one in its place only while work is left (setting one up
+        for nothing would only load the system's model, then wait to be stopped)."""
+        workers[index].kill()
+        if queue or any(w.chunk for w in workers):
+            workers[index] = _Worker(payload, stdout, max_memory, samples)
+
     try:
         while True:
             for worker in workers:
@@ -332,8 +339,7 @@ def run_in_workers(
                         else:
                             worker.chunk = []
                             if kind == "retire":  # it ran out of memory: a fresh process for what follows
-                                worker.kill()
-                                workers[index] = _Worker(payload, stdout, max_memory, samples)
+                                replace(index)
                             elif queue:  # its next chunk first, so it works while the caller checks and caches these
                                 worker.send(queue.popleft(), timeout)
                             yield from body
@@ -349,8 +355,7 @@ def run_in_workers(
                 queue.clear()
                 queue.extend(fault.queue)
                 worker.chunk = []
-                worker.kill()
-                workers[index] = _Worker(payload, stdout, max_memory, samples)
+                replace(index)
                 if fault.answer is not None:
                     yield fault.answer
     except BaseException:

@@ -20,6 +20,7 @@ from tests.runner.stand_ins import (
     Chatty,
     FirstWord,
     HashReporter,
+    SlowStarter,
     Sluggish,
     Troublemaker,
     WrongTypes,
@@ -53,6 +54,18 @@ def test_each_fault_fails_only_its_document_with_a_reason(tmp_path: Path, jobs: 
     record = runner.read_run_record(result.manifest)
     assert record["failed"] == len(FAULTS)
     assert {f["doc_id"]: f["reason"] for f in record["failures"]} == reasons
+
+
+def test_no_replacement_worker_is_started_when_no_work_is_left(tmp_path: Path) -> None:
+    """The last document times out: its worker is killed and the run ends, without setting a new one up
+    (as the Ray executor does)."""
+    log = tmp_path / "setups.log"
+    docs = [Document("quick", "Twenty characters ok"), Document("hangs", "Twenty characters ok")]
+    result = run(SlowStarter(log, 1.0), docs, tmp_path, jobs=1, timeout=2.0)
+    assert [f.doc_id for f in result.failures] == ["hangs"]
+    assert sorted(result.predictions) == ["quick"]
+    # one set-up: no replacement (counted, not timed: a wall-clock bound fails on a busy machine)
+    assert len(log.read_text().splitlines()) == 1, log.read_text()
 
 
 def test_a_document_that_exceeds_the_timeout_is_killed_and_recorded(tmp_path: Path) -> None:
