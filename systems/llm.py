@@ -271,9 +271,10 @@ class LLMSystem(Adapter):
                 self.context_tokens = self.context_tokens or context
                 if self.concurrency is None:
                     self.concurrency = slots or (1 if local else 4)
-            # a one-slot server (it says so, or a local one that says nothing, like llama-cpp-python's) keeps
-            # generating for a request that timed out: a retry would only queue behind it
-            client.retry_read_timeout = not (slots == 1 or (slots is None and local))
+            # a one-slot server (it says so, or a local one that says nothing, like llama-cpp-python's, unless
+            # the user gave more requests in flight) keeps generating for a request that timed out: a retry
+            # would only queue behind it
+            client.retry_read_timeout = not (slots == 1 or (slots is None and local and self.concurrency == 1))
             self._client = client
 
     def __getstate__(self) -> dict[str, Any]:
@@ -416,11 +417,13 @@ class LLMSystem(Adapter):
                 totals[name] += int(entry.get(name) or 0)
             unfound.update(entry.get("unfound") or {})
         seconds = round(sum(float(e.get("wall_seconds") or 0) for e in latest.values()), 3)
-        # a document with a reply from the reply cache, or a reply without usage, was not measured: the
-        # reports show its cost as unknown rather than as the 0 tokens this run spent on it
+        # a document with a reply from the reply cache was not measured: the reports show its cost as
+        # unknown rather than as the 0 tokens this run spent on it; one with a reply without usage was
+        # (its seconds and requests are real), but its tokens are unknown, not the 0 counted for that reply
+        unknown_tokens = {"prompt_tokens": None, "completion_tokens": None}
         documents: list[JSONValue] = [
             {**{k: v for k, v in entry.items() if k not in {"run", "unfound_strings", "_fresh"}},
-             "measured": entry["_fresh"] and not entry.get("unreported_usage")}
+             **(unknown_tokens if entry.get("unreported_usage") else {}), "measured": entry["_fresh"]}
             for entry in latest.values()]
         prompt: dict[str, JSONValue] = {"version": PROMPT_VERSION, "requests": self.requests}
         if self.requests == "per-layer":

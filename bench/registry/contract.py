@@ -92,7 +92,8 @@ class SystemAdapter(Protocol):
       ``completion_tokens`` and ``requests`` (as ``llm`` writes it), gives the reports' tokens per
       document (:func:`bench.cost.document_tokens`); they are kept with each cached prediction. An
       entry with ``"measured": false`` says the document was not really computed in this run (``llm``:
-      a reply came from its own reply cache, or the server sent no ``usage``): its cost is unknown.
+      a reply came from its own reply cache): its cost is unknown; null tokens (a server that sent no
+      ``usage``) leave the tokens unknown and the seconds as measured.
     * ``sample_detail()`` (optional, see :data:`OPTIONAL_MEMBERS`): with ``--log-samples``, what the
       system wants kept about its latest prediction of ``document`` (JSON values; None: nothing).
       Called in the process that predicted it, right after ``predict``/``predict_batch`` returned or

@@ -87,6 +87,8 @@ def test_a_reply_without_usage_leaves_the_documents_tokens_unknown(
     assert bench_llm(monkeypatch, tmp_path, "one", *PRICED) == 0
     cost = json.loads((tmp_path / "one" / "results.json").read_text("utf-8"))["systems"]["llm"]["cost"]
     assert (cost["token_documents"], cost["prompt_tokens"], cost["completion_tokens"]) == (0, None, None)
+    # the requests were made and timed: the documents' seconds are known, only their tokens are not
+    assert cost["documents"] == 6 and cost["seconds"] is not None
 
 
 def test_bench_no_cache_asks_the_llm_again_so_fresh_figures_are_real_requests(
