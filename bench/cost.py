@@ -238,6 +238,11 @@ PRICE_IN_HELP = ("USD per million prompt (input) tokens, for the price per docum
 PRICE_OUT_HELP = "USD per million completion (output) tokens; SYSTEM=USD for one system. Repeatable. Give --price-in too."
 
 
+#: The highest price taken, USD per million tokens (a dollar a token): a larger one is a slip of the
+#: keyboard, and near the float limit (1e308) the totals would overflow.
+MAX_PRICE = 1e6
+
+
 def _usd(value: str, flag: str) -> float:
     try:
         number = float(value)
@@ -245,6 +250,9 @@ def _usd(value: str, flag: str) -> float:
         number = -1.0
     if not math.isfinite(number) or number < 0:
         raise UserError(f"{flag} {value!r}: not a price (USD per million tokens, or SYSTEM=USD)", exit_code=2)
+    if number > MAX_PRICE:
+        raise UserError(f"{flag} {value!r}: above {MAX_PRICE:,.0f} USD per million tokens (a dollar a token)",
+                        exit_code=2)
     return number
 
 

@@ -77,6 +77,7 @@ def test_a_price_for_every_system_or_for_one_which_wins() -> None:
     (["cheap"], ["1"], "not a price"),
     (["-1"], ["1"], "not a price"),
     (["nan"], ["1"], "not a price"),
+    (["1e308"], ["1"], "above 1,000,000 USD per million tokens"),  # the totals would overflow to inf
     (["lmm=0.15"], ["0.6"], "no system 'lmm' in this run"),
 ])
 def test_a_bad_price_is_a_one_line_error(price_in: list[str], price_out: list[str], message: str) -> None:

@@ -331,7 +331,12 @@ class RayExecutor:
             return self._ray
         address = cluster_address(os.environ)
         self._stack.enter_context(_environment(QUIET))
-        import ray
+        try:
+            import ray
+        except ImportError as error:  # installed (open_executor checked) but broken
+            self.close()
+            raise UserError(f"--executor ray: Ray cannot be imported: {_reason(error)} "
+                            "(pip install 'newsbench[ray]')", exit_code=2) from None
 
         # Ray prints what its nodes report (a worker that died, say) to sys.stdout: our stdout is the commands'.
         self._stack.enter_context(contextlib.redirect_stdout(sys.stderr))

@@ -63,3 +63,11 @@ def test_the_local_runner_never_imports_ray(tmp_path: Path) -> None:
                       "--no-cache", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "no ray"
+
+
+def test_a_ray_that_is_installed_but_cannot_be_imported_is_a_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.runner.ray_executor import RayExecutor
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError, as a broken install would
+    with pytest.raises(UserError, match="--executor ray: Ray cannot be imported: "):
+        RayExecutor(cpus=1).connect()
