@@ -37,7 +37,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -130,7 +129,6 @@ COARSE_OF: Mapping[EntityLabel, str] = {
 }
 #: Label → its index in :data:`LABELS`; fine label index → coarse class index in :data:`COARSE`.
 LABEL_CODE: Mapping[EntityLabel, int] = {label: i for i, label in enumerate(LABELS)}
-_LABEL = attrgetter("label")
 COARSE_CODE = np.array([COARSE.index(COARSE_OF[label]) for label in LABELS], dtype=np.int64)
 
 #: Error-count outcomes of the entity layer, in report order.
@@ -265,10 +263,9 @@ class EntityScore:
     pred: Sequence[Entity]
     gold_aligned: IntArray  # strict alignment: gold indices ...
     pred_aligned: IntArray  # ... and the predictions aligned to them
-    #: Label codes (indices into :data:`LABELS`) of those pairs, gold and predicted, for the confusion
-    #: matrix (``None``: read from the records when asked).
-    gold_labels: IntArray | None = None
-    pred_labels: IntArray | None = None
+    #: Label codes (indices into :data:`LABELS`) of those pairs, gold and predicted, for the confusion matrix.
+    gold_labels: IntArray
+    pred_labels: IntArray
 
     def items(self, doc_id: str) -> Iterator[ScoredItem]:
         """Every aligned pair, missed gold entity and spurious prediction (strict alignment)."""
@@ -281,14 +278,7 @@ class EntityScore:
 
     def label_pairs(self) -> tuple[IntArray, IntArray]:
         """Gold and predicted label codes (indices into :data:`LABELS`) of the strictly aligned pairs."""
-        if self.gold_labels is not None and self.pred_labels is not None:
-            return self.gold_labels, self.pred_labels
-        return _label_codes(self.gold)[self.gold_aligned], _label_codes(self.pred)[self.pred_aligned]
-
-
-def _label_codes(entities: Sequence[Entity]) -> IntArray:
-    """The label code (index into :data:`LABELS`) of every entity, read in C (``map``)."""
-    return np.fromiter(map(LABEL_CODE.__getitem__, map(_LABEL, entities)), dtype=np.int64, count=len(entities))
+        return self.gold_labels, self.pred_labels
 
 
 def pair_outcomes(gold: Entity, pred: Entity) -> tuple[Outcome, ...]:

@@ -1,4 +1,4 @@
-"""Entity scoring of many documents at once: one sweep of the alignment engine, one ``bincount``.
+"""Entity scoring of many documents at once: one sweep of the alignment engine, one ``bincount`` per mode.
 
 The modes, labels and count records are in :mod:`bench.score.entities`; this module
 flattens every document's entities into arrays (:class:`_Side`), lets the alignment
@@ -213,7 +213,7 @@ def score_entity_documents(
     A side may be given column-wise (:class:`bench.columns.EntityColumns`, itself a sequence of the
     records, built only if the error list asks for them). The alignment engine clusters the whole corpus in one sweep and aligns one-to-one
     clusters (the common case) without per-document Python work; all counts come
-    from one ``bincount`` per view. ``fast=False`` sends every cluster, one-to-one
+    from one ``bincount`` per view and mode. ``fast=False`` sends every cluster, one-to-one
     ones included, through the general assignment (for tests: both paths must agree).
     """
     n_docs = len(documents)
