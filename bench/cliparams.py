@@ -40,12 +40,8 @@ class PlainParam(RuntimeParam):
         return build_runtime_param(param.type_descriptor)._coerce_value(value, param=param, ctx=ctx)
 
     def _one(self, value: Any) -> Any:
-        if self.leaf is bool:  # Typer itself skips a bool value; any other (a str from a variable) is Typer's
-            if type(value) is not bool:
-                raise TypeError(value)
-            return value
-        if self.leaf is str:
-            if type(value) is not str:
+        if self.leaf is not Path:  # str or bool: taken as it is (Typer itself skips a bool value); any
+            if type(value) is not self.leaf:  # other type (a str for a bool, from a variable) is Typer's
                 raise TypeError(value)
             return value
         # Typer: pydantic's Path(value) for a str (a Path, such as a default, is taken as it is), then

@@ -104,6 +104,19 @@ def load_gold_file(path: Path) -> tuple[GoldDocument | None, list[Problem]]:
     return document, problems
 
 
+def _gold_line_pydantic(line: str) -> tuple[TextLine | GoldLine, Annotations] | list[tuple[str, str]]:
+    """A gold JSONL line msgspec rejected, through pydantic: its text fields and annotations, or every
+    problem of both parts (a defective line is parsed again, as its text fields and as annotations)."""
+    whole, _ = validate(GOLD_LINE, line, root="")
+    if isinstance(whole, GoldLine):
+        return whole, whole.annotations()
+    head, found = validate(TEXT_LINE, line, root="")
+    annotations, more = validate(ANNOTATIONS, line, root="")
+    if isinstance(head, TextLine) and isinstance(annotations, Annotations):
+        return head, annotations
+    return found + [f for f in more if f not in found]
+
+
 def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     """Gold in the prediction format with ``text`` on every line."""
     documents: list[GoldDocument] = []
@@ -119,22 +132,11 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        head: TextLine | GoldLine
-        fast = fast_gold_line(line)  # one pass (msgspec); a line it rejects goes to pydantic
-        if fast is not None:
-            head, annotations = fast
-        else:
-            whole, _ = validate(GOLD_LINE, line, root="")  # a defective line is parsed again below
-            if isinstance(whole, GoldLine):
-                head, annotations = whole, whole.annotations()
-            else:
-                head, found = validate(TEXT_LINE, line, root="")
-                annotations, more = validate(ANNOTATIONS, line, root="")
-                found += [f for f in more if f not in found]
-                if head is None or annotations is None:
-                    problems += [Problem(where, w, m) for w, m in found]
-                    continue
-        assert isinstance(head, TextLine | GoldLine) and isinstance(annotations, Annotations)
+        parsed = fast_gold_line(line) or _gold_line_pydantic(line)  # one msgspec pass; pydantic for the rest
+        if isinstance(parsed, list):
+            problems += [Problem(where, w, m) for w, m in parsed]
+            continue
+        head, annotations = parsed
         if head.doc_id in first_line:
             problems.append(Problem(where, "doc_id", f"{head.doc_id!r} already appeared on line {first_line[head.doc_id]}"))
             continue

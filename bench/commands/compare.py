@@ -14,6 +14,7 @@ Exit codes: 0 compared; 1 the gold is defective; 2 unusable input or options.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,23 +47,23 @@ def load_side(
     so lines for gold documents outside the compared split are not reported as unknown.
     """
     path = as_file(spec)
+    by_doc: Mapping[str, Annotations]
     if path is not None:
         known = texts if texts is not None else {d.doc_id: d.text for d in documents}
         wanted = {d.doc_id for d in documents}
         found = read_predictions(path, known, scored=wanted)  # warns about the compared documents only
         for warning in found.warnings:
             console.print(f"[yellow]warning[/yellow] {safe(warning)}")
-        by_doc: dict[str, Annotations] = {d: a for d, a in found.by_doc.items() if d in wanted}
-        with unit_memo.remembered(paths.default_cache()):  # unit singulars from disk: no inflect import (~3 s)
-            return score_corpus(documents, by_doc, system=spec, attempted=found.attempted)
-    runs = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)
-    run = runs[spec]
-    for warning in run.warnings:
-        console.print(f"[yellow]warning[/yellow] {safe(warning)}")
-    for failure in run.failures:
-        console.print(f"[yellow]failed[/yellow] {safe(spec)} on {safe(failure.doc_id)}: {safe(failure.reason)} (scored as empty)")
-    with unit_memo.remembered(paths.default_cache()):
-        return score_corpus(documents, run.predictions, system=spec, attempted=run.layers)
+        by_doc, attempted = {d: a for d, a in found.by_doc.items() if d in wanted}, found.attempted
+    else:
+        run = runner.run_systems([spec], [d.document for d in documents], out_dir=predictions, use_cache=use_cache)[spec]
+        for warning in run.warnings:
+            console.print(f"[yellow]warning[/yellow] {safe(warning)}")
+        for failure in run.failures:
+            console.print(f"[yellow]failed[/yellow] {safe(spec)} on {safe(failure.doc_id)}: {safe(failure.reason)} (scored as empty)")
+        by_doc, attempted = run.predictions, run.layers
+    with unit_memo.remembered(paths.default_cache()):  # unit singulars from disk: no inflect import (~3 s)
+        return score_corpus(documents, by_doc, system=spec, attempted=attempted)
 
 
 def comparison_dict(rows: list[MetricComparison], a: str, b: str, split: str) -> dict[str, Any]:

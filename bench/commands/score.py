@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,7 +35,7 @@ from bench.gcpause import without_gc
 from bench.labels import parse_label_map
 from bench.predictions import read_predictions
 from bench.registry import as_file
-from bench.schema import Layer
+from bench.schema import Annotations, Layer
 from bench.score import CorpusScore, score_corpus
 from bench.score.counts import SemEvalCounts
 from bench.score.keys import (
@@ -211,28 +212,29 @@ def score(
     every = gold.load_gold(gold_path)
     texts = {doc.doc_id: doc.text for doc in every}  # a file is checked against every gold text
     documents = select(every, split=split, doc_ids=parse_doc_ids(docs) if docs is not None else None)
-    with unit_memo.remembered(paths.default_cache()):  # unit singulars from disk: no inflect import (~3 s)
-        path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
-        if path is None:
-            from bench import runner  # only for a system name: its imports are not paid to score a file
+    path = Path(predictions) if Path(predictions).is_dir() else as_file(predictions)
+    predicted: Mapping[str, Annotations]
+    warnings: Sequence[str]
+    if path is None:
+        from bench import runner  # only for a system name: its imports are not paid to score a file
 
-            run = runner.run_systems([predictions], [d.document for d in documents],
-                                     out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
-            for warning in run.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
-            for failure in run.failures:
-                print(f"warning: {predictions} failed on {failure.doc_id}: {failure.reason} (scored as empty)",
-                      file=sys.stderr)
-            name = system if system is not None else predictions
-            result = score_corpus(documents, run.predictions, system=name, attempted=run.layers)
-            predicted = run.predictions
-        else:
-            found = read_predictions(path, texts, label_map=mapping, scored=[d.doc_id for d in documents])
-            for warning in found.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
-            name = system if system is not None else path.name.removesuffix(".jsonl").removesuffix(".json")
-            result = score_corpus(documents, found.by_doc, system=name, attempted=found.attempted, warnings=found.warnings)
-            predicted = found.by_doc
+        run = runner.run_systems([predictions], [d.document for d in documents],
+                                 out_dir=paths.predictions_folder(gold_path, predictions_dir), use_cache=cache)[predictions]
+        for warning in run.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for failure in run.failures:
+            print(f"warning: {predictions} failed on {failure.doc_id}: {failure.reason} (scored as empty)",
+                  file=sys.stderr)
+        name = system if system is not None else predictions
+        predicted, attempted, warnings = run.predictions, run.layers, ()
+    else:
+        found = read_predictions(path, texts, label_map=mapping, scored=[d.doc_id for d in documents])
+        for warning in found.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        name = system if system is not None else path.name.removesuffix(".jsonl").removesuffix(".json")
+        predicted, attempted, warnings = found.by_doc, found.attempted, found.warnings
+    with unit_memo.remembered(paths.default_cache()):  # unit singulars from disk: no inflect import (~3 s)
+        result = score_corpus(documents, predicted, system=name, attempted=attempted, warnings=warnings)
         named = named_metrics(metric or [], documents, predicted, system if system is not None else predictions)
     console = Console()
     for table in tables(result):
