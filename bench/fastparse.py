@@ -62,7 +62,7 @@ def mirror(record: type) -> type[msgspec.Struct]:
                 fields.append((f.name, kind, msgspec.field(default_factory=f.default_factory)))
             else:
                 fields.append((f.name, kind))
-        _MIRRORS[record] = msgspec.defstruct(f"Wire{record.__name__}", fields)
+        _MIRRORS[record] = msgspec.defstruct(f"Wire{record.__name__}", fields, gc=False)
     return _MIRRORS[record]
 
 
