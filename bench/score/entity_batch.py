@@ -1,4 +1,4 @@
-"""Entity scoring of many documents at once: one sweep of the alignment engine, one ``bincount`` per mode.
+"""Entity scoring of many documents at once: one sweep of the alignment engine, counts tallied in place per mode.
 
 The modes, labels and count records are in :mod:`bench.score.entities`; this module
 flattens every document's entities into arrays (:class:`_Side`), lets the alignment
@@ -94,7 +94,7 @@ def _alignments(found: Candidates, exact: BoolArray, gl: IntArray, pl: IntArray)
 def _tally(
     alignments: Sequence[Alignment], gold: _Side, pred: _Side, gl: IntArray, pl: IntArray, n_labels: int, n_docs: int
 ) -> npt.NDArray[np.int64]:
-    """``(documents, modes, n_labels, 5)`` category counts, one alignment per mode, one ``bincount`` each.
+    """``(documents, modes, n_labels, 5)`` category counts, one alignment per mode, counted in place.
 
     Aligned pairs and missed entities count under the gold label, spurious ones under their own.
     """
@@ -115,9 +115,9 @@ def _tally(
             cache[key] = (exact, same, gold.doc[g] * per_doc + gl[g] * N_CATEGORIES, rest)
         exact, same, pair_base, rest = cache[key]
         offset = m * block
-        # one bincount per mode, added up: the codes of all modes at once were the scorer's largest array
-        counts += np.bincount(np.concatenate([pair_base + mode.strategy.judge(exact, same), rest]) + offset,
-                              minlength=len(counts))
+        # counted in place, mode by mode: no counts-sized temporary (a bincount's), no codes of all modes at once
+        np.add.at(counts, pair_base + (mode.strategy.judge(exact, same) + offset), 1)
+        np.add.at(counts, rest + offset, 1)
     return counts.reshape(n_docs, len(MODES), n_labels, N_CATEGORIES)
 
 
@@ -201,7 +201,8 @@ def _label_restricted(gold: _Side, pred: _Side, found: Candidates, gl: IntArray,
     for m, mode in enumerate(MODES):
         offset = m * N_CATEGORIES
         parts += [pair_base + mode.strategy.judge(exact, equal) + offset, missed_base + offset, spurious_base + offset]
-    counts += np.bincount(np.concatenate(parts), minlength=len(counts))  # `larger` is this function's own
+    for part in parts:  # counted in place into `larger` (this function's own)
+        np.add.at(counts, part, 1)
     return counts.reshape(n_docs, n_labels, len(MODES), N_CATEGORIES).transpose(0, 2, 1, 3).copy()
 
 
@@ -213,7 +214,7 @@ def score_entity_documents(
     A side may be given column-wise (:class:`bench.columns.EntityColumns`, itself a sequence of the
     records, built only if the error list asks for them). The alignment engine clusters the whole corpus in one sweep and aligns one-to-one
     clusters (the common case) without per-document Python work; all counts come
-    from one ``bincount`` per view and mode. ``fast=False`` sends every cluster, one-to-one
+    tallied in place (``np.add.at``) per view and mode. ``fast=False`` sends every cluster, one-to-one
     ones included, through the general assignment (for tests: both paths must agree).
     """
     n_docs = len(documents)
