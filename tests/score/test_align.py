@@ -12,7 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.schema import Entity
-from bench.score.align import Alignment, Spans, align, as_int_array, candidates, lexicographic_edges
+from bench.score.align import (
+    Alignment,
+    Spans,
+    _by_start_then_end,
+    align,
+    as_int_array,
+    candidates,
+    lexicographic_edges,
+)
 from bench.score.entities import MODES, Mode
 from bench.score.entity_batch import _alignments, _Side, score_entities
 
@@ -182,6 +190,24 @@ def test_clusters_are_solved_independently(left: tuple[Spans, Spans, int], right
     together = by_shared(joined(g1, g2), joined(p1, p2))
     alone = by_shared(g1, p1)
     assert {(g, p) for g, p in pairs(together) if g < len(g1)} == pairs(alone)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=40), st.booleans(), st.randoms())
+def test_the_sweep_orders_spans_by_start_then_end_whether_they_come_sorted_or_not(
+    spans: list[tuple[int, int]], in_runs: bool, rnd: random.Random
+) -> None:
+    # in runs: two sorted sides one after the other (a merge sort is chosen); else in any order (quicksort)
+    if in_runs:
+        half = len(spans) // 2
+        spans = sorted(spans[:half]) + sorted(spans[half:])
+    else:
+        rnd.shuffle(spans)
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([s + n for s, n in spans], dtype=np.int64)
+    order = _by_start_then_end(starts, ends)
+    assert sorted(order.tolist()) == list(range(len(spans)))
+    assert list(zip(starts[order].tolist(), ends[order].tolist())) == sorted(zip(starts.tolist(), ends.tolist()))
 
 
 @settings(max_examples=200, deadline=None)
