@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import atomic, gold, paths, runner, unit_memo
+from bench.allocator import keep_freed_memory
 from bench.errors import UserError
 from bench.formatting import DASH, pct, signed_pct
 from bench.predictions import read_predictions
@@ -144,6 +145,7 @@ def compare(
     ] = None,
 ) -> None:
     """Per-layer F1 difference A − B with a paired bootstrap interval and an approximate randomization p-value."""
+    keep_freed_memory()  # as `score` does (bench.allocator)
     console = output_console()
     documents = gold.load_gold(gold_path)
     texts = {d.doc_id: d.text for d in documents}

@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bench import gold, paths, unit_memo
+from bench.allocator import keep_freed_memory
 from bench.atomic import write_text
 from bench.errors import UserError
 from bench.formatting import DASH, layer_pct, pct
@@ -208,6 +209,7 @@ def score(
     ] = None,
 ) -> None:
     """Score PREDICTIONS (a file or a system name) against the gold; print tables, optionally write JSON and Markdown."""
+    keep_freed_memory()  # corpus-sized arrays are dropped and made again: reuse their memory (bench.allocator)
     mapping = parse_label_map(label_map) if label_map is not None else None
     every = gold.load_gold(gold_path)
     texts = {doc.doc_id: doc.text for doc in every}  # a file is checked against every gold text
