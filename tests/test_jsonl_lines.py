@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench import gold
 from bench.documents import load_documents
@@ -62,3 +64,13 @@ def test_crlf_and_cr_files_keep_their_line_numbers_in_problems(tmp_path: Path) -
 def test_the_lines_of_a_file_are_those_between_line_breaks_blank_ones_kept() -> None:
     assert jsonl_lines("a\r\nb\rc\n\nd\u2028e\u0085f") == ["a", "b", "c", "", "d\u2028e\u0085f"]
     assert jsonl_lines("") == [""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="ab\u2028é{}", max_size=600), st.sampled_from(["\n", "\r\n", "\r"])),
+                max_size=80), st.text(alphabet="ab", max_size=5))
+def test_long_and_short_lines_split_alike(lines: list[tuple[str, str]], last: str) -> None:
+    # line ends are found one by one while lines are long, the rest split at once once they prove short:
+    # either way, the lines are those between line breaks
+    content = "".join(body + end for body, end in lines) + last
+    assert jsonl_lines(content) == content.replace("\r\n", "\n").replace("\r", "\n").split("\n")
