@@ -19,7 +19,7 @@ from itertools import starmap
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, overload
 
-from bench.schema import Annotations, Entity, EntityLabel, Layer
+from bench.schema import LAYER_SETS, Annotations, Entity, EntityLabel, Layer
 
 T = TypeVar("T")
 
@@ -174,9 +174,7 @@ class LazyAnnotations(Annotations):
         return Annotations(self.doc_id, self.entities, self.numbers, self.attributions)
 
     def attempted(self) -> frozenset[Layer]:
-        present = {Layer.ENTITIES: True, Layer.NUMBERS: self.numbers is not None,
-                   Layer.ATTRIBUTIONS: self.attributions is not None}
-        return frozenset(layer for layer in Layer if present[layer])
+        return LAYER_SETS[True, self.numbers is not None, self.attributions is not None]  # entities: not built
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Annotations):

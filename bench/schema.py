@@ -14,6 +14,7 @@ datasheet counts; scoring ignores them.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -199,7 +200,15 @@ class Annotations:
 
     def attempted(self) -> frozenset[Layer]:
         """The layers this record carries (even if empty)."""
-        return frozenset(layer for layer in Layer if self.layer(layer) is not None)
+        return LAYER_SETS[self.entities is not None, self.numbers is not None, self.attributions is not None]
+
+
+#: Every set of layers, by whether each layer (in :class:`Layer` order) is present: one record per
+#: combination instead of a new set per call (``attempted`` is asked for every document, often twice).
+LAYER_SETS: dict[tuple[bool, bool, bool], frozenset[Layer]] = {
+    (e, n, a): frozenset(layer for layer, there in zip(Layer, (e, n, a), strict=True) if there)
+    for e, n, a in itertools.product((False, True), repeat=3)
+}
 
 
 @dataclass(frozen=True, slots=True)
