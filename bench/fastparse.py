@@ -128,7 +128,16 @@ def decode_annotations(raw: str | bytes) -> Annotations | None:
         wire = _ANNOTATIONS_DECODER.decode(raw)
     except Exception:  # noqa: BLE001 (as in decoder)
         return None
-    return _annotations(wire.doc_id, wire)
+    return _annotations_or_none(wire.doc_id, wire)
+
+
+def _annotations_or_none(doc_id: str, wire: Any) -> Annotations | None:
+    """:func:`_annotations`, or ``None`` for an entity offset beyond 64 bits (accepted by msgspec, but no
+    machine integer: the line is left to pydantic, and the checks report the offset outside the text)."""
+    try:
+        return _annotations(doc_id, wire)
+    except OverflowError:
+        return None
 
 
 def gold_line_decoder(line_record: type) -> Callable[[str | bytes], tuple[str, str, str, Annotations] | None]:
@@ -141,7 +150,8 @@ def gold_line_decoder(line_record: type) -> Callable[[str | bytes], tuple[str, s
             wire: Any = json_decoder.decode(raw)
         except Exception:  # noqa: BLE001 (as in decoder)
             return None
-        return wire.doc_id, wire.text, wire.split, _annotations(wire.doc_id, wire)
+        annotations = _annotations_or_none(wire.doc_id, wire)
+        return None if annotations is None else (wire.doc_id, wire.text, wire.split, annotations)
 
     return decode
 

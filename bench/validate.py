@@ -11,7 +11,7 @@ Each check yields ``(json_path, message)`` pairs; callers attach the file name.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from operator import attrgetter, lt
 from typing import cast
@@ -191,29 +191,35 @@ def _plainly_valid(spans: tuple[Entity, ...] | tuple[Number, ...], text: str) ->
 
 
 def _plainly_valid_columns(
-    starts: Sequence[int | None], ends: Sequence[int | None], texts: Sequence[str | None], text: str, *,
-    integers: bool = False,
+    starts: Sequence[int | None], ends: Sequence[int | None], texts: Sequence[str | None], text: str
 ) -> bool:
-    """:func:`_plainly_valid` of spans given column-wise (:class:`bench.columns.EntityColumns`);
-    ``integers=True``: the offsets are known to be integers (decoded by msgspec as ``int``), so the
-    search for ``None`` (a comparison of ``None`` with every offset) is skipped."""
+    """:func:`_plainly_valid` of spans given column-wise."""
     if not starts:
         return True
-    if not integers and (None in starts or None in ends):
+    if None in starts or None in ends:
         return False
     known_starts, known_ends = cast(Sequence[int], starts), cast(Sequence[int], ends)  # no None: just checked
     if min(known_starts) < 0 or max(known_ends) > len(text) or not all(map(lt, known_starts, known_ends)):
         return False
+    return _texts_plainly_valid(starts, ends, texts, text)
+
+
+def _texts_plainly_valid(starts: Iterable[int | None], ends: Iterable[int | None], texts: Sequence[str | None],
+                         text: str) -> bool:
+    """Every span ``text`` given is the exact slice of ``text``."""
     if texts.count(None) == len(texts):
         return True
     return all(t is None or t == text[s:e] for s, e, t in zip(starts, ends, texts, strict=True))
 
 
 def _entities_plainly_valid(ann: Annotations, text: str) -> bool:
-    """:func:`_plainly_valid` of the entities, read column-wise when they are (no records are built)."""
+    """:func:`_plainly_valid` of the entities, read column-wise when they are (no records are built; the
+    offsets' bounds were taken when the columns were made, :attr:`bench.columns.EntityColumns.bounds`)."""
     if isinstance(ann, LazyAnnotations):
         columns = ann.columns
-        return _plainly_valid_columns(columns.starts, columns.ends, columns.texts, text, integers=True)
+        lowest, highest, ordered = columns.bounds
+        return lowest >= 0 and highest <= len(text) and ordered and _texts_plainly_valid(
+            columns.starts, columns.ends, columns.texts, text)
     return _plainly_valid(ann.entities or (), text)
 
 

@@ -66,8 +66,8 @@ class _Side:
         """Each document's entities (records, or :class:`~bench.columns.EntityColumns`) flattened."""
         documents = [_columns(d) for d in entities]
         sizes = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        starts = _int64s(chain.from_iterable(map(_STARTS, documents)))
-        ends = _int64s(chain.from_iterable(map(_ENDS, documents)))
+        starts = np.frombuffer(b"".join(map(_STARTS, documents)), dtype=np.int64)  # array('q') each
+        ends = np.frombuffer(b"".join(map(_ENDS, documents)), dtype=np.int64)
         labels = _int64s(map(LABEL_CODE.__getitem__, chain.from_iterable(map(_LABELS, documents))))
         doc = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(documents) else sizes
