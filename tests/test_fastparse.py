@@ -68,8 +68,9 @@ def _check(kind: Any, raw: str) -> None:
     fast = (FAST_ANNOTATIONS if kind is Annotations else FAST_GOLD_LINE)(raw)
     lazy: Any = decode_annotations(raw) if kind is Annotations else fast_gold_line(raw)
     if lazy is None and fast is not None:  # only an entity offset beyond 64 bits: no machine integer holds it
-        assert any(not -(2**63) <= e.start < 2**63 or not -(2**63) <= e.end < 2**63
-                   for e in (fast if kind is Annotations else fast.annotations()).entities or ()), raw
+        record: Any = fast
+        entities = (record if kind is Annotations else record.annotations()).entities or ()
+        assert any(not -(2**63) <= e.start < 2**63 or not -(2**63) <= e.end < 2**63 for e in entities), raw
         return
     assert (fast is None) == (lazy is None), raw
     if fast is None:
