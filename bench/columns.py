@@ -14,6 +14,7 @@ the columns of any :class:`~bench.schema.Annotations`, lazy or not.
 from __future__ import annotations
 
 import dataclasses
+import struct
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import starmap
@@ -73,8 +74,20 @@ def _offsets(values: Sequence[int]) -> array[int]:
     """Offsets as machine integers (``array('q')``: 8 bytes each where an int object takes 32 and a tuple
     slot 8 more): 300,000 entities take ~40 MB less, and the scorer reads a side's offsets as one buffer.
     Raises ``OverflowError`` beyond 64 bits (such an offset lies outside any text: the fast JSON path then
-    leaves the line to pydantic and the checks, :mod:`bench.fastparse`)."""
-    return array("q", values)
+    leaves the line to pydantic and the checks, :mod:`bench.fastparse`). Packed by :mod:`struct` (half the
+    time of ``array('q', values)``, which converts item by item)."""
+    packed = array("q")
+    packer = _PACKERS.get(len(values))
+    if packer is None:
+        packer = _PACKERS[len(values)] = struct.Struct(f"{len(values)}q")
+    try:
+        packed.frombytes(packer.pack(*values))
+    except struct.error:  # an int beyond 64 bits, or not an int: array() raises the error it always raised
+        return array("q", values)
+    return packed
+
+
+_PACKERS: dict[int, struct.Struct] = {}
 
 
 ENTITIES: Builder[Entity] = Builder(Entity)
