@@ -18,7 +18,7 @@ import struct
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import starmap
-from operator import attrgetter, lt
+from operator import attrgetter
 from typing import Any, Generic, TypeVar, overload
 
 from bench.schema import LAYER_SETS, Annotations, Entity, EntityLabel, Layer
@@ -111,10 +111,6 @@ class EntityColumns(Sequence[Entity]):
     ids: tuple[str | None, ...]
     texts: tuple[str | None, ...]
     tags: tuple[tuple[str, ...], ...]
-    #: ``(lowest start, highest end, every start before its end)``, taken while the offsets were still int
-    #: objects: the checks compare it with the text's length instead of reading the offsets again
-    #: (:func:`bench.validate.check_annotations`). ``(0, 0, True)`` for no entities.
-    bounds: tuple[int, int, bool] = (0, 0, True)
     _records: list[tuple[Entity, ...]] = dataclasses.field(default_factory=list)
 
     @classmethod
@@ -131,8 +127,7 @@ class EntityColumns(Sequence[Entity]):
         if not columns:
             return cls(_offsets(()), _offsets(()), (), (), (), ())
         starts, ends, labels, ids, texts, tags = columns
-        bounds = (min(starts), max(ends), all(map(lt, starts, ends)))
-        return cls(_offsets(starts), _offsets(ends), labels, ids, texts, tags, bounds)
+        return cls(_offsets(starts), _offsets(ends), labels, ids, texts, tags)
 
     def records(self) -> tuple[Entity, ...]:
         """The :class:`~bench.schema.Entity` records, built the first time they are asked for."""

@@ -38,7 +38,7 @@ from bench.parse import (
     validate,
 )
 from bench.schema import Annotations, GoldDocument, Layer
-from bench.validate import check_annotations
+from bench.validate import check_annotations, entity_offsets_valid
 
 #: The gold folder shipped with the repository.
 SHIPPED_GOLD = Path(__file__).resolve().parent.parent / "gold"
@@ -120,7 +120,6 @@ def _gold_line_pydantic(line: str) -> tuple[TextLine | GoldLine, Annotations] | 
 def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     """Gold in the prediction format with ``text`` on every line."""
     documents: list[GoldDocument] = []
-    problems: list[Problem] = []
     try:
         lines = jsonl_lines(path.read_bytes().decode("utf-8-sig"))  # a leading byte-order mark is dropped
     except (OSError, UnicodeDecodeError) as error:
@@ -128,24 +127,29 @@ def load_gold_jsonl(path: Path) -> tuple[list[GoldDocument], list[Problem]]:
     if not any(line.strip() for line in lines):
         return [], [Problem(str(path), "$", "no documents (the file is empty)")]
     first_line: dict[str, int] = {}
+    numbered: list[tuple[int, Problem]] = []  # by line number: the checks against the texts come last
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
         parsed = fast_gold_line(line) or _gold_line_pydantic(line)  # one msgspec pass; pydantic for the rest
         if isinstance(parsed, list):
-            problems += [Problem(where, w, m) for w, m in parsed]
+            numbered += [(number, Problem(where, w, m)) for w, m in parsed]
             continue
         head, annotations = parsed
         if head.doc_id in first_line:
-            problems.append(Problem(where, "doc_id", f"{head.doc_id!r} already appeared on line {first_line[head.doc_id]}"))
+            numbered.append((number, Problem(where, "doc_id",
+                                             f"{head.doc_id!r} already appeared on line {first_line[head.doc_id]}")))
             continue
         first_line[head.doc_id] = number
-        for w, m in check_annotations(annotations, head.text, gold=False):
-            problems.append(Problem(where, w.removeprefix("$."), m))
         digest = sha256_hex(head.text.encode("utf-8"))
         documents.append(GoldDocument(head.doc_id, head.split, head.text, digest, annotations))
-    return documents, problems
+    checked = entity_offsets_valid([(doc.annotations, len(doc.text)) for doc in documents])  # the file at once
+    for doc, offsets_valid in zip(documents, checked, strict=True):
+        for w, m in check_annotations(doc.annotations, doc.text, gold=False, entity_offsets_checked=offsets_valid):
+            numbered.append((first_line[doc.doc_id], Problem(f"{path}:{first_line[doc.doc_id]}", w.removeprefix("$."), m)))
+    numbered.sort(key=lambda item: item[0])  # stable: a line's problems keep their order
+    return documents, [problem for _, problem in numbered]
 
 
 def _check_corpus(documents: list[GoldDocument], source: str) -> list[Problem]:

@@ -23,7 +23,7 @@ from bench.gcpause import gc_paused
 from bench.labels import LabelMap, label_hint, map_line, map_record
 from bench.parse import ANNOTATIONS, jsonl_lines, validate
 from bench.schema import Annotations, Attribution, Entity, Layer, Number, Span
-from bench.validate import check_annotations
+from bench.validate import check_annotations, entity_offsets_valid
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,30 +47,35 @@ def parse_lines(
     by_doc: dict[str, Annotations] = {}
     attempted: set[Layer] = set()
     first_line: dict[str, int] = {}
-    problems: list[Problem] = []
+    problems: list[tuple[int, Problem]] = []  # by line number: the checks against the texts come last
     warnings: list[str] = []
+    to_check: list[tuple[int, Annotations, str]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        where = f"{source}:{number}"
         record, found = validate(ANNOTATIONS, map_line(line, label_map or {}), root="")
         if record is None:
-            problems += [Problem(where, path, label_hint(path, message)) for path, message in found]
+            problems += [(number, Problem(f"{source}:{number}", path, label_hint(path, message))) for path, message in found]
             continue
         assert isinstance(record, Annotations)
         attempted |= record.attempted()
         if record.doc_id in first_line:
-            problems.append(Problem(where, "doc_id", f"{record.doc_id!r} already appeared on line {first_line[record.doc_id]}"))
+            problems.append((number, Problem(f"{source}:{number}", "doc_id",
+                                             f"{record.doc_id!r} already appeared on line {first_line[record.doc_id]}")))
             continue
         first_line[record.doc_id] = number
         if texts is not None:
             if record.doc_id not in texts:
-                warnings.append(f"{where}: doc_id: {record.doc_id!r} is not in the gold; ignored")
+                warnings.append(f"{source}:{number}: doc_id: {record.doc_id!r} is not in the gold; ignored")
                 continue
-            for path, message in check_annotations(record, texts[record.doc_id], gold=False):
-                problems.append(Problem(where, path.removeprefix("$."), message))
+            to_check.append((number, record, texts[record.doc_id]))
         by_doc[record.doc_id] = record
-    return by_doc, problems, warnings, frozenset(attempted)
+    checked = entity_offsets_valid([(record, len(text)) for _, record, text in to_check])  # the file at once
+    for (number, record, text), offsets_valid in zip(to_check, checked, strict=True):
+        for path, message in check_annotations(record, text, gold=False, entity_offsets_checked=offsets_valid):
+            problems.append((number, Problem(f"{source}:{number}", path.removeprefix("$."), message)))
+    problems.sort(key=lambda item: item[0])  # stable: a line's problems keep their order
+    return by_doc, [problem for _, problem in problems], warnings, frozenset(attempted)
 
 
 def _check_against_gold(

@@ -212,19 +212,61 @@ def _texts_plainly_valid(starts: Iterable[int | None], ends: Iterable[int | None
     return all(t is None or t == text[s:e] for s, e, t in zip(starts, ends, texts, strict=True))
 
 
-def _entities_plainly_valid(ann: Annotations, text: str) -> bool:
-    """:func:`_plainly_valid` of the entities, read column-wise when they are (no records are built; the
-    offsets' bounds were taken when the columns were made, :attr:`bench.columns.EntityColumns.bounds`)."""
+def _entities_plainly_valid(ann: Annotations, text: str, *, offsets_valid: bool = False) -> bool:
+    """:func:`_plainly_valid` of the entities, read column-wise when they are (no records are built);
+    ``offsets_valid``: :func:`entity_offsets_valid` found the offsets valid, only span texts are left."""
     if isinstance(ann, LazyAnnotations):
         columns = ann.columns
-        lowest, highest, ordered = columns.bounds
-        return lowest >= 0 and highest <= len(text) and ordered and _texts_plainly_valid(
-            columns.starts, columns.ends, columns.texts, text)
+        if not offsets_valid and not _offsets_valid(columns.starts, columns.ends, len(text)):
+            return False
+        return _texts_plainly_valid(columns.starts, columns.ends, columns.texts, text)
     return _plainly_valid(ann.entities or (), text)
 
 
+def _offsets_valid(starts: Sequence[int], ends: Sequence[int], length: int) -> bool:
+    return not starts or (min(starts) >= 0 and max(ends) <= length and all(map(lt, starts, ends)))
+
+
+#: From this many entities on, :func:`entity_offsets_valid` checks them with numpy (imported then).
+VECTORISED_FROM = 20_000
+
+
+def entity_offsets_valid(documents: Sequence[tuple[Annotations, int]]) -> list[bool]:
+    """Per ``(annotations, length of its text)``, whether the offsets of column-wise entities
+    (:class:`~bench.columns.LazyAnnotations`, as the fast JSON path reads them) are all plainly valid:
+    ``0 <= start < end <= length``. ``False`` for other records: their spans are checked one by one.
+
+    A reader checks a whole file's documents at once, then passes each flag to :func:`check_annotations`
+    (``entity_offsets_checked=``): on a large file this is one vectorised pass instead of a comparison
+    per offset in Python, which took 6% of ``newsbench score`` on 300,000 mentions.
+
+    >>> from bench.fastparse import decode_annotations
+    >>> lines = ['{"doc_id": "a", "entities": [{"start": 0, "end": 5, "label": "GPE"}]}',
+    ...          '{"doc_id": "b", "entities": [{"start": 4, "end": 2, "label": "GPE"}]}']
+    >>> entity_offsets_valid([(decode_annotations(line), 5) for line in lines])
+    [True, False]
+    """
+    lazy = [isinstance(ann, LazyAnnotations) for ann, _ in documents]
+    columns = [ann.columns for ann, _ in documents if isinstance(ann, LazyAnnotations)]
+    lengths = [length for (_, length), is_lazy in zip(documents, lazy, strict=True) if is_lazy]
+    if sum(map(len, columns)) < VECTORISED_FROM:
+        valid = [_offsets_valid(c.starts, c.ends, length) for c, length in zip(columns, lengths, strict=True)]
+    else:
+        import numpy as np  # a large file: the scorer imports numpy anyway
+
+        sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+        starts = np.frombuffer(b"".join(c.starts for c in columns), dtype=np.int64)
+        ends = np.frombuffer(b"".join(c.ends for c in columns), dtype=np.int64)
+        doc = np.repeat(np.arange(len(columns)), sizes)
+        bad = (starts < 0) | (starts >= ends) | (ends > np.asarray(lengths, dtype=np.int64)[doc])
+        valid = (np.bincount(doc[bad], minlength=len(columns)) == 0).tolist()
+    found = iter(valid)
+    return [next(found) if is_lazy else False for is_lazy in lazy]
+
+
 def check_annotations(
-    ann: Annotations, text: str, *, gold: bool, annotated: tuple[str, ...] | None = None, offsets: bool = True
+    ann: Annotations, text: str, *, gold: bool, annotated: tuple[str, ...] | None = None, offsets: bool = True,
+    entity_offsets_checked: bool = False,
 ) -> list[Finding]:
     """Every problem in ``ann`` against ``text``.
 
@@ -233,8 +275,10 @@ def check_annotations(
     overlapping entities and no duplicates. ``annotated`` (a gold file's ``layers``, e.g. an
     imported corpus with entities only) names the layers the gold holds; the others must be absent.
     ``offsets=False`` (header ``"offsets": false``) is span-free number gold: numbers without offsets.
+    ``entity_offsets_checked=True``: the caller found the entity offsets valid (:func:`entity_offsets_valid`).
     """
-    if not gold and not ann.attributions and _entities_plainly_valid(ann, text) and _plainly_valid(ann.numbers or (), text):
+    if (not gold and not ann.attributions and _entities_plainly_valid(ann, text, offsets_valid=entity_offsets_checked)
+            and _plainly_valid(ann.numbers or (), text)):
         return []
     found: list[Finding] = []
     if not offsets and gold:

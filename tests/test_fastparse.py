@@ -321,7 +321,6 @@ def test_lazy_annotations_build_their_entity_records_only_when_read() -> None:
     columns = entity_columns(lazy)
     assert (columns.starts.tolist(), columns.ends.tolist(), columns.labels, columns.texts) == (
         [0], [5], (EntityLabel.GPE,), ("Paris",))
-    assert columns.bounds == (0, 5, True)
     assert lazy.attempted() == Annotations("d", (), ()).attempted() and not lazy.columns._records
     plain = Annotations("d", (Entity(0, 5, EntityLabel.GPE, text="Paris"),), ())
     assert lazy == plain and plain == lazy and hash(lazy) == hash(plain) and repr(lazy) == repr(plain)
@@ -341,7 +340,7 @@ def test_entity_columns_of_records_keep_them() -> None:
     assert columns.records() is records or columns.records() == records
     assert list(columns) == list(records) and columns[1] == records[1] and len(columns) == 2
     assert columns.ids == (None, "e1") and columns.tags == ((), ("t",))
-    assert columns.starts.tolist() == [0, 6] and columns.bounds == (0, 9, True)
+    assert columns.starts.tolist() == [0, 6] and columns.ends.tolist() == [5, 9]
     assert len(EntityColumns.of(())) == 0 and len(entity_columns(Annotations("d")).starts) == 0
 
 

@@ -148,3 +148,17 @@ def test_a_gold_file_over_another_text_is_rejected(write_gold: GoldWriter) -> No
     with pytest.raises(InvalidInput) as caught:
         read_predictions(annotation, {"tiny": TINY_TEXT.upper()})
     assert caught.value.lines == (f"{annotation}: $: its text beside it differs from the gold text of 'tiny'",)
+
+
+def test_problems_are_listed_in_line_order_whichever_check_finds_them(tmp_path: Path) -> None:
+    # lines 1 and 3 fail the checks against the text (run over the whole file after parsing), line 2 the parse
+    path = tmp_path / "p.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"doc_id": "a", "entities": [{"start": 0, "end": 99, "label": "GPE"}]}),
+        '{"doc_id": "b", "entities": [',
+        json.dumps({"doc_id": "c", "entities": [{"start": 3, "end": 1, "label": "GPE"}]}),
+    ]) + "\n", "utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        read_predictions(path, {"a": "Paris", "b": "Rome", "c": "Nice"})
+    assert [(p.file, p.where) for p in caught.value.problems] == [
+        (f"{path}:1", "entities[0].end"), (f"{path}:2", "(document)"), (f"{path}:3", "entities[0].end")]

@@ -226,3 +226,37 @@ def test_quick_check_of_several_spans_passes_exactly_when_the_full_check_finds_n
     assert _plainly_valid(entities, text) == expected
     numbers = tuple(Number(s, e, 1.0, text=t) for s, e, t in spans) + (Number(None, None, 2.0),)
     assert _plainly_valid(numbers, text) is False  # a number without offsets is never plainly valid
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    documents=st.lists(st.tuples(st.lists(st.tuples(st.integers(-2, 16), st.integers(-2, 16)), max_size=5),
+                                 st.integers(0, 14)), max_size=6),
+    vectorised=st.booleans(),
+)
+def test_a_whole_file_offset_check_flags_exactly_the_documents_whose_spans_the_full_check_faults(
+    documents: list[tuple[list[tuple[int, int]], int]], vectorised: bool
+) -> None:
+    """The offsets of a file's column-wise entities checked at once (in Python, or with numpy from a size on):
+    a document passes exactly when the per-span check finds nothing in any of its spans."""
+    from bench import validate
+    from bench.fastparse import decode_annotations
+    from bench.schema import Entity, EntityLabel
+
+    records, expected = [], []
+    for k, (spans, length) in enumerate(documents):
+        line = json.dumps({"doc_id": f"d{k}", "entities": [{"start": s, "end": e, "label": "GPE"} for s, e in spans]})
+        records.append((decode_annotations(line), length))
+        text = "x" * length
+        expected.append(all(list(validate.check_span(Entity(s, e, EntityLabel.GPE), text, "$", need_text=False)) == []
+                            for s, e in spans))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate, "VECTORISED_FROM", 0 if vectorised else 10**9)
+        assert validate.entity_offsets_valid(records) == expected
+
+
+def test_records_not_read_column_wise_are_left_to_the_per_span_checks() -> None:
+    from bench.schema import Annotations, Entity, EntityLabel
+    from bench.validate import entity_offsets_valid
+
+    assert entity_offsets_valid([(Annotations("d", (Entity(0, 2, EntityLabel.GPE),)), 5)]) == [False]
