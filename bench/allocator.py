@@ -21,6 +21,9 @@ import os
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 #: Blocks up to this size come from the heap and are reused; larger ones are still mapped and unmapped.
 MMAP_THRESHOLD = 64 * 2**20
+#: The largest mmap threshold older glibc accepts on 64-bit systems (``HEAP_MAX_SIZE / 2``; later releases dropped the limit):
+#: there ``mallopt`` refuses :data:`MMAP_THRESHOLD`, and this one is set instead.
+MMAP_THRESHOLD_OLD_GLIBC = 32 * 2**20
 #: Free memory kept at the top of the heap before any is returned.
 TRIM_THRESHOLD = 256 * 2**20
 
@@ -46,5 +49,7 @@ def keep_freed_memory() -> bool:
 
         mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
         if mallopt is not None:
-            _done = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+            mmap = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) or bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_OLD_GLIBC))
+            trim = bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))  # set even if the mmap threshold was refused
+            _done = mmap and trim
     return _done

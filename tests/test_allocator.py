@@ -26,3 +26,28 @@ def test_it_does_nothing_where_the_c_library_is_not_glibc(monkeypatch: pytest.Mo
     monkeypatch.setattr(allocator, "_done", False)
     assert allocator._glibc() is False
     assert allocator.keep_freed_memory() is False
+
+
+def test_an_older_glibc_refusing_a_64_mib_mmap_threshold_gets_its_largest_one_and_the_trim_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # older glibc refuses mmap thresholds above HEAP_MAX_SIZE / 2 (32 MiB on 64-bit systems)
+    import ctypes
+
+    calls: list[tuple[int, int]] = []
+
+    def mallopt(param: int, value: int) -> int:
+        calls.append((param, value))
+        return 0 if param == allocator.M_MMAP_THRESHOLD and value > 32 * 2**20 else 1
+
+    class Libc:
+        pass
+
+    libc = Libc()
+    libc.mallopt = mallopt  # type: ignore[attr-defined]
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: libc)
+    monkeypatch.setattr(allocator, "_glibc", lambda: True)
+    monkeypatch.setattr(allocator, "_done", False)
+    assert allocator.keep_freed_memory() is True
+    assert calls == [(allocator.M_MMAP_THRESHOLD, 64 * 2**20), (allocator.M_MMAP_THRESHOLD, 32 * 2**20),
+                     (allocator.M_TRIM_THRESHOLD, allocator.TRIM_THRESHOLD)]
