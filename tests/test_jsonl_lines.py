@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench import gold
+from bench import gold, parse
 from bench.documents import load_documents
 from bench.errors import InvalidInput
 from bench.parse import jsonl_lines
@@ -68,9 +68,12 @@ def test_the_lines_of_a_file_are_those_between_line_breaks_blank_ones_kept() -> 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.text(alphabet="ab\u2028é{}", max_size=600), st.sampled_from(["\n", "\r\n", "\r"])),
-                max_size=80), st.text(alphabet="ab", max_size=5))
-def test_long_and_short_lines_split_alike(lines: list[tuple[str, str]], last: str) -> None:
+                max_size=80), st.text(alphabet="ab", max_size=5), st.integers(1, 4), st.integers(1, 300))
+def test_long_and_short_lines_split_alike(lines: list[tuple[str, str]], last: str, probe: int, long: int) -> None:
     # line ends are found one by one while lines are long, the rest split at once once they prove short:
-    # either way, the lines are those between line breaks
+    # either way, the lines are those between line breaks (a probe of a few lines: both ways are taken)
     content = "".join(body + end for body, end in lines) + last
-    assert jsonl_lines(content) == content.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parse, "_PROBE", probe)
+        patch.setattr(parse, "_LONG", long)
+        assert jsonl_lines(content) == content.replace("\r\n", "\n").replace("\r", "\n").split("\n")

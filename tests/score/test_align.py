@@ -8,6 +8,7 @@ import random
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -193,11 +194,13 @@ def test_clusters_are_solved_independently(left: tuple[Spans, Spans, int], right
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=40), st.booleans(), st.randoms())
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), min_size=2, max_size=200), st.booleans(),
+       st.randoms())
 def test_the_sweep_orders_spans_by_start_then_end_whether_they_come_sorted_or_not(
     spans: list[tuple[int, int]], in_runs: bool, rnd: random.Random
 ) -> None:
-    # in runs: two sorted sides one after the other (a merge sort is chosen); else in any order (quicksort)
+    # two sorted sides one after the other take numpy's stable sort (a merge of runs) from 64 spans on;
+    # spans in any order take its quicksort: either way, the order is by start, then end
     if in_runs:
         half = len(spans) // 2
         spans = sorted(spans[:half]) + sorted(spans[half:])
@@ -205,7 +208,21 @@ def test_the_sweep_orders_spans_by_start_then_end_whether_they_come_sorted_or_no
         rnd.shuffle(spans)
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([s + n for s, n in spans], dtype=np.int64)
-    order = _by_start_then_end(starts, ends)
+    key = starts * (int(ends.max()) + 1) + ends
+    runs = 1 + int(np.count_nonzero(key[1:] < key[:-1]))
+    kinds: list[object] = []
+    argsort = np.argsort
+
+    def spy(a: Any, kind: Any = None, **options: Any) -> Any:
+        kinds.append(kind)
+        return argsort(a, kind=kind, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(np, "argsort", spy)
+        order = _by_start_then_end(starts, ends)
+    assert kinds == ["stable" if runs - 1 <= len(spans) // 64 else None]
+    if in_runs and len(spans) >= 64:
+        assert kinds == ["stable"]
     assert sorted(order.tolist()) == list(range(len(spans)))
     assert list(zip(starts[order].tolist(), ends[order].tolist())) == sorted(zip(starts.tolist(), ends.tolist()))
 
