@@ -74,20 +74,20 @@ def _offsets(values: Sequence[int]) -> array[int]:
     """Offsets as machine integers (``array('q')``: 8 bytes each where an int object takes 32 and a tuple
     slot 8 more): 300,000 entities take ~40 MB less, and the scorer reads a side's offsets as one buffer.
     Raises ``OverflowError`` beyond 64 bits (such an offset lies outside any text: the fast JSON path then
-    leaves the line to pydantic and the checks, :mod:`bench.fastparse`). Packed by :mod:`struct` (half the
-    time of ``array('q', values)``, which converts item by item)."""
+    leaves the line to pydantic and the checks, :mod:`bench.fastparse`). From :data:`_PACKED_FROM` values
+    on they are packed by :func:`struct.pack`, about half the time of ``array('q', values)``, which
+    converts them one by one (and is the faster below)."""
+    if len(values) < _PACKED_FROM:
+        return array("q", values)
     packed = array("q")
-    packer = _PACKERS.get(len(values))
-    if packer is None:
-        packer = _PACKERS[len(values)] = struct.Struct(f"{len(values)}q")
     try:
-        packed.frombytes(packer.pack(*values))
+        packed.frombytes(struct.pack(f"{len(values)}q", *values))
     except struct.error:  # an int beyond 64 bits, or not an int: array() raises the error it always raised
         return array("q", values)
     return packed
 
 
-_PACKERS: dict[int, struct.Struct] = {}
+_PACKED_FROM = 32
 
 
 ENTITIES: Builder[Entity] = Builder(Entity)
@@ -97,8 +97,9 @@ _ROW = attrgetter(*_FIELDS)
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False)
 class EntityColumns(Sequence[Entity]):
-    """One document's entities, one tuple per :class:`~bench.schema.Entity` field; as a sequence, the
-    records themselves (built on first access, once).
+    """One document's entities, one column per :class:`~bench.schema.Entity` field (the offsets as
+    ``array('q')``, the others as tuples); as a sequence, the records themselves (built on first access,
+    once).
 
     >>> columns = EntityColumns.of((Entity(0, 5, EntityLabel.GPE),))
     >>> columns.starts.tolist(), columns.labels, columns[0] == Entity(0, 5, EntityLabel.GPE)

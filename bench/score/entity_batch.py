@@ -41,8 +41,8 @@ _STARTS, _ENDS, _LABELS = operator.attrgetter("starts"), operator.attrgetter("en
 
 
 def _int64s(values: Iterable[int]) -> IntArray:
-    """``values`` as an int64 array, packed by :func:`struct.pack` from a list (a third faster than
-    ``np.fromiter``, which converts item by item; ~8 vs 12 ms for 300,000 offsets).
+    """``values`` as an int64 array, packed by :func:`struct.pack` from a list (faster than ``np.fromiter``,
+    which converts item by item: 19–20 against 23 ms for 300,000 label codes, best of 15 on this machine).
 
     >>> _int64s(iter([3, 1, 2])).tolist()
     [3, 1, 2]
