@@ -92,10 +92,9 @@ def _difference_interval(comparison: Comparison) -> str:
     return f"[{signed_pct(low)}, {signed_pct(high)}]"
 
 
-def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str) -> Table:
-    """Rich table of the comparison."""
+def comparison_table(rows: list[MetricComparison], a: str, b: str, split: str, documents: int) -> Table:
+    """Rich table of the comparison of ``documents`` documents (each row says how many score its layer)."""
     where = "all documents" if split == OVERALL else f"split {split}"
-    documents = rows[0].documents if rows else 0
     tests = sorted({r.comparison.test for r in rows if r.comparison is not None})
     table = Table(
         title=f"A = {a}  vs  B = {b}  ({where}, {documents} documents)",
@@ -159,11 +158,15 @@ def compare(
     sides = [load_side(spec, documents, predictions=folder, use_cache=cache, console=console, texts=texts)
              for spec in (a, b)]
     rows = compare_scores(sides[0], sides[1], [d.doc_id for d in documents])
-    console.print(comparison_table(rows, a, b, split))
+    console.print(comparison_table(rows, a, b, split, len(documents)))
     if not any(r.comparison is not None for r in rows):
-        console.print(f"[yellow]no layer is attempted by both: {a} ("
-                      + ", ".join(l.value for l in Layer if l in sides[0].attempted) + f"), {b} ("
-                      + ", ".join(l.value for l in Layer if l in sides[1].attempted) + ")[/yellow]")
+        both = [layer.value for layer in Layer if layer in sides[0].attempted and layer in sides[1].attempted]
+        if both:
+            console.print(f"[yellow]no document's gold has the layers both attempt ({', '.join(both)})[/yellow]")
+        else:
+            console.print(f"[yellow]no layer is attempted by both: {a} ("
+                          + ", ".join(l.value for l in Layer if l in sides[0].attempted) + f"), {b} ("
+                          + ", ".join(l.value for l in Layer if l in sides[1].attempted) + ")[/yellow]")
     if json_out is not None:
         atomic.write_text(json_out, json.dumps(comparison_dict(rows, a, b, split), indent=2, sort_keys=True,
                                                ensure_ascii=False) + "\n")

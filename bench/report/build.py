@@ -163,7 +163,8 @@ def build_result(gold: Sequence[GoldDocument], systems: Sequence[ScoredSystem]) 
 class MetricComparison:
     """System A vs system B on one leaderboard metric over the same documents.
 
-    ``comparison`` is ``None`` when either system does not attempt the layer (``missing`` says which).
+    ``comparison`` is ``None`` when either system does not attempt the layer, or no document scores it
+    (``missing`` says which); ``documents`` counts the documents that score it.
     """
 
     metric: Metric
@@ -175,7 +176,9 @@ class MetricComparison:
 def compare_scores(a: CorpusScore, b: CorpusScore, doc_ids: Sequence[str]) -> list[MetricComparison]:
     """Paired bootstrap interval and approximate randomization p-value of A − B per leaderboard metric.
 
-    Both scores must cover ``doc_ids``; row *i* of each side is the same document.
+    Both scores must cover ``doc_ids``; row *i* of each side is the same document. A document whose gold
+    lacks the layer scores it on neither side and is left out of that metric's resampling, as it is left
+    out of the layer's totals.
     """
     ids = sorted(doc_ids)
     out = []
@@ -184,9 +187,13 @@ def compare_scores(a: CorpusScore, b: CorpusScore, doc_ids: Sequence[str]) -> li
         if absent:
             out.append(MetricComparison(metric, len(ids), None, f"not attempted by {' and '.join(absent)}"))
             continue
-        rows_a = [count_vector(a.per_document[d].counts, metric) for d in ids]
-        rows_b = [count_vector(b.per_document[d].counts, metric) for d in ids]
-        comparison = stats.compare(np.array(rows_a, dtype=np.float64), np.array(rows_b, dtype=np.float64),
-                                   stats.f1_statistic)
-        out.append(MetricComparison(metric, len(ids), comparison))
+        rows = [(count_vector(a.per_document[d].counts, metric), count_vector(b.per_document[d].counts, metric))
+                for d in ids]
+        paired = [(row_a, row_b) for row_a, row_b in rows if row_a is not None and row_b is not None]
+        if not paired:
+            out.append(MetricComparison(metric, 0, None, "no document scores this layer"))
+            continue
+        comparison = stats.compare(np.array([row for row, _ in paired], dtype=np.float64),
+                                   np.array([row for _, row in paired], dtype=np.float64), stats.f1_statistic)
+        out.append(MetricComparison(metric, len(paired), comparison))
     return out

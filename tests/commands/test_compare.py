@@ -67,3 +67,37 @@ def test_an_unknown_split_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch
     assert compare(monkeypatch, str(FIXTURE / "alpha.jsonl"), str(FIXTURE / "beta.jsonl"), "--split", "nope") == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["--split: no gold documents in split 'nope' (splits: challenge, seed)"]
+
+
+def _compare_on(monkeypatch: pytest.MonkeyPatch, gold: Path, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["newsbench", "compare", *args, "--gold", str(gold)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    return 0 if exit_info.value.code is None else int(exit_info.value.code)
+
+
+def test_documents_whose_gold_lacks_a_layer_are_left_out_of_that_layers_comparison(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "b" has no entity layer in the gold: it scores entities on neither side (it was a traceback)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc_id": "a", "text": "Paris is big.",
+                                "entities": [{"start": 0, "end": 5, "label": "GPE"}]}) + "\n"
+                    + json.dumps({"doc_id": "b", "text": "Rome."}) + "\n", "utf-8")
+    pred = tmp_path / "p.jsonl"
+    pred.write_text(json.dumps({"doc_id": "a", "entities": [{"start": 0, "end": 5, "label": "GPE"}]}) + "\n"
+                    + json.dumps({"doc_id": "b", "entities": []}) + "\n", "utf-8")
+    out = tmp_path / "c.json"
+    assert _compare_on(monkeypatch, gold, str(pred), f"file:{pred}", "--json", str(out)) == 0
+    assert "2 documents" in capsys.readouterr().out
+    rows = {(m["layer"], m["metric"]): m for m in json.loads(out.read_text())["metrics"]}
+    assert rows[("entities", "strict")]["documents"] == 1 and rows[("entities", "strict")]["difference"] == 0
+
+    empty_gold = tmp_path / "bare.jsonl"
+    empty_gold.write_text(json.dumps({"doc_id": "a", "text": "Paris is big."}) + "\n", "utf-8")
+    assert _compare_on(monkeypatch, empty_gold, str(pred), f"file:{pred}", "--json", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "no document scores this layer" in printed and "no document's gold has the layers both attempt" in printed
+    rows = {(m["layer"], m["metric"]): m for m in json.loads(out.read_text())["metrics"]}
+    assert rows[("entities", "strict")] == {"layer": "entities", "metric": "strict", "documents": 0,
+                                            "missing": "no document scores this layer"}
