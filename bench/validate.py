@@ -16,7 +16,7 @@ from itertools import pairwise
 from operator import attrgetter, lt
 from typing import cast
 
-from bench.columns import LazyAnnotations
+from bench.columns import LazyAnnotations, flat_offsets
 from bench.schema import Annotations, Attribution, Entity, Number, Qualifier, Span
 
 Finding = tuple[str, str]
@@ -199,9 +199,7 @@ def _plainly_valid_columns(
     if None in starts or None in ends:
         return False
     known_starts, known_ends = cast(Sequence[int], starts), cast(Sequence[int], ends)  # no None: just checked
-    if min(known_starts) < 0 or max(known_ends) > len(text) or not all(map(lt, known_starts, known_ends)):
-        return False
-    return _texts_plainly_valid(starts, ends, texts, text)
+    return _offsets_valid(known_starts, known_ends, len(text)) and _texts_plainly_valid(starts, ends, texts, text)
 
 
 def _texts_plainly_valid(starts: Iterable[int | None], ends: Iterable[int | None], texts: Sequence[str | None],
@@ -254,10 +252,7 @@ def entity_offsets_valid(documents: Sequence[tuple[Annotations, int]]) -> list[b
     else:
         import numpy as np  # a large file: the scorer imports numpy anyway
 
-        sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
-        starts = np.frombuffer(b"".join(c.starts for c in columns), dtype=np.int64)
-        ends = np.frombuffer(b"".join(c.ends for c in columns), dtype=np.int64)
-        doc = np.repeat(np.arange(len(columns)), sizes)
+        starts, ends, doc = flat_offsets(columns)
         bad = (starts < 0) | (starts >= ends) | (ends > np.asarray(lengths, dtype=np.int64)[doc])
         valid = (np.bincount(doc[bad], minlength=len(columns)) == 0).tolist()
     found = iter(valid)
