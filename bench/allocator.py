@@ -45,9 +45,12 @@ def keep_freed_memory() -> bool:
     """
     global _done
     if not _done and _glibc():
-        import ctypes  # numpy imports it already: free for the commands that call this
+        try:
+            import ctypes  # numpy imports it already: free for the commands that call this
 
-        mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+            mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+        except (ImportError, OSError):  # a Python built without ctypes, or no C library to open: no tuning
+            mallopt = None
         if mallopt is not None:
             mmap = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) or bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_OLD_GLIBC))
             trim = bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))  # set even if the mmap threshold was refused

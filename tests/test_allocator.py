@@ -51,3 +51,15 @@ def test_an_older_glibc_refusing_a_64_mib_mmap_threshold_gets_its_largest_one_an
     assert allocator.keep_freed_memory() is True
     assert calls == [(allocator.M_MMAP_THRESHOLD, 64 * 2**20), (allocator.M_MMAP_THRESHOLD, 32 * 2**20),
                      (allocator.M_TRIM_THRESHOLD, allocator.TRIM_THRESHOLD)]
+
+
+def test_without_ctypes_or_a_c_library_to_open_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+
+    def unopenable(name: object) -> object:
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", unopenable)
+    monkeypatch.setattr(allocator, "_glibc", lambda: True)
+    monkeypatch.setattr(allocator, "_done", False)
+    assert allocator.keep_freed_memory() is False
